@@ -1,0 +1,81 @@
+# atstrace: top-level build. `make help` lists the targets.
+
+ARCH     := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+BUILD    := build
+BIN      := $(BUILD)/bin
+OBJ      := $(BUILD)/obj
+CC       ?= gcc
+CLANG    ?= clang
+BPFTOOL  ?= bpftool
+
+CFLAGS   ?= -O2 -g
+CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Itools -I$(OBJ)
+LDSTATIC := -static
+BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ibpf
+
+LIB_SRCS := $(wildcard tools/lib/*.c)
+LIB_OBJS := $(patsubst tools/lib/%.c,$(OBJ)/lib/%.o,$(LIB_SRCS))
+TOOLS    := atsflr atsoracle
+TEST_SRCS := $(wildcard tests/test_*.c)
+TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
+
+.PHONY: all deps check kernel kernel-vanilla lab test demo clean help
+.DELETE_ON_ERROR:
+
+all: $(addprefix $(BIN)/,$(TOOLS))
+
+help:
+	@echo "make deps     install the Debian packages the project needs (root)"
+	@echo "make          build the tools as static binaries in $(BIN)/"
+	@echo "make check    unit tests (cmocka), no root, no VM"
+	@echo "make kernel   build lab-6.12-vanilla and lab-6.12 (cached outside the clone)"
+	@echo "make lab      fetch Debian's kernels for the lab, build the initramfs images"
+	@echo "make test     check + the lab's end-to-end scenarios -> $(BUILD)/results/e2e.json"
+	@echo "make demo     the main job, on the built-in lab"
+
+deps:
+	@scenarios/deps.sh
+
+$(OBJ)/lib/%.o: tools/lib/%.c $(wildcard tools/lib/*.h) | $(OBJ)/lib
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(OBJ)/%.o: tools/%.c $(wildcard tools/lib/*.h) | $(OBJ)/lib
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BIN)/atsflr: $(OBJ)/atsflr.o $(LIB_OBJS) | $(BIN)
+	$(CC) $(LDSTATIC) -o $@ $^ -lpthread
+
+$(BIN)/atsoracle: $(OBJ)/atsoracle.o $(OBJ)/atsoracle_parse.o $(LIB_OBJS) | $(BIN)
+	$(CC) $(LDSTATIC) -o $@ $^
+
+$(OBJ)/lib $(BIN) $(BUILD)/tests:
+	mkdir -p $@
+
+# Unit tests: cmocka, linked against the same objects as the tools.
+$(BUILD)/tests/%: tests/%.c $(LIB_OBJS) $(OBJ)/atsoracle_parse.o | $(BUILD)/tests
+	$(CC) $(CFLAGS) -Wno-unused-parameter -o $@ $^ -lcmocka
+
+check: $(TESTS)
+	@scenarios/run-unit-tests.sh $(TESTS)
+
+kernel:
+	@scenarios/kernel/build.sh all
+
+kernel-vanilla:
+	@scenarios/kernel/build.sh vanilla
+
+lab: all
+	@scenarios/kernel/fetch-debian.sh
+	@for k in build/kernels/*; do \
+		case $$k in *.skip|*.tree) continue;; esac; \
+		scenarios/lab/initramfs.sh $$(basename $$k) >/dev/null || exit 2; \
+	done
+
+test: deps
+	@scenarios/test.sh
+
+demo: deps
+	@scenarios/demo.sh
+
+clean:
+	rm -rf $(BUILD)

@@ -1,0 +1,145 @@
+#!/bin/bash
+# Builds the lab kernels from Debian's linux-source-6.12 and caches them outside
+# the clone, keyed by what went into them.
+#
+#   build.sh            build lab-6.12-vanilla, then lab-6.12 (with kernel-patch/)
+#   build.sh vanilla    only the unpatched kernel
+#   KERNEL_PATCHES=0    lab-6.12 is built without the series (same as vanilla)
+#
+# The patched tree starts as a copy of the built vanilla tree (timestamps kept),
+# so make rebuilds only what the series touches. Results are linked from
+# build/kernels/<name> for the lab runner.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=scenarios/lib/common.sh
+. "$top/scenarios/lib/common.sh"
+
+# Bump when the way a kernel is built changes in a way that alters its output.
+RECIPE=1
+fragment=$top/scenarios/kernel/lab.config
+patchdir=$top/kernel-patch
+tarball=/usr/src/linux-source-6.12.tar.xz
+want=${1:-all}
+
+[ -r "$tarball" ] || die "kernel: $tarball is missing (run 'make deps')"
+
+series_patches() {
+	[ "${KERNEL_PATCHES:-1}" = 0 ] && return 0
+	find "$patchdir" -maxdepth 1 -name '[0-9][0-9][0-9][0-9]-*.patch' \
+		! -name '0000-*' 2>/dev/null | sort
+}
+
+srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
+toolver="$(gcc -dumpfullversion) $(pahole --version) $(ld --version | head -1)"
+vkey=$( { echo "recipe $RECIPE"; echo "source $srcver"; echo "tools $toolver";
+	  cat "$fragment"; } | sha256sum | cut -c1-16)
+mapfile -t patches < <(series_patches)
+if [ ${#patches[@]} -gt 0 ]; then
+	pkey=$( { echo "$vkey"; cat "${patches[@]}"; } | sha256sum | cut -c1-16)
+else
+	pkey=$vkey
+fi
+
+cache=$(atstrace_cache)/kernel
+mkdir -p "$cache" "$top/build/kernels"
+exec 9>"$cache/.lock"
+flock 9
+
+# Copy the build products the lab needs into out/ (an atomic rename makes the
+# cache entry appear only once it is complete).
+install_products() { # tree key name
+	local tree=$1 key=$2 out=$cache/out-$2
+	if [ ! -d "$out" ]; then
+		rm -rf "$out.tmp" && mkdir -p "$out.tmp"
+		cp "$tree/arch/x86/boot/bzImage" "$tree/.config" "$tree/System.map" \
+			"$out.tmp/"
+		printf '{"name":"%s","key":"%s","source":"linux-source-6.12 %s","patches":%d}\n' \
+			"$3" "$key" "$srcver" "$4" >"$out.tmp/info.json"
+		mv "$out.tmp" "$out"
+	fi
+	ln -sfn "$out" "$top/build/kernels/$3"
+	ln -sfn "$tree" "$top/build/kernels/$3.tree"
+}
+
+# make with progress: one line every 30 s with the number of objects built.
+run_make() { # tree log
+	local tree=$1 log=$2 start=$SECONDS pid
+	make -C "$tree" -j"$(nproc)" bzImage >"$log" 2>&1 &
+	pid=$!
+	while kill -0 "$pid" 2>/dev/null; do
+		sleep 5
+		if (( (SECONDS - start) % 30 < 5 )); then
+			progress "kernel: $(grep -c '^  CC ' "$log" || true) files compiled," \
+				"$((SECONDS - start)) s (log: $log)"
+		fi
+	done
+	if ! wait "$pid"; then
+		tail -n 30 "$log" >&2
+		die "kernel: build failed, see $log"
+	fi
+	progress "kernel: built in $((SECONDS - start)) s"
+}
+
+build_vanilla() {
+	local tree=$cache/tree-$vkey
+	if [ -f "$tree/.atstrace-done" ]; then
+		progress "kernel: lab-6.12-vanilla cached ($vkey)"
+	else
+		progress "kernel: building lab-6.12-vanilla ($vkey) from linux-source-6.12 $srcver;" \
+			"cold build takes ~12 min on 2 cores"
+		rm -rf "$tree" && mkdir -p "$tree"
+		progress "kernel: unpacking $tarball"
+		tar -xJf "$tarball" -C "$tree" --strip-components=1
+		make -C "$tree" allnoconfig >/dev/null
+		(cd "$tree" && scripts/kconfig/merge_config.sh -m .config "$fragment" >/dev/null)
+		make -C "$tree" olddefconfig >/dev/null
+		check_fragment "$tree/.config"
+		run_make "$tree" "$cache/build-$vkey.log"
+		touch "$tree/.atstrace-done"
+	fi
+	install_products "$tree" "$vkey" lab-6.12-vanilla 0
+}
+
+# Every option the fragment sets must survive olddefconfig, or the lab is not
+# the machine we think it is.
+check_fragment() {
+	local cfg=$1 line bad=0
+	while IFS= read -r line; do
+		case "$line" in CONFIG_*=*) ;; *) continue ;; esac
+		grep -qx "$line" "$cfg" || { echo "kernel: fragment option lost: $line" >&2; bad=1; }
+	done <"$fragment"
+	[ $bad = 0 ] || die "kernel: config fragment does not apply cleanly"
+}
+
+build_patched() {
+	local tree=$cache/tree-$pkey base=$cache/tree-$vkey p
+	if [ "$pkey" = "$vkey" ]; then
+		progress "kernel: no patches in kernel-patch/ (or KERNEL_PATCHES=0):" \
+			"lab-6.12 is the vanilla build"
+		install_products "$base" "$vkey" lab-6.12 0
+		return
+	fi
+	if [ -f "$tree/.atstrace-done" ]; then
+		progress "kernel: lab-6.12 cached ($pkey, ${#patches[@]} patches)"
+	else
+		progress "kernel: building lab-6.12 ($pkey): ${#patches[@]} patches on the vanilla objects"
+		rm -rf "$tree"
+		cp -a "$base" "$tree"
+		rm -f "$tree/.atstrace-done"
+		for p in "${patches[@]}"; do
+			patch -d "$tree" -p1 --quiet --forward <"$p" ||
+				die "kernel: $(basename "$p") does not apply"
+		done
+		make -C "$tree" olddefconfig >/dev/null
+		run_make "$tree" "$cache/build-$pkey.log"
+		touch "$tree/.atstrace-done"
+	fi
+	install_products "$tree" "$pkey" lab-6.12 ${#patches[@]}
+}
+
+case "$want" in
+all) build_vanilla; build_patched ;;
+vanilla) build_vanilla ;;
+*) die "kernel: unknown target '$want' (all or vanilla)" ;;
+esac

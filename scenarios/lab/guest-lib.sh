@@ -1,0 +1,92 @@
+# Helpers for the scenarios' guest scripts (bash, run chrooted into the
+# host's root inside the lab VM). Sourced. $RESULTS is the results folder,
+# $ATSTRACE_REPO the repository.
+
+BIN=$ATSTRACE_REPO/build/bin
+TRACEFS=/sys/kernel/tracing
+
+log() { echo "[guest $(cut -d' ' -f1 /proc/uptime)] $*"; }
+fail() { log "FAIL: $*"; exit 1; }
+
+# Unbind a PCI device from its driver and bind it to vfio-pci.
+bind_vfio() {
+	local bdf=$1 dev=/sys/bus/pci/devices/$1
+	[ -e "$dev" ] || fail "no PCI device $bdf"
+	if [ -e "$dev/driver" ]; then
+		[ "$(basename "$(readlink "$dev/driver")")" = vfio-pci ] && return 0
+		echo "$bdf" >"$dev/driver/unbind"
+	fi
+	echo vfio-pci >"$dev/driver_override"
+	echo "$bdf" >/sys/bus/pci/drivers_probe
+	[ "$(basename "$(readlink "$dev/driver")")" = vfio-pci ] || fail "$bdf did not bind to vfio-pci"
+}
+
+# The oracle: tracefs kprobe events (no BPF) for every qi_submit_sync call
+# with its descriptors, and each reset's start and end. A probe whose
+# function this kernel lacks is skipped and not listed in oracle-probes.txt.
+# Descriptor qw0s: a batch holds at most 16 (QI_MAX_BATCHED_DESC_COUNT); the
+# parser reads only the first `count` of them.
+oracle_probe_table() {
+	local qw="" i
+	for i in $(seq 0 15); do qw="$qw d$i=+$((i * 32))(%si):x64"; done
+	cat <<EOT
+p:atsora/qisub qi_submit_sync count=%dx:u32$qw
+r:atsora/qisub_r qi_submit_sync ret=\$retval:s32
+p:atsora/flr pcie_flr bus=dev->bus->number:u8 devfn=dev->devfn:u32
+r:atsora/flr_r pcie_flr ret=\$retval:s32
+p:atsora/afflr pci_af_flr bus=dev->bus->number:u8 devfn=dev->devfn:u32 probe=probe:u8
+r:atsora/afflr_r pci_af_flr ret=\$retval:s32
+p:atsora/pm pci_pm_reset bus=dev->bus->number:u8 devfn=dev->devfn:u32 probe=probe:u8
+r:atsora/pm_r pci_pm_reset ret=\$retval:s32
+p:atsora/busfn pci_reset_bus_function bus=dev->bus->number:u8 devfn=dev->devfn:u32 probe=probe:u8
+r:atsora/busfn_r pci_reset_bus_function ret=\$retval:s32
+p:atsora/sbr pci_reset_secondary_bus bus=dev->bus->number:u8 devfn=dev->devfn:u32 sec=dev->subordinate->number:u8 sub=dev->subordinate->busn_res.end:u64
+p:atsora/sbrwait pci_bridge_wait_for_secondary_bus bus=dev->bus->number:u8 devfn=dev->devfn:u32
+r:atsora/sbrwait_r pci_bridge_wait_for_secondary_bus ret=\$retval:s32
+p:atsora/prep pci_dev_reset_iommu_prepare bus=pdev->bus->number:u8 devfn=pdev->devfn:u32
+r:atsora/prep_r pci_dev_reset_iommu_prepare ret=\$retval:s32
+p:atsora/done pci_dev_reset_iommu_done bus=pdev->bus->number:u8 devfn=pdev->devfn:u32
+EOT
+}
+
+oracle_start() {
+	local line
+	echo 0 >"$TRACEFS/tracing_on"
+	echo >"$TRACEFS/trace"
+	echo 65536 >"$TRACEFS/buffer_size_kb"
+	: >"$RESULTS/oracle-probes.txt"
+	while IFS= read -r line; do
+		if echo "$line" >>"$TRACEFS/kprobe_events" 2>/dev/null; then
+			echo "$line" >>"$RESULTS/oracle-probes.txt"
+		else
+			log "oracle: probe not available: ${line%% *} $(echo "$line" | cut -d' ' -f2)"
+		fi
+	done < <(oracle_probe_table)
+	grep -q '^p:atsora/qisub ' "$RESULTS/oracle-probes.txt" ||
+		fail "oracle: cannot probe qi_submit_sync"
+	echo 1 >"$TRACEFS/events/atsora/enable"
+	echo 1 >"$TRACEFS/tracing_on"
+}
+
+# Stops tracing and saves the trace and the per-CPU overrun counts.
+oracle_stop() {
+	local cpu
+	echo 0 >"$TRACEFS/tracing_on"
+	echo 0 >"$TRACEFS/events/atsora/enable"
+	cat "$TRACEFS/trace" >"$RESULTS/oracle.trace"
+	for cpu in "$TRACEFS"/per_cpu/cpu*; do
+		echo "$(basename "$cpu") $(awk '/^overrun:/ {print $2}' "$cpu/stats")"
+	done >"$RESULTS/oracle-overrun.txt"
+	echo >"$TRACEFS/kprobe_events"
+}
+
+# Facts about the machine, as JSON, for the host-side check.
+guest_facts() {
+	local iommus groups
+	iommus=$(ls /sys/class/iommu 2>/dev/null | tr '\n' ' ')
+	groups=$(ls /sys/kernel/iommu_groups 2>/dev/null | wc -l)
+	jq -n --arg kernel "$(uname -r)" --arg iommus "$iommus" --argjson groups "$groups" \
+		--arg cmdline "$(cat /proc/cmdline)" \
+		'{kernel: $kernel, iommus: ($iommus | split(" ") | map(select(. != ""))),
+		  iommu_groups: $groups, cmdline: $cmdline}'
+}

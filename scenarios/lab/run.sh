@@ -1,0 +1,144 @@
+#!/bin/bash
+# Boots one lab kernel in QEMU (TCG) and runs one scenario in it.
+#
+#   run.sh [--machine M] [--timeout S] [--out DIR] KERNEL SCENARIO
+#
+# KERNEL is a name under build/kernels (lab-6.12, lab-6.12-vanilla,
+# debian-6.12, debian-upstream). SCENARIO is a folder under scenarios/ with a
+# guest.sh (runs in the guest) and a check.sh (judges the results on the
+# host). Machines: default (intel-iommu, legacy mode), scalable (scalable
+# mode), multifunction (two ATS functions in one slot).
+#
+# Writes DIR/verdict.json and exits 0 pass, 1 fail, 77 skip, 2 tool error.
+# A guest still running at the timeout is killed and the scenario fails.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=scenarios/lib/common.sh
+. "$top/scenarios/lib/common.sh"
+
+machine=default
+timeout=240
+out=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--machine) machine=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--out) out=$2; shift 2 ;;
+	-*) die "run.sh: unknown option $1" ;;
+	*) break ;;
+	esac
+done
+[ $# -eq 2 ] || die "usage: run.sh [--machine M] [--timeout S] [--out DIR] KERNEL SCENARIO"
+kernel=$1
+scenario=$2
+sdir=$top/scenarios/$scenario
+[ -f "$sdir/guest.sh" ] && [ -x "$sdir/check.sh" ] || die "run.sh: no scenario '$scenario'"
+out=${out:-$top/build/results/runs/$scenario@$kernel}
+rm -rf "$out" && mkdir -p "$out"
+
+verdict() { # verdict reason [observed-json]
+	jq -n --arg s "$scenario" --arg k "$kernel" --arg m "$machine" --arg v "$1" \
+		--arg r "$2" --argjson obs "${3:-{\}}" --arg dir "${out#"$top"/}" \
+		--argjson secs "$SECONDS" \
+		'{scenario: $s, kernel: $k, machine: $m, verdict: $v, reason: $r,
+		  observed: $obs, expected: {}, seconds: $secs, results: $dir}' >"$out/verdict.json"
+}
+
+kdir=$top/build/kernels/$kernel
+if [ -f "$kdir.skip" ]; then
+	verdict skip "$(cat "$kdir.skip")"
+	progress "SKIP $scenario on $kernel: $(cat "$kdir.skip")"
+	exit 77
+fi
+[ -e "$kdir" ] || die "run.sh: kernel $kernel is not available (run 'make kernel lab')"
+if [ -e "$kdir/bzImage" ]; then kimage=$kdir/bzImage; else kimage=$kdir/vmlinuz; fi
+initrd=$top/build/lab/initramfs-$kernel.cpio.gz
+[ -f "$initrd" ] || "$top/scenarios/lab/initramfs.sh" "$kernel" >/dev/null
+
+iommu="intel-iommu,intremap=on,device-iotlb=on"
+devs=(-device pcie-root-port,id=rp1,chassis=1,slot=1)
+case "$machine" in
+default | scalable)
+	[ "$machine" = scalable ] && iommu="$iommu,x-scalable-mode=on"
+	devs+=(-netdev user,id=n0,restrict=on
+	       -device virtio-net-pci,bus=rp1,addr=0.0,netdev=n0,disable-legacy=on,iommu_platform=on,ats=on)
+	;;
+multifunction)
+	devs+=(-netdev user,id=n0,restrict=on -netdev user,id=n1,restrict=on
+	       -device virtio-net-pci,bus=rp1,addr=0.0,multifunction=on,netdev=n0,disable-legacy=on,iommu_platform=on,ats=on
+	       -device virtio-net-pci,bus=rp1,addr=0.1,netdev=n1,disable-legacy=on,iommu_platform=on,ats=on)
+	;;
+*) die "run.sh: unknown machine '$machine'" ;;
+esac
+
+# The fio disk: an ATS virtio-blk behind its own root port, never reset.
+disk=$(mktemp /tmp/atstrace-disk.XXXXXX)
+trap 'rm -f "$disk"' EXIT
+truncate -s 256M "$disk"
+devs+=(-device pcie-root-port,id=rp2,chassis=2,slot=2
+       -drive "file=$disk,if=none,id=d0,format=raw,cache=unsafe"
+       -device virtio-blk-pci,bus=rp2,drive=d0,disable-legacy=on,iommu_platform=on,ats=on)
+
+cmdline="console=ttyS0 intel_iommu=on iommu.strict=1 panic=-1 oops=panic"
+cmdline+=" atstrace.repo=$top atstrace.scenario=$scenario"
+
+progress "lab: $scenario on $kernel ($machine machine), timeout ${timeout}s"
+start=$SECONDS
+set +e
+timeout --signal=KILL "$timeout" qemu-system-x86_64 \
+	-machine q35,kernel-irqchip=split -accel tcg,thread=multi -cpu max -smp 2 -m 2048 \
+	-nodefaults -nographic -no-reboot \
+	-device "$iommu" "${devs[@]}" \
+	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+	-virtfs "local,path=$out,mount_tag=results,security_model=none,multidevs=remap" \
+	-kernel "$kimage" -initrd "$initrd" -append "$cmdline" \
+	-serial "file:$out/console.log" -monitor none >"$out/qemu.log" 2>&1
+qrc=$?
+set -e
+progress "lab: guest ran $((SECONDS - start)) s"
+
+# A kernel splat anywhere in the log fails the scenario, whatever it measured.
+splat_re='WARNING:|BUG:|Oops|kernel BUG at|general protection fault|Kernel panic|'
+splat_re+='possible circular locking|possible recursive locking|INFO: possible|'
+splat_re+='soft lockup|hard LOCKUP|rcu: INFO|self-detected stall|blocked for more than|'
+splat_re+='UBSAN:|KASAN:|DMAR: DRHD: handling fault|DMAR: .*timeout'
+if splat=$(cat "$out/console.log" "$out/dmesg.txt" 2>/dev/null | grep -m1 -E "$splat_re"); then
+	verdict fail "kernel log: $splat"
+	exit 1
+fi
+
+if [ $qrc = 137 ]; then
+	verdict fail "guest hung: killed at the ${timeout}s timeout"
+	exit 1
+fi
+if [ ! -f "$out/status" ]; then
+	verdict fail "guest did not finish the scenario (qemu exit $qrc; see console.log)"
+	exit 1
+fi
+
+status=$(cat "$out/status")
+if [ "$status" != 0 ]; then
+	verdict fail "guest script exited $status: $(grep -m1 FAIL "$out/guest.log" || tail -1 "$out/guest.log")"
+	exit 1
+fi
+
+if [ -f "$out/oracle.trace" ]; then
+	"$top/build/bin/atsoracle" "$out/oracle.trace" >"$out/oracle.json" ||
+		{ verdict fail "atsoracle could not read the oracle trace"; exit 1; }
+fi
+if ! judged=$("$sdir/check.sh" "$out" 2>"$out/check.err"); then
+	verdict fail "check.sh failed: $(head -c 300 "$out/check.err")"
+	exit 1
+fi
+jq --arg s "$scenario" --arg k "$kernel" --arg m "$machine" --arg dir "${out#"$top"/}" \
+	--argjson secs "$SECONDS" \
+	'{scenario: $s, kernel: $k, machine: $m} + . + {seconds: $secs, results: $dir}' \
+	<<<"$judged" >"$out/verdict.json"
+v=$(jq -r .verdict "$out/verdict.json")
+progress "lab: $scenario on $kernel: $v: $(jq -r .reason "$out/verdict.json")"
+case "$v" in
+pass) exit 0 ;;
+skip) exit 77 ;;
+*) exit 1 ;;
+esac

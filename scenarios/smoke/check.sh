@@ -1,0 +1,43 @@
+#!/bin/bash
+# Host-side judge of the smoke scenario. Usage: check.sh RUN_DIR
+# Prints {"verdict","reason","observed","expected"}.
+set -euo pipefail
+run=$1
+dev=0000:01:00.0
+jq -n --arg dev "$dev" \
+	--slurpfile facts "$run/facts.json" \
+	--slurpfile flr "$run/atsflr.json" \
+	--slurpfile ora "$run/oracle.json" \
+	--arg flr_rc "$(cat "$run/atsflr.rc")" '
+	($facts[0]) as $f | ($flr[0]) as $w | ($ora[0]) as $o |
+	($w.devices[] | select(.bdf == $dev)) as $d |
+	{
+	  iommu_units: ($f.iommus | length),
+	  iommu_groups: $f.iommu_groups,
+	  ats_enabled: ($d.ats_before.enabled == true),
+	  atsflr_exit: ($flr_rc | tonumber),
+	  resets_ok: $w.reset.ok,
+	  reset_errors: $w.reset.errors,
+	  unmaps_ok: $w.unmap.ok,
+	  oracle_qi_submit_calls: $o.qi_submit.calls,
+	  oracle_devtlb_to_device: ($o.devices[$dev].devtlb_descriptors // 0),
+	  oracle_reset_windows: ($o.devices[$dev].windows // 0),
+	  oracle_overrun: $o.overrun
+	} as $obs |
+	{
+	  iommu_units: ">= 1", ats_enabled: true, atsflr_exit: 0, resets_ok: "> 0",
+	  unmaps_ok: "> 0", oracle_devtlb_to_device: "> 0", oracle_reset_windows: "> 0",
+	  oracle_overrun: 0
+	} as $exp |
+	[ (if $obs.iommu_units < 1 then "no IOMMU unit in /sys/class/iommu" else empty end),
+	  (if $obs.ats_enabled | not then "ATS is not enabled on \($dev)" else empty end),
+	  (if $obs.atsflr_exit != 0 then "atsflr exited \($obs.atsflr_exit)" else empty end),
+	  (if $obs.resets_ok < 1 then "no VFIO_DEVICE_RESET succeeded" else empty end),
+	  (if $obs.unmaps_ok < 1 then "no DMA unmap succeeded" else empty end),
+	  (if $obs.oracle_devtlb_to_device < 1 then "the oracle saw no device-TLB invalidation to \($dev)" else empty end),
+	  (if $obs.oracle_reset_windows < 1 then "the oracle saw no reset of \($dev)" else empty end),
+	  (if $obs.oracle_overrun != 0 then "the oracle lost \($obs.oracle_overrun) trace events" else empty end)
+	] as $bad |
+	{verdict: (if ($bad | length) == 0 then "pass" else "fail" end),
+	 reason: (if ($bad | length) == 0 then "IOMMU on, ATS enabled, FLR storm ran, oracle saw device-TLB invalidations" else ($bad | join("; ")) end),
+	 observed: $obs, expected: $exp}'

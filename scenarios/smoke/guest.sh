@@ -1,0 +1,16 @@
+#!/bin/bash
+# Smoke: the lab works on this kernel. The IOMMU is on, the ATS device binds
+# to vfio-pci, the FLR storm runs with ATS enabled, and the oracle records
+# device-TLB invalidations to it. Judged on the host by check.sh.
+set -u
+. "$ATSTRACE_REPO/scenarios/lab/guest-lib.sh"
+
+dev=0000:01:00.0
+guest_facts >"$RESULTS/facts.json"
+bind_vfio "$dev"
+oracle_start
+log "atsflr: 3 s FLR storm on $dev"
+"$BIN/atsflr" --duration 3 --output "$RESULTS/atsflr.json" "$dev" 2>"$RESULTS/atsflr.err"
+echo $? >"$RESULTS/atsflr.rc"
+oracle_stop
+log "done"

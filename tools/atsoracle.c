@@ -1,0 +1,141 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * atsoracle: turns the lab's tracefs oracle trace into JSON counts (see
+ * atsoracle_parse.h for what is counted and how a window is defined).
+ *
+ *   atsoracle TRACE [--overrun FILE]
+ */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "atsoracle_parse.h"
+#include "lib/json_writer.h"
+
+static struct oracle_state st;
+
+static int replay(const char *path, bool scan, uint64_t *garbled)
+{
+	struct oracle_event ev;
+	char line[4096];
+	FILE *f = fopen(path, "r");
+
+	if (!f) {
+		fprintf(stderr, "atsoracle: %s: %s\n", path, strerror(errno));
+		return 2;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		int r = oracle_parse_line(line, &ev);
+
+		if (r < 0 && !scan)
+			(*garbled)++;
+		if (r)
+			continue;
+		if (scan)
+			oracle_scan(&st, &ev);
+		else
+			oracle_feed(&st, &ev);
+	}
+	fclose(f);
+	return 0;
+}
+
+/* "cpuN COUNT" lines; -1 when the file is missing */
+static long long read_overrun(const char *path)
+{
+	long long sum = 0, v;
+	char name[32];
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%31s %lld", name, &v) == 2)
+		sum += v;
+	fclose(f);
+	return sum;
+}
+
+int main(int argc, char **argv)
+{
+	const char *trace = NULL, *overrun_path = NULL;
+	char def_overrun[4096];
+	struct json_writer w;
+	uint64_t garbled = 0;
+	long long overrun;
+	int i, r;
+
+	for (i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--overrun") && i + 1 < argc)
+			overrun_path = argv[++i];
+		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+			printf("Usage: atsoracle TRACE [--overrun FILE]\n");
+			return 0;
+		} else if (argv[i][0] == '-' || trace) {
+			fprintf(stderr, "atsoracle: unexpected argument '%s'\n", argv[i]);
+			return 2;
+		} else
+			trace = argv[i];
+	}
+	if (!trace) {
+		fprintf(stderr, "Usage: atsoracle TRACE [--overrun FILE]\n");
+		return 2;
+	}
+	if (!overrun_path) {
+		const char *slash = strrchr(trace, '/');
+
+		snprintf(def_overrun, sizeof(def_overrun), "%.*soracle-overrun.txt",
+			 slash ? (int)(slash - trace + 1) : 0, trace);
+		overrun_path = def_overrun;
+	}
+	oracle_init(&st);
+	r = replay(trace, true, &garbled);
+	if (!r)
+		r = replay(trace, false, &garbled);
+	if (r)
+		return r;
+	overrun = read_overrun(overrun_path);
+
+	json_init(&w, stdout);
+	json_object_begin(&w);
+	json_kv_u64(&w, "schema_version", 1);
+	json_kv_string(&w, "window_mode", st.bracketing ? "bracketing" : "method");
+	json_kv_u64(&w, "events", st.events);
+	json_kv_u64(&w, "garbled_lines", garbled);
+	json_kv_u64(&w, "unknown_events", st.unknown_events);
+	json_kv_u64(&w, "unmatched_returns", st.unmatched_returns);
+	json_kv_i64(&w, "overrun", overrun);
+	json_key(&w, "qi_submit");
+	json_object_begin(&w);
+	json_kv_u64(&w, "calls", st.qi_calls);
+	json_kv_u64(&w, "returns", st.qi_returns);
+	json_kv_u64(&w, "errors", st.qi_errors);
+	json_object_end(&w);
+	json_kv_u64(&w, "bus_resets", st.bus_resets);
+	json_key(&w, "devices");
+	json_object_begin(&w);
+	for (i = 0; i < st.ndev; i++) {
+		const struct oracle_device *d = &st.dev[i];
+		char bdf[16];
+
+		snprintf(bdf, sizeof(bdf), "0000:%02x:%02x.%u", d->sid >> 8, (d->sid >> 3) & 0x1f,
+			 d->sid & 7);
+		json_key(&w, bdf);
+		json_object_begin(&w);
+		json_kv_u64(&w, "devtlb_descriptors", d->devtlb_descriptors);
+		json_kv_u64(&w, "devtlb_calls", d->devtlb_calls);
+		json_kv_u64(&w, "in_window", d->in_window);
+		json_kv_u64(&w, "in_flight_at_open", d->in_flight_at_open);
+		json_kv_u64(&w, "windows", d->windows);
+		json_key(&w, "windows_by_method");
+		json_object_begin(&w);
+		for (int m = 0; oracle_method_names[m]; m++)
+			if (d->windows_by_method[m])
+				json_kv_u64(&w, oracle_method_names[m], d->windows_by_method[m]);
+		json_object_end(&w);
+		json_object_end(&w);
+	}
+	json_object_end(&w);
+	json_object_end(&w);
+	return 0;
+}

@@ -1,0 +1,417 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "atsoracle_parse.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+enum frame_kind {
+	F_METHOD_FLR, F_METHOD_AFFLR, F_METHOD_PM, F_METHOD_BUSFN,
+	F_PREPARE, F_BUS_RESET, F_SUBMIT,
+};
+
+/* windows_by_method[] index; F_METHOD_* match the first four */
+enum { M_FLR, M_AFFLR, M_PM, M_BUSFN, M_BRACKET, M_SBR };
+const char *const oracle_method_names[8] = {
+	"flr", "af_flr", "pm", "bus_function", "bracket", "secondary_bus", NULL, NULL,
+};
+
+/* entry event -> frame kind; the return event is the same name + "_r" */
+static const struct {
+	const char *name;
+	int kind;
+} entry_events[] = {
+	{ "flr", F_METHOD_FLR },   { "afflr", F_METHOD_AFFLR }, { "pm", F_METHOD_PM },
+	{ "busfn", F_METHOD_BUSFN }, { "prep", F_PREPARE },     { "sbr", F_BUS_RESET },
+	{ "qisub", F_SUBMIT },
+};
+
+int oracle_parse_line(const char *line, struct oracle_event *ev)
+{
+	const char *p, *cpu, *dash, *q;
+	char *end;
+	double ts;
+	size_t n;
+
+	memset(ev, 0, sizeof(*ev));
+	while (*line == ' ' || *line == '\t')
+		line++;
+	if (*line == '#' || *line == '\0' || *line == '\n')
+		return 1;
+	/* "comm-pid [cpu] flags ts: name: (site) k=v ..." ; comm may hold blanks */
+	cpu = strstr(line, " [");
+	while (cpu && !(isdigit((unsigned char)cpu[2]) && strchr(cpu + 2, ']')))
+		cpu = strstr(cpu + 2, " [");
+	if (!cpu)
+		return -EINVAL;
+	for (q = cpu; q > line && q[-1] == ' '; q--)
+		;
+	for (dash = q; dash > line && dash[-1] != '-'; dash--)
+		;
+	if (dash == line)
+		return -EINVAL;
+	ev->pid = atoi(dash);
+	ev->cpu = strtol(cpu + 2, &end, 10);
+	if (*end != ']')
+		return -EINVAL;
+	p = end + 1;
+	/* the timestamp is the first token ending in ':' */
+	for (;;) {
+		while (*p == ' ')
+			p++;
+		if (!*p)
+			return -EINVAL;
+		n = strcspn(p, " ");
+		if (n > 1 && p[n - 1] == ':' && isdigit((unsigned char)*p))
+			break;
+		p += n;
+	}
+	ts = strtod(p, NULL);
+	ev->ts_ns = (uint64_t)(ts * 1e9 + 0.5);
+	p += n;
+	while (*p == ' ')
+		p++;
+	n = strcspn(p, ": ");
+	if (!n || p[n] != ':' || n >= sizeof(ev->name))
+		return -EINVAL;
+	memcpy(ev->name, p, n);
+	p += n + 1;
+	while (*p == ' ')
+		p++;
+	if (*p == '(') { /* the probed site: "(fn+0x0/0x10)" or "(a+0x1/0x2 <- fn)" */
+		p = strchr(p, ')');
+		if (!p)
+			return -EINVAL;
+		p++;
+	}
+	while (*p && ev->nkv < ORACLE_MAX_KV) {
+		const char *eq;
+		size_t kl, vl;
+
+		while (*p == ' ' || *p == '\n')
+			p++;
+		if (!*p)
+			break;
+		n = strcspn(p, " \n");
+		eq = memchr(p, '=', n);
+		if (eq) {
+			kl = eq - p;
+			vl = n - kl - 1;
+			if (kl < sizeof(ev->kv[0].key) && vl < sizeof(ev->kv[0].val)) {
+				memcpy(ev->kv[ev->nkv].key, p, kl);
+				memcpy(ev->kv[ev->nkv].val, eq + 1, vl);
+				ev->nkv++;
+			}
+		}
+		p += n;
+	}
+	return 0;
+}
+
+bool oracle_kv_u64(const struct oracle_event *ev, const char *key, uint64_t *v)
+{
+	for (int i = 0; i < ev->nkv; i++) {
+		if (strcmp(ev->kv[i].key, key))
+			continue;
+		/* kprobe events print x64 as 0x..., u8/u32 in decimal, s32 signed */
+		*v = strtoull(ev->kv[i].val, NULL, 0);
+		if (ev->kv[i].val[0] == '-')
+			*v = (uint64_t)strtoll(ev->kv[i].val, NULL, 0);
+		return true;
+	}
+	return false;
+}
+
+bool oracle_devtlb_sid(uint64_t qw0, uint16_t *sid)
+{
+	switch (qw0 & 0xf) {
+	case 0x3: /* device-TLB: SID in 47:32 */
+		*sid = (qw0 >> 32) & 0xffff;
+		return true;
+	case 0x8: /* PASID device-TLB: SID in 31:16 */
+		*sid = (qw0 >> 16) & 0xffff;
+		return true;
+	default:
+		return false;
+	}
+}
+
+void oracle_init(struct oracle_state *st)
+{
+	memset(st, 0, sizeof(*st));
+}
+
+void oracle_scan(struct oracle_state *st, const struct oracle_event *ev)
+{
+	if (!strcmp(ev->name, "prep"))
+		st->bracketing = true;
+}
+
+struct oracle_device *oracle_device(struct oracle_state *st, uint16_t sid)
+{
+	for (int i = 0; i < st->ndev; i++)
+		if (st->dev[i].sid == sid)
+			return &st->dev[i];
+	if (st->ndev == ORACLE_MAX_DEVICES)
+		return NULL;
+	st->dev[st->ndev].sid = sid;
+	return &st->dev[st->ndev++];
+}
+
+static struct oracle_task *task_of(struct oracle_state *st, int pid)
+{
+	for (int i = 0; i < st->ntask; i++)
+		if (st->task[i].pid == pid)
+			return &st->task[i];
+	if (st->ntask == ORACLE_MAX_TASKS)
+		return NULL;
+	st->task[st->ntask].pid = pid;
+	return &st->task[st->ntask++];
+}
+
+static bool in_bus_window(const struct oracle_state *st, uint16_t sid)
+{
+	uint8_t bus = sid >> 8;
+
+	for (int i = 0; i < st->nbus; i++)
+		if (bus >= st->bus[i].lo && bus <= st->bus[i].hi)
+			return true;
+	return false;
+}
+
+static bool window_open(const struct oracle_state *st, uint16_t sid)
+{
+	for (int i = 0; i < st->ndev; i++)
+		if (st->dev[i].sid == sid && st->dev[i].depth > 0)
+			return true;
+	return in_bus_window(st, sid);
+}
+
+/* Submissions of every task still running when a window opens on sid. */
+static void count_in_flight(struct oracle_state *st, uint16_t sid, struct oracle_device *d)
+{
+	for (int t = 0; t < st->ntask; t++) {
+		struct oracle_task *tk = &st->task[t];
+
+		for (int f = 0; f < tk->sp; f++) {
+			struct oracle_frame *fr = &tk->stack[f];
+
+			if (fr->kind != F_SUBMIT)
+				continue;
+			for (int i = 0; i < fr->nsids; i++) {
+				if (fr->sids[i] == sid && !fr->counted[i]) {
+					fr->counted[i] = true;
+					d->in_flight_at_open++;
+				}
+			}
+		}
+	}
+}
+
+static void window_enter(struct oracle_state *st, uint16_t sid, int method)
+{
+	struct oracle_device *d = oracle_device(st, sid);
+
+	if (!d)
+		return;
+	if (d->depth++ == 0 && !in_bus_window(st, sid)) {
+		d->windows++;
+		d->windows_by_method[method]++;
+		count_in_flight(st, sid, d);
+	}
+}
+
+static void window_leave(struct oracle_state *st, uint16_t sid)
+{
+	struct oracle_device *d = oracle_device(st, sid);
+
+	if (d && d->depth > 0)
+		d->depth--;
+}
+
+static uint16_t event_sid(const struct oracle_event *ev)
+{
+	uint64_t bus = 0, devfn = 0;
+
+	oracle_kv_u64(ev, "bus", &bus);
+	oracle_kv_u64(ev, "devfn", &devfn);
+	return (bus & 0xff) << 8 | (devfn & 0xff);
+}
+
+static void on_submit(struct oracle_state *st, struct oracle_task *tk, const struct oracle_event *ev)
+{
+	struct oracle_frame *fr = &tk->stack[tk->sp - 1];
+	uint64_t count = 0, qw;
+	char key[8];
+
+	st->qi_calls++;
+	oracle_kv_u64(ev, "count", &count);
+	if (count > ORACLE_MAX_BATCH)
+		count = ORACLE_MAX_BATCH;
+	for (unsigned int i = 0; i < count; i++) {
+		struct oracle_device *d;
+		uint16_t sid;
+		int j;
+
+		snprintf(key, sizeof(key), "d%u", i);
+		if (!oracle_kv_u64(ev, key, &qw) || !oracle_devtlb_sid(qw, &sid))
+			continue;
+		d = oracle_device(st, sid);
+		if (!d)
+			continue;
+		d->devtlb_descriptors++;
+		if (window_open(st, sid))
+			d->in_window++;
+		for (j = 0; j < fr->nsids && fr->sids[j] != sid; j++)
+			;
+		if (j == fr->nsids) {
+			fr->sids[fr->nsids++] = sid;
+			d->devtlb_calls++;
+		}
+	}
+}
+
+static void on_entry(struct oracle_state *st, struct oracle_task *tk, int kind,
+		     const struct oracle_event *ev)
+{
+	struct oracle_frame *fr;
+	uint64_t v = 0;
+
+	if (tk->sp == ORACLE_STACK_DEPTH)
+		return;
+	fr = &tk->stack[tk->sp++];
+	memset(fr, 0, sizeof(*fr));
+	fr->kind = kind;
+	fr->sid = event_sid(ev);
+	fr->ignored = oracle_kv_u64(ev, "probe", &v) && v;
+
+	switch (kind) {
+	case F_SUBMIT:
+		on_submit(st, tk, ev);
+		break;
+	case F_BUS_RESET:
+		oracle_kv_u64(ev, "sec", &v);
+		fr->bus_lo = v;
+		v = 0;
+		if (!oracle_kv_u64(ev, "sub", &v) || v < fr->bus_lo)
+			v = fr->bus_lo;
+		fr->bus_hi = v;
+		st->bus_resets++;
+		if (st->nbus < ORACLE_MAX_BUS_WINDOWS) {
+			/* count a window on every device already known below the bridge */
+			for (int i = 0; i < st->ndev; i++) {
+				uint8_t b = st->dev[i].sid >> 8;
+
+				if (b >= fr->bus_lo && b <= fr->bus_hi && st->dev[i].depth == 0 &&
+				    !in_bus_window(st, st->dev[i].sid)) {
+					st->dev[i].windows++;
+					st->dev[i].windows_by_method[M_SBR]++;
+					count_in_flight(st, st->dev[i].sid, &st->dev[i]);
+				}
+			}
+			st->bus[st->nbus].pid = tk->pid;
+			st->bus[st->nbus].lo = fr->bus_lo;
+			st->bus[st->nbus].hi = fr->bus_hi;
+			st->nbus++;
+		}
+		/* stays on the stack until pci_bridge_wait_for_secondary_bus returns */
+		break;
+	case F_PREPARE:
+		break; /* the window opens at a successful return */
+	default:  /* reset methods */
+		if (!st->bracketing && !fr->ignored)
+			window_enter(st, fr->sid, kind);
+		break;
+	}
+}
+
+static void close_bus_window(struct oracle_state *st, int pid)
+{
+	for (int i = 0; i < st->nbus; i++) {
+		if (st->bus[i].pid == pid) {
+			st->bus[i] = st->bus[--st->nbus];
+			return;
+		}
+	}
+}
+
+static void on_return(struct oracle_state *st, struct oracle_task *tk, int kind,
+		      const struct oracle_event *ev)
+{
+	struct oracle_frame *fr;
+	uint64_t ret = 0;
+	int i;
+
+	/* pop up to the matching frame (a lost return leaves stale frames) */
+	for (i = tk->sp - 1; i >= 0 && tk->stack[i].kind != kind; i--)
+		;
+	if (i < 0) {
+		st->unmatched_returns++;
+		return;
+	}
+	fr = &tk->stack[i];
+	tk->sp = i;
+	oracle_kv_u64(ev, "ret", &ret);
+	switch (kind) {
+	case F_SUBMIT:
+		st->qi_returns++;
+		if (ret)
+			st->qi_errors++;
+		break;
+	case F_PREPARE:
+		if (ret == 0)
+			window_enter(st, fr->sid, M_BRACKET);
+		break;
+	case F_BUS_RESET:
+		break;
+	default:
+		if (!st->bracketing && !fr->ignored)
+			window_leave(st, fr->sid);
+		break;
+	}
+}
+
+void oracle_feed(struct oracle_state *st, const struct oracle_event *ev)
+{
+	struct oracle_task *tk = task_of(st, ev->pid);
+	size_t n = strlen(ev->name);
+	bool ret = n > 2 && !strcmp(ev->name + n - 2, "_r");
+
+	st->events++;
+	if (!tk)
+		return;
+	if (!strcmp(ev->name, "done")) {
+		window_leave(st, event_sid(ev));
+		return;
+	}
+	if (!strcmp(ev->name, "sbrwait_r")) {
+		/* the bus reset's frame is on this task's stack: end its window */
+		for (int i = tk->sp - 1; i >= 0; i--) {
+			if (tk->stack[i].kind == F_BUS_RESET) {
+				tk->sp = i;
+				close_bus_window(st, tk->pid);
+				break;
+			}
+		}
+		return;
+	}
+	if (!strcmp(ev->name, "sbrwait"))
+		return;
+	for (size_t i = 0; i < sizeof(entry_events) / sizeof(entry_events[0]); i++) {
+		size_t l = strlen(entry_events[i].name);
+
+		if (strncmp(ev->name, entry_events[i].name, l))
+			continue;
+		if (ev->name[l] == '\0') {
+			on_entry(st, tk, entry_events[i].kind, ev);
+			return;
+		}
+		if (ret && l == n - 2) {
+			on_return(st, tk, entry_events[i].kind, ev);
+			return;
+		}
+	}
+	st->unknown_events++;
+}

@@ -1,0 +1,25 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* Parsers for command-line values shared by the tools. All return 0 or -EINVAL. */
+#ifndef ATSTRACE_PARSE_H
+#define ATSTRACE_PARSE_H
+
+#include <stdint.h>
+
+struct pci_bdf {
+	uint16_t segment;
+	uint8_t bus;
+	uint8_t devfn;
+};
+
+/* "0000:01:00.0" or "01:00.0" (segment 0). */
+int parse_bdf(const char *s, struct pci_bdf *bdf);
+/* Canonical "SSSS:BB:DD.F" into buf (at least 13 bytes). */
+void format_bdf(const struct pci_bdf *bdf, char *buf, unsigned long len);
+/* "10", "10s", "250ms", "20us", "5m": to nanoseconds; a bare number is seconds. */
+int parse_duration_ns(const char *s, uint64_t *ns);
+/* "4096", "64K", "2M", "1G" (binary units): to bytes. */
+int parse_size(const char *s, uint64_t *bytes);
+/* A non-negative integer that fits in max. */
+int parse_uint(const char *s, uint64_t max, uint64_t *v);
+
+#endif
