@@ -15,7 +15,8 @@ BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ibpf
 
 LIB_SRCS := $(wildcard tools/lib/*.c)
 LIB_OBJS := $(patsubst tools/lib/%.c,$(OBJ)/lib/%.o,$(LIB_SRCS))
-TOOLS    := atsflr atsoracle
+TOOLS    := atsflr atsoracle atstrace
+BPF_OBJS := $(OBJ)/atstrace.bpf.o
 TEST_SRCS := $(wildcard tests/test_*.c)
 TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
@@ -44,6 +45,21 @@ $(OBJ)/%.o: tools/%.c $(wildcard tools/lib/*.h) | $(OBJ)/lib
 
 $(BIN)/atsflr: $(OBJ)/atsflr.o $(LIB_OBJS) | $(BIN)
 	$(CC) $(LDSTATIC) -o $@ $^ -lpthread
+
+# BPF: clang -target bpf against bpf/kernel_types.h (CO-RE, no vmlinux.h),
+# DWARF stripped (BTF kept), then a skeleton the loader embeds.
+$(OBJ)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) | $(OBJ)/lib
+	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+	llvm-strip -g $@
+
+$(OBJ)/%.skel.h: $(OBJ)/%.bpf.o
+	$(BPFTOOL) gen skeleton $< name $* > $@
+
+$(OBJ)/atstrace.o: tools/atstrace.c $(OBJ)/atstrace.skel.h $(wildcard tools/lib/*.h) bpf/atstrace.h
+	$(CC) $(CFLAGS) -Ibpf -c $< -o $@
+
+$(BIN)/atstrace: $(OBJ)/atstrace.o $(LIB_OBJS) | $(BIN)
+	$(CC) $(LDSTATIC) -o $@ $^ -lbpf -lelf -lz
 
 $(BIN)/atsoracle: $(OBJ)/atsoracle.o $(OBJ)/atsoracle_parse.o $(LIB_OBJS) | $(BIN)
 	$(CC) $(LDSTATIC) -o $@ $^

@@ -90,3 +90,23 @@ guest_facts() {
 		'{kernel: $kernel, iommus: ($iommus | split(" ") | map(select(. != ""))),
 		  iommu_groups: $groups, cmdline: $cmdline}'
 }
+
+# Runs atstrace in the background until atstrace_stop; its JSON summary goes
+# to $RESULTS/atstrace.json. Waits until the programs are attached.
+atstrace_start() {
+	local i
+	"$BIN/atstrace" --json "$@" >"$RESULTS/atstrace.json" 2>"$RESULTS/atstrace.err" &
+	ATSTRACE_PID=$!
+	for i in $(seq 600); do
+		grep -q '^atstrace: tracing' "$RESULTS/atstrace.err" && return 0
+		kill -0 "$ATSTRACE_PID" 2>/dev/null || break
+		sleep 0.1
+	done
+	fail "atstrace did not start: $(tail -1 "$RESULTS/atstrace.err")"
+}
+
+atstrace_stop() {
+	kill -INT "$ATSTRACE_PID"
+	wait "$ATSTRACE_PID"
+	echo $? >"$RESULTS/atstrace.rc"
+}

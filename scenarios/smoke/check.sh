@@ -8,8 +8,9 @@ jq -n --arg dev "$dev" \
 	--slurpfile facts "$run/facts.json" \
 	--slurpfile flr "$run/atsflr.json" \
 	--slurpfile ora "$run/oracle.json" \
+	--slurpfile ats "$run/atstrace.json" \
 	--arg flr_rc "$(cat "$run/atsflr.rc")" '
-	($facts[0]) as $f | ($flr[0]) as $w | ($ora[0]) as $o |
+	($facts[0]) as $f | ($flr[0]) as $w | ($ora[0]) as $o | ($ats[0]) as $a |
 	($w.devices[] | select(.bdf == $dev)) as $d |
 	{
 	  iommu_units: ($f.iommus | length),
@@ -22,12 +23,13 @@ jq -n --arg dev "$dev" \
 	  oracle_qi_submit_calls: $o.qi_submit.calls,
 	  oracle_devtlb_to_device: ($o.devices[$dev].devtlb_descriptors // 0),
 	  oracle_reset_windows: ($o.devices[$dev].windows // 0),
-	  oracle_overrun: $o.overrun
+	  oracle_overrun: $o.overrun,
+	  atstrace_devtlb_to_device: ($a.devices[$dev].devtlb_invalidations // 0)
 	} as $obs |
 	{
 	  iommu_units: ">= 1", ats_enabled: true, atsflr_exit: 0, resets_ok: "> 0",
 	  unmaps_ok: "> 0", oracle_devtlb_to_device: "> 0", oracle_reset_windows: "> 0",
-	  oracle_overrun: 0
+	  oracle_overrun: 0, atstrace_devtlb_to_device: "== oracle_devtlb_to_device"
 	} as $exp |
 	[ (if $obs.iommu_units < 1 then "no IOMMU unit in /sys/class/iommu" else empty end),
 	  (if $obs.ats_enabled | not then "ATS is not enabled on \($dev)" else empty end),
@@ -36,7 +38,8 @@ jq -n --arg dev "$dev" \
 	  (if $obs.unmaps_ok < 1 then "no DMA unmap succeeded" else empty end),
 	  (if $obs.oracle_devtlb_to_device < 1 then "the oracle saw no device-TLB invalidation to \($dev)" else empty end),
 	  (if $obs.oracle_reset_windows < 1 then "the oracle saw no reset of \($dev)" else empty end),
-	  (if $obs.oracle_overrun != 0 then "the oracle lost \($obs.oracle_overrun) trace events" else empty end)
+	  (if $obs.oracle_overrun != 0 then "the oracle lost \($obs.oracle_overrun) trace events" else empty end),
+	  (if $obs.atstrace_devtlb_to_device != $obs.oracle_devtlb_to_device then "atstrace counted \($obs.atstrace_devtlb_to_device) device-TLB invalidations, the oracle \($obs.oracle_devtlb_to_device)" else empty end)
 	] as $bad |
 	{verdict: (if ($bad | length) == 0 then "pass" else "fail" end),
 	 reason: (if ($bad | length) == 0 then "IOMMU on, ATS enabled, FLR storm ran, oracle saw device-TLB invalidations" else ($bad | join("; ")) end),
