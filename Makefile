@@ -69,7 +69,7 @@ $(OBJ)/lib $(BIN) $(BUILD)/tests:
 
 # Unit tests: cmocka, linked against the same objects as the tools.
 $(BUILD)/tests/%: tests/%.c $(LIB_OBJS) $(OBJ)/atsoracle_parse.o | $(BUILD)/tests
-	$(CC) $(CFLAGS) -Wno-unused-parameter -o $@ $^ -lcmocka
+	$(CC) $(CFLAGS) -Ibpf -Wno-unused-parameter -o $@ $^ -lcmocka
 
 check: $(TESTS)
 	@scenarios/run-unit-tests.sh $(TESTS)

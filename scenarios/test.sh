@@ -1,0 +1,80 @@
+#!/bin/bash
+# make test: the unit tests, then every scenario of scenarios/e2e.list on its
+# kernels in the lab. Writes build/results/e2e.json and ends with the line
+# "N passed, N failed, N skipped" (unit tests and scenarios together).
+set -uo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=scenarios/lib/common.sh
+. "$top/scenarios/lib/common.sh"
+cd "$top" || exit 2
+
+results=build/results
+mkdir -p "$results"
+ALL_KERNELS="lab-6.12 lab-6.12-vanilla debian-6.12 debian-upstream"
+unit_pass=0 unit_fail=0
+e2e_pass=0 e2e_fail=0 e2e_skip=0
+t0=$SECONDS
+
+finish() {
+	local extra_fail=${1:-0}
+	progress "test: done in $((SECONDS - t0)) s"
+	echo "$((unit_pass + e2e_pass)) passed, $((unit_fail + e2e_fail + extra_fail)) failed, $e2e_skip skipped"
+	[ $((unit_fail + e2e_fail + extra_fail)) -eq 0 ]
+	exit $?
+}
+
+progress "test: unit tests"
+make -s check 2>&1 | tee "$results/unit.log"
+line=$(grep '^unit: ' "$results/unit.log" | tail -1)
+unit_pass=$(echo "$line" | sed -n 's/^unit: \([0-9]*\) passed.*/\1/p')
+unit_fail=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
+unit_pass=${unit_pass:-0}
+[ -n "$line" ] || unit_fail=1
+
+progress "test: building the tools"
+make -s all || { echo "error: build failed" >&2; finish 1; }
+progress "test: lab kernels (cached: seconds; cold: ~15 min on 2 cores)"
+scenarios/kernel/build.sh || { echo "error: kernel build failed" >&2; finish 1; }
+progress "test: Debian kernels and initramfs images"
+make -s lab || { echo "error: lab set-up failed" >&2; finish 1; }
+
+verdicts=$results/verdicts.ndjson
+: >"$verdicts"
+while read -r scenario machine kernels; do
+	case "$scenario" in '' | '#'*) continue ;; esac
+	[ "$kernels" = all ] && kernels=$ALL_KERNELS
+	for k in $kernels; do
+		out=$results/runs/$scenario@$k
+		scenarios/lab/run.sh --machine "$machine" --out "$out" "$k" "$scenario"
+		rc=$?
+		if [ -f "$out/verdict.json" ]; then
+			jq -c . "$out/verdict.json" >>"$verdicts"
+		else
+			jq -cn --arg s "$scenario" --arg k "$k" --arg r "runner exited $rc without a verdict" \
+				'{scenario: $s, kernel: $k, verdict: "fail", reason: $r, observed: {}, expected: {}}' \
+				>>"$verdicts"
+		fi
+		case $rc in
+		0) e2e_pass=$((e2e_pass + 1)) ;;
+		77) e2e_skip=$((e2e_skip + 1)) ;;
+		*) e2e_fail=$((e2e_fail + 1)) ;;
+		esac
+	done
+done <scenarios/e2e.list
+
+jq -s --argjson up "$unit_pass" --argjson uf "$unit_fail" \
+	'{summary: {passed: (map(select(.verdict == "pass")) | length),
+	            failed: (map(select(.verdict == "fail")) | length),
+	            skipped: (map(select(.verdict == "skip")) | length),
+	            unit: {passed: $up, failed: $uf}},
+	  runs: .}' "$verdicts" >"$results/e2e.json"
+
+echo
+printf '%-10s %-18s %-6s %5s  %s\n' SCENARIO KERNEL RESULT SECS REASON
+jq -r '.runs[] | [.scenario, .kernel, (.verdict | ascii_upcase), (.seconds // 0 | tostring), .reason] | @tsv' \
+	"$results/e2e.json" | while IFS=$'\t' read -r s k v secs r; do
+	printf '%-10s %-18s %-6s %5s  %s\n' "$s" "$k" "$v" "$secs" "$r"
+done
+echo "results: $results/e2e.json"
+finish 0

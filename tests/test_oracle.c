@@ -1,0 +1,191 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Unit tests: the lab oracle's trace parser and window accounting
+ * (tools/atsoracle_parse.c), on trace lines written in tracefs's format.
+ */
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <setjmp.h>
+#include <stdio.h>
+#include <string.h>
+#include <cmocka.h>
+
+#include "atsoracle_parse.h"
+
+static struct oracle_state st;
+static uint64_t clock_us;
+
+/* Feed one event the way tracefs prints it. */
+__attribute__((format(printf, 3, 4)))
+static void ev(int pid, const char *name, const char *fmt, ...)
+{
+	char line[1024], args[768];
+	struct oracle_event e;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	clock_us += 10;
+	snprintf(line, sizeof(line), "%16s-%-7d [%03d] d..1. %5llu.%06llu: %s: (%s+0x0/0x10) %s\n",
+		 "atsflr", pid, pid % 2, (unsigned long long)(clock_us / 1000000),
+		 (unsigned long long)(clock_us % 1000000), name, "fn", args);
+	assert_int_equal(oracle_parse_line(line, &e), 0);
+	oracle_feed(&st, &e);
+}
+
+#define DEVTLB(sid) ((unsigned long long)(sid) << 32 | 3)
+#define IOTLB 0x2ULL
+
+static void submit(int pid, uint16_t sid)
+{
+	ev(pid, "qisub", "count=2 d0=0x%llx d1=0x%llx d2=0x%llx", IOTLB, DEVTLB(sid), DEVTLB(0xdead));
+}
+
+static struct oracle_device *dev(uint16_t sid)
+{
+	return oracle_device(&st, sid);
+}
+
+static void setup(void)
+{
+	oracle_init(&st);
+	clock_us = 1000000;
+}
+
+static void test_parse_line_formats(void **state)
+{
+	struct oracle_event e;
+	uint64_t v;
+
+	assert_int_equal(oracle_parse_line(
+		" kworker/u8:2-mm - 4711    [001] d..2.   123.000456: qisub_r: "
+		"(qi_flush_context+0x71/0x90 <- qi_submit_sync) ret=-110\n", &e), 0);
+	assert_string_equal(e.name, "qisub_r");
+	assert_int_equal(e.pid, 4711);
+	assert_int_equal(e.cpu, 1);
+	assert_int_equal(e.ts_ns, 123000456000ULL);
+	assert_true(oracle_kv_u64(&e, "ret", &v));
+	assert_int_equal((int64_t)v, -110);
+	assert_false(oracle_kv_u64(&e, "count", &v));
+	assert_int_equal(oracle_parse_line("# tracer: nop\n", &e), 1);
+	assert_int_equal(oracle_parse_line("\n", &e), 1);
+	assert_true(oracle_parse_line("garbage without fields\n", &e) < 0);
+}
+
+static void test_devtlb_sid(void **state)
+{
+	uint16_t sid;
+
+	assert_true(oracle_devtlb_sid(DEVTLB(0x0100), &sid));
+	assert_int_equal(sid, 0x0100);
+	assert_true(oracle_devtlb_sid(0x8 | 0x0208ULL << 16, &sid));
+	assert_int_equal(sid, 0x0208);
+	assert_false(oracle_devtlb_sid(0x5, &sid));
+}
+
+static void test_method_window(void **state)
+{
+	setup();
+	submit(10, 0x0100);                       /* before: not in window */
+	ev(20, "flr", "bus=1 devfn=0");
+	submit(10, 0x0100);                       /* inside */
+	submit(10, 0x0200);                       /* another device: never */
+	ev(20, "flr_r", "ret=0");
+	submit(10, 0x0100);                       /* after */
+	assert_false(st.bracketing);
+	assert_int_equal(dev(0x0100)->devtlb_descriptors, 3);
+	assert_int_equal(dev(0x0100)->in_window, 1);
+	assert_int_equal(dev(0x0100)->windows, 1);
+	assert_int_equal(dev(0x0200)->in_window, 0);
+	/* only the first `count` descriptors are read */
+	assert_int_equal(dev(0xdead)->devtlb_descriptors, 0);
+	assert_int_equal(st.qi_calls, 4);
+}
+
+static void test_in_flight_at_open(void **state)
+{
+	setup();
+	submit(10, 0x0100);                       /* pid 10 has not returned */
+	ev(20, "flr", "bus=1 devfn=0");
+	ev(10, "qisub_r", "ret=0");
+	ev(20, "flr_r", "ret=0");
+	assert_int_equal(dev(0x0100)->in_flight_at_open, 1);
+	assert_int_equal(dev(0x0100)->in_window, 0);
+	assert_int_equal(st.qi_returns, 1);
+}
+
+static void test_nesting_and_probe(void **state)
+{
+	setup();
+	ev(20, "busfn", "bus=1 devfn=0 probe=1"); /* probing: no window */
+	submit(10, 0x0100);
+	ev(20, "busfn_r", "ret=0");
+	ev(20, "pm", "bus=1 devfn=0 probe=0");
+	ev(20, "flr", "bus=1 devfn=0");           /* nested method */
+	ev(20, "flr_r", "ret=0");
+	submit(10, 0x0100);                       /* still inside the outer one */
+	ev(20, "pm_r", "ret=0");
+	submit(10, 0x0100);
+	assert_int_equal(dev(0x0100)->windows, 1);
+	assert_int_equal(dev(0x0100)->in_window, 1);
+	assert_int_equal(st.unmatched_returns, 0);
+}
+
+static void test_bracketing_mode(void **state)
+{
+	struct oracle_event e;
+
+	setup();
+	/* atsoracle scans the whole trace first: one prepare sets the mode */
+	assert_int_equal(oracle_parse_line("x-1 [000] .... 1.0: prep: (f) bus=1 devfn=0", &e), 0);
+	oracle_scan(&st, &e);
+	ev(20, "flr", "bus=1 devfn=0");
+	ev(20, "prep", "bus=1 devfn=0");
+	submit(20, 0x0100);                       /* prepare's own flush: legitimate */
+	ev(20, "prep_r", "ret=0");
+	submit(10, 0x0100);                       /* inside: flagged */
+	ev(20, "done", "bus=1 devfn=0");
+	submit(10, 0x0100);                       /* done's restore: fine */
+	ev(20, "flr_r", "ret=0");
+	ev(20, "prep", "bus=1 devfn=0");
+	ev(20, "prep_r", "ret=-16");              /* failed prepare: no window */
+	submit(10, 0x0100);
+	assert_true(st.bracketing);
+	assert_int_equal(dev(0x0100)->windows, 1);
+	assert_int_equal(dev(0x0100)->in_window, 1);
+	assert_int_equal(dev(0x0100)->windows_by_method[4], 1);
+}
+
+static void test_bus_reset_window(void **state)
+{
+	setup();
+	submit(10, 0x0300);                       /* make 03:00.0 known */
+	ev(10, "qisub_r", "ret=0");
+	ev(20, "sbr", "bus=0 devfn=16 sec=2 sub=3");
+	submit(10, 0x0300);                       /* below the bridge */
+	submit(10, 0x0400);                       /* not below it */
+	ev(20, "sbrwait", "bus=0 devfn=16");
+	ev(20, "sbrwait_r", "ret=0");
+	submit(10, 0x0300);
+	assert_int_equal(st.bus_resets, 1);
+	assert_int_equal(dev(0x0300)->windows, 1);
+	assert_int_equal(dev(0x0300)->in_window, 1);
+	assert_int_equal(dev(0x0400)->in_window, 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_parse_line_formats),
+		cmocka_unit_test(test_devtlb_sid),
+		cmocka_unit_test(test_method_window),
+		cmocka_unit_test(test_in_flight_at_open),
+		cmocka_unit_test(test_nesting_and_probe),
+		cmocka_unit_test(test_bracketing_mode),
+		cmocka_unit_test(test_bus_reset_window),
+	};
+
+	return cmocka_run_group_tests_name("oracle", tests, NULL, NULL);
+}
