@@ -64,12 +64,13 @@ install_products() { # tree key name
 
 # make with progress: one line every 30 s with the number of objects built.
 run_make() { # tree log
-	local tree=$1 log=$2 start=$SECONDS pid
+	local tree=$1 log=$2 start=$SECONDS last=$SECONDS pid
 	make -C "$tree" -j"$(nproc)" bzImage >"$log" 2>&1 &
 	pid=$!
 	while kill -0 "$pid" 2>/dev/null; do
-		sleep 5
-		if (( (SECONDS - start) % 30 < 5 )); then
+		sleep 2
+		if (( SECONDS - last >= 30 )); then
+			last=$SECONDS
 			progress "kernel: $(grep -c '^  CC ' "$log" || true) files compiled," \
 				"$((SECONDS - start)) s (log: $log)"
 		fi
