@@ -11,6 +11,7 @@ BPFTOOL  ?= bpftool
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Itools -I$(OBJ)
 LDSTATIC := -static
+LDSTATIC_BPF := -Wl,-Bstatic -lbpf -lelf -lz -Wl,-Bdynamic
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ibpf
 
 LIB_SRCS := $(wildcard tools/lib/*.c)
@@ -58,7 +59,12 @@ $(OBJ)/%.skel.h: $(OBJ)/%.bpf.o
 $(OBJ)/atstrace.o: tools/atstrace.c $(OBJ)/atstrace.skel.h $(wildcard tools/lib/*.h) bpf/atstrace.h
 	$(CC) $(CFLAGS) -Ibpf -c $< -o $@
 
-$(BIN)/atstrace: $(OBJ)/atstrace.o $(LIB_OBJS) | $(BIN)
+ATSTRACE_OBJS := $(OBJ)/atstrace_cli.o $(OBJ)/atstrace_report.o $(OBJ)/probe_plan.o
+
+$(OBJ)/atstrace_cli.o $(OBJ)/atstrace_report.o $(OBJ)/probe_plan.o: CFLAGS += -Ibpf
+$(OBJ)/atstrace_report.o $(OBJ)/probe_plan.o: $(wildcard bpf/*.h)
+
+$(BIN)/atstrace: $(OBJ)/atstrace.o $(ATSTRACE_OBJS) $(LIB_OBJS) | $(BIN)
 	$(CC) $(LDSTATIC) -o $@ $^ -lbpf -lelf -lz
 
 $(BIN)/atsoracle: $(OBJ)/atsoracle.o $(OBJ)/atsoracle_parse.o $(LIB_OBJS) | $(BIN)
@@ -68,8 +74,8 @@ $(OBJ)/lib $(BIN) $(BUILD)/tests:
 	mkdir -p $@
 
 # Unit tests: cmocka, linked against the same objects as the tools.
-$(BUILD)/tests/%: tests/%.c $(LIB_OBJS) $(OBJ)/atsoracle_parse.o | $(BUILD)/tests
-	$(CC) $(CFLAGS) -Ibpf -Wno-unused-parameter -o $@ $^ -lcmocka
+$(BUILD)/tests/%: tests/%.c $(LIB_OBJS) $(OBJ)/atsoracle_parse.o $(ATSTRACE_OBJS) | $(BUILD)/tests
+	$(CC) $(CFLAGS) -Ibpf -Wno-unused-parameter -o $@ $^ -lcmocka $(LDSTATIC_BPF)
 
 check: $(TESTS)
 	@scenarios/run-unit-tests.sh $(TESTS)

@@ -1,7 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * atstrace, kernel side: counts ATC (device-TLB) invalidations per device at
- * the VT-d submission choke point, qi_submit_sync().
+ * atstrace, kernel side. Tracks each PCI device's reset window and flags
+ * every ATC (device-TLB) invalidation that is submitted to a device inside
+ * its window, or is still in flight when the window opens. Which function
+ * each program attaches to is decided by user space from its probe plan
+ * (tools/probe_plan.c); programs are declared "?" (not autoloaded) and the
+ * plan enables the ones the running kernel can take.
  */
 #include "kernel_types.h"
 #include <bpf/bpf_helpers.h>
@@ -9,57 +13,825 @@
 #include <bpf/bpf_core_read.h>
 
 #include "atc_decode.h"
+#include "log2_hist.h"
+#include "reset_window.h"
 #include "atstrace.h"
 
 char LICENSE[] SEC("license") = "GPL";
+
+_Static_assert(WK_NR == sizeof(((struct dev_counts *)0)->windows) / sizeof(__u64),
+	       "dev_counts.windows must have one slot per window kind");
+
+/* Set by user space before load. */
+const volatile bool bracketing;          /* kernel has pci_dev_reset_iommu_prepare() */
+const volatile bool want_hist;
+const volatile bool want_open_events;    /* -v: report window openings too */
+const volatile __u32 nr_cpus = 1;
+const volatile __u32 n_filter;           /* 0: every device */
+const volatile __u32 filter_rid[ATSTRACE_MAX_FILTER];
+/* generic slots: what each one is attached to */
+const volatile __u32 method_kind[METHOD_SLOTS];
+const volatile __s32 method_probe_arg[METHOD_SLOTS];  /* -1: no probe argument */
+const volatile __u32 attach_op[ATTACH_SLOTS];
+const volatile __s32 attach_dom_arg[ATTACH_SLOTS];
+const volatile __s32 attach_dev_arg[ATTACH_SLOTS];
+const volatile __s32 attach_pasid_arg[ATTACH_SLOTS];  /* -1: none */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, ATSTRACE_MAX_DEVICES);
 	__type(key, struct dev_key);
-	__type(value, struct inv_counts);
-} inv_counts SEC(".maps");
+	__type(value, struct dev_counts);
+} counts SEC(".maps");
 
-static __always_inline void count_inv(__u32 rid, bool first_in_call)
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, G_NR);
+	__type(key, __u32);
+	__type(value, __u64);
+} global_counts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, ATSTRACE_MAX_DEVICES);
+	__type(key, struct dev_key);
+	__type(value, struct dev_window);
+} windows SEC(".maps");
+
+/* in-window hits per open window, reported when it closes */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, ATSTRACE_MAX_DEVICES);
+	__type(key, struct dev_key);
+	__type(value, __u64);
+} window_hits SEC(".maps");
+
+/* one entry holding every slot: loops index the value, not the map */
+struct bus_windows_state {
+	struct bus_window w[BUS_WINDOWS_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct bus_windows_state);
+} bus_windows SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, struct task_frames);
+} frames SEC(".maps");
+
+/* the submission running on each CPU (VT-d waits with IRQs off: one per CPU) */
+struct inflight {
+	__u64 ts;
+	__u32 n;
+	__u32 rid[INFLIGHT_MAX];
+	__u8 counted[INFLIGHT_MAX]; /* already counted as in flight at a window's open */
+};
+
+struct inflight_state {
+	struct inflight cpu[ATSTRACE_MAX_CPUS];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct inflight_state);
+} inflight SEC(".maps");
+
+static const __u32 zero_key;
+
+static __always_inline struct bus_window *bus_windows_get(void)
 {
-	struct dev_key key = { .rid = rid };
-	struct inv_counts zero = {}, *c;
+	struct bus_windows_state *s = bpf_map_lookup_elem(&bus_windows, &zero_key);
 
-	c = bpf_map_lookup_elem(&inv_counts, &key);
-	if (!c) {
-		bpf_map_update_elem(&inv_counts, &key, &zero, BPF_NOEXIST);
-		c = bpf_map_lookup_elem(&inv_counts, &key);
-		if (!c)
-			return;
-	}
-	c->descriptors++;
-	if (first_in_call)
-		c->submissions++;
+	return s ? s->w : NULL;
 }
 
-SEC("fentry/qi_submit_sync")
-int BPF_PROG(vtd_submit, struct intel_iommu *iommu, struct qi_desc *desc, unsigned int count)
+static __always_inline struct inflight *inflight_get(__u32 cpu)
+{
+	struct inflight_state *s = bpf_map_lookup_elem(&inflight, &zero_key);
+
+	if (!s || cpu >= ATSTRACE_MAX_CPUS)
+		return NULL;
+	return &s->cpu[cpu];
+}
+
+/* start time of prepare/done per task, for their duration histograms */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, __u64);
+} bracket_start SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 4 * ATSTRACE_MAX_DEVICES);
+	__type(key, struct hist_key);
+	__type(value, struct hist);
+} hists SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, 4 << 20);
+} events SEC(".maps");
+
+/* ------------------------------------------------------------------ helpers */
+
+static __always_inline void global_inc(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&global_counts, &idx);
+
+	if (v)
+		(*v)++;
+}
+
+static __always_inline bool rid_selected(__u32 rid)
+{
+	if (!n_filter)
+		return true;
+	for (int i = 0; i < ATSTRACE_MAX_FILTER; i++)
+		if (i < n_filter && filter_rid[i] == rid)
+			return true;
+	return false;
+}
+
+static __always_inline struct dev_counts *counts_of(__u32 rid)
+{
+	struct dev_key key = { .rid = rid };
+	struct dev_counts zero = {}, *c;
+
+	c = bpf_map_lookup_elem(&counts, &key);
+	if (c)
+		return c;
+	bpf_map_update_elem(&counts, &key, &zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&counts, &key);
+}
+
+static __always_inline void hist_add(__u32 rid, __u32 kind, __u64 value)
+{
+	struct hist_key key = { .rid = rid, .kind = kind };
+	static const struct hist zero;
+	struct hist *h;
+	__u32 slot;
+
+	if (!want_hist)
+		return;
+	h = bpf_map_lookup_elem(&hists, &key);
+	if (!h) {
+		bpf_map_update_elem(&hists, &key, &zero, BPF_NOEXIST);
+		h = bpf_map_lookup_elem(&hists, &key);
+		if (!h)
+			return;
+	}
+	slot = log2_slot(value);
+	if (slot < HIST_SLOTS)
+		h->slots[slot]++;
+}
+
+static __always_inline struct event *event_reserve(__u32 type, __u32 rid)
+{
+	struct event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+
+	if (!e) {
+		global_inc(G_RINGBUF_DROPS);
+		return NULL;
+	}
+	e->type = type;
+	e->rid = rid;
+	e->ts = bpf_ktime_get_ns();
+	e->tid = (__u32)bpf_get_current_pid_tgid();
+	e->cpu = bpf_get_smp_processor_id();
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	return e;
+}
+
+/* segment:bus:devfn of a struct pci_dev */
+static __always_inline __u32 pdev_rid(struct pci_dev *pdev)
+{
+	struct pci_bus *bus = BPF_CORE_READ(pdev, bus);
+	__u32 seg;
+
+	if (bpf_core_field_exists(bus->domain_nr)) {
+		seg = BPF_CORE_READ(bus, domain_nr);
+	} else {
+		struct pci_sysdata *sd = BPF_CORE_READ(bus, sysdata);
+
+		seg = BPF_CORE_READ(sd, domain);
+	}
+	return (seg & 0xffff) << 16 | (__u32)BPF_CORE_READ(bus, number) << 8 |
+	       (BPF_CORE_READ(pdev, devfn) & 0xff);
+}
+
+static __always_inline __u32 pdev_ats_enabled(struct pci_dev *pdev)
+{
+	return BPF_CORE_READ_BITFIELD_PROBED(pdev, ats_enabled);
+}
+
+static __always_inline struct dev_window *window_of(__u32 rid)
+{
+	struct dev_key key = { .rid = rid };
+	struct dev_window zero = {}, *w;
+
+	w = bpf_map_lookup_elem(&windows, &key);
+	if (w)
+		return w;
+	bpf_map_update_elem(&windows, &key, &zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&windows, &key);
+}
+
+static __always_inline bool in_bus_window(__u32 rid)
+{
+	struct bus_window *bw = bus_windows_get();
+
+	if (!bw)
+		return false;
+	for (int i = 0; i < BUS_WINDOWS_MAX; i++)
+		if (bus_window_covers(&bw[i], rid))
+			return true;
+	return false;
+}
+
+static __always_inline bool in_window(__u32 rid, __u32 *kind)
+{
+	struct dev_key key = { .rid = rid };
+	struct dev_window *w = bpf_map_lookup_elem(&windows, &key);
+
+	if (w && w->depth) {
+		*kind = w->kind;
+		return true;
+	}
+	*kind = WK_SECONDARY_BUS;
+	return in_bus_window(rid);
+}
+
+/* ----------------------------------------------- invalidation submit/complete */
+
+static __always_inline void flag_invalidation(__u32 rid, __u32 reason, __u32 kind,
+					      const struct atc_inv *inv, __u32 vendor, void *ctx)
+{
+	struct event *e = event_reserve(EV_INV_FLAGGED, rid);
+
+	if (!e)
+		return;
+	e->inv.reason = reason;
+	e->inv.window_kind = kind;
+	e->inv.pasid = inv ? inv->pasid : ATC_NO_PASID;
+	e->inv.addr = inv ? inv->addr : 0;
+	e->inv.size = inv ? inv->size : 0;
+	e->inv.vendor = vendor;
+	e->inv.nstack = ctx ? bpf_get_stack(ctx, e->inv.stack, sizeof(e->inv.stack), 0) : 0;
+	bpf_ringbuf_submit(e, 0);
+}
+
+/* One decoded ATC invalidation, at submission. */
+static __always_inline void on_atc_inv(void *ctx, __u32 rid, const struct atc_inv *inv,
+				       __u32 vendor, struct inflight *fl)
+{
+	struct dev_counts *c;
+	__u32 kind, n, i;
+	bool first = true;
+
+	if (!rid_selected(rid))
+		return;
+	c = counts_of(rid);
+	if (!c)
+		return;
+	c->invalidations++;
+	if (fl) {
+		n = fl->n;
+		for (i = 0; i < INFLIGHT_MAX; i++)
+			if (i < n && fl->rid[i] == rid)
+				first = false;
+		if (first) {
+			if (n < INFLIGHT_MAX) {
+				fl->rid[n] = rid;
+				fl->counted[n] = 0;
+				fl->n = n + 1;
+			} else {
+				global_inc(G_INFLIGHT_OVERFLOW);
+			}
+		}
+	}
+	if (first)
+		c->submissions++;
+	if (in_window(rid, &kind)) {
+		struct dev_key key = { .rid = rid };
+		__u64 *hits = bpf_map_lookup_elem(&window_hits, &key);
+
+		c->in_window++;
+		if (hits)
+			__sync_fetch_and_add(hits, 1);
+		flag_invalidation(rid, FLAG_IN_WINDOW, kind, inv, vendor, ctx);
+	}
+}
+
+static __always_inline struct inflight *inflight_begin(void)
+{
+	struct inflight *fl = inflight_get(bpf_get_smp_processor_id());
+
+	if (fl) {
+		fl->n = 0;
+		fl->ts = bpf_ktime_get_ns();
+	}
+	return fl;
+}
+
+static __always_inline void inflight_end(void)
+{
+	struct inflight *fl = inflight_get(bpf_get_smp_processor_id());
+	__u64 dur;
+	__u32 n;
+
+	if (!fl || !fl->n)
+		return;
+	dur = bpf_ktime_get_ns() - fl->ts;
+	n = fl->n;
+	for (__u32 i = 0; i < INFLIGHT_MAX; i++)
+		if (i < n)
+			hist_add(fl->rid[i], H_INV_LATENCY, dur);
+	fl->n = 0;
+}
+
+static __always_inline int vtd_submit(void *ctx, struct intel_iommu *iommu, struct qi_desc *desc,
+				      unsigned int count)
 {
 	__u32 seg = BPF_CORE_READ(iommu, segment);
-	__u16 seen[VTD_MAX_BATCH] = {};
-	int nseen = 0;
+	struct inflight *fl = inflight_begin();
 
-	for (int i = 0; i < VTD_MAX_BATCH && i < count; i++) {
+	for (int i = 0; i < VTD_MAX_BATCH; i++) {
 		struct atc_inv inv;
 		struct qi_desc d;
-		bool first = true;
 
+		if (i >= count)
+			break;
 		/* descriptors are the hardware's 256-bit format: fixed layout */
 		if (bpf_probe_read_kernel(&d, sizeof(d), &desc[i]))
 			break;
-		if (!atc_inv_decode_vtd(d.qw0, d.qw1, &inv))
-			continue;
-		for (int j = 0; j < VTD_MAX_BATCH && j < nseen; j++)
-			if (seen[j] == inv.sid)
-				first = false;
-		if (first && nseen < VTD_MAX_BATCH)
-			seen[nseen++] = inv.sid;
-		count_inv(seg << 16 | inv.sid, first);
+		if (atc_inv_decode_vtd(d.qw0, d.qw1, &inv))
+			on_atc_inv(ctx, seg << 16 | inv.sid, &inv, VENDOR_VTD, fl);
 	}
 	return 0;
 }
+
+SEC("?fentry/qi_submit_sync")
+int BPF_PROG(vtd_submit_fentry, struct intel_iommu *iommu, struct qi_desc *desc, unsigned int count)
+{
+	return vtd_submit(ctx, iommu, desc, count);
+}
+
+SEC("?fexit/qi_submit_sync")
+int BPF_PROG(vtd_complete_fexit)
+{
+	inflight_end();
+	return 0;
+}
+
+SEC("?kprobe/qi_submit_sync")
+int BPF_KPROBE(vtd_submit_kprobe, struct intel_iommu *iommu, struct qi_desc *desc, unsigned int count)
+{
+	return vtd_submit(ctx, iommu, desc, count);
+}
+
+SEC("?kretprobe/qi_submit_sync")
+int BPF_KRETPROBE(vtd_complete_kretprobe)
+{
+	inflight_end();
+	return 0;
+}
+
+/*
+ * AMD-Vi: every command goes through __iommu_queue_command_sync(). Its
+ * completion is a later COMPLETION_WAIT on the same IOMMU, so AMD
+ * invalidations are counted and checked against windows at submission, but
+ * not tracked in flight.
+ */
+SEC("?fentry/__iommu_queue_command_sync")
+int BPF_PROG(amd_submit_fentry, struct amd_iommu *iommu, struct iommu_cmd *cmd)
+{
+	struct amd_iommu_pci_seg *ps = BPF_CORE_READ(iommu, pci_seg);
+	__u32 seg = BPF_CORE_READ(ps, id);
+	struct iommu_cmd c;
+	struct atc_inv inv;
+
+	if (bpf_probe_read_kernel(&c, sizeof(c), cmd))
+		return 0;
+	if (atc_inv_decode_amd(c.data[0], c.data[1], c.data[2], c.data[3], &inv))
+		on_atc_inv(ctx, seg << 16 | inv.sid, &inv, VENDOR_AMD, NULL);
+	return 0;
+}
+
+/* ---------------------------------------------------------- reset windows */
+
+/* A window opens on rid: count it and every submission still in flight to it. */
+static __always_inline void open_window(void *ctx, __u32 rid, __u32 kind, struct pci_dev *pdev)
+{
+	struct dev_window *w = window_of(rid);
+	struct dev_key key = { .rid = rid };
+	struct dev_counts *c;
+	struct event *e;
+	__u64 zero = 0, now = bpf_ktime_get_ns();
+	__u32 ats;
+
+	if (!w || window_enter(w, kind, now) != WS_OPENED)
+		return;
+	bpf_map_update_elem(&window_hits, &key, &zero, BPF_ANY);
+	if (!rid_selected(rid))
+		return;
+	c = counts_of(rid);
+	if (!c)
+		return;
+	if (kind < WK_NR)
+		c->windows[kind]++;
+	ats = pdev ? pdev_ats_enabled(pdev) : 0;
+	if (ats)
+		c->ats_in_window++;
+	struct inflight_state *all = bpf_map_lookup_elem(&inflight, &zero_key);
+
+	for (int cpu = 0; all && cpu < ATSTRACE_MAX_CPUS; cpu++) {
+		struct inflight *fl = &all->cpu[cpu];
+		__u32 n;
+
+		if (cpu >= nr_cpus)
+			break;
+		n = fl->n;
+		for (__u32 i = 0; i < INFLIGHT_MAX; i++) {
+			if (i >= n)
+				break;
+			if (fl->rid[i] != rid || fl->counted[i])
+				continue;
+			fl->counted[i] = 1;
+			c->in_flight_at_open++;
+			flag_invalidation(rid, FLAG_IN_FLIGHT_AT_OPEN, kind, NULL, VENDOR_VTD, NULL);
+		}
+	}
+	if (want_open_events) {
+		e = event_reserve(EV_WINDOW_OPEN, rid);
+		if (e) {
+			e->ts = now;
+			e->win.kind = kind;
+			e->win.ats_enabled = ats;
+			bpf_ringbuf_submit(e, 0);
+		}
+	}
+}
+
+static __always_inline void close_window(__u32 rid)
+{
+	struct dev_key key = { .rid = rid };
+	struct dev_window *w = bpf_map_lookup_elem(&windows, &key);
+	__u64 dur = 0, *hits, now = bpf_ktime_get_ns();
+	struct event *e;
+	__u32 kind;
+
+	if (!w) {
+		global_inc(G_UNBALANCED);
+		return;
+	}
+	kind = w->kind;
+	switch (window_leave(w, now, &dur)) {
+	case WS_UNBALANCED:
+		global_inc(G_UNBALANCED);
+		return;
+	case WS_NESTED:
+		return;
+	}
+	if (!rid_selected(rid))
+		return;
+	hist_add(rid, H_WINDOW, dur);
+	e = event_reserve(EV_WINDOW_CLOSE, rid);
+	if (!e)
+		return;
+	hits = bpf_map_lookup_elem(&window_hits, &key);
+	e->ts = now; /* when the window closed, not when this event was written */
+	e->win.kind = kind;
+	e->win.duration = dur;
+	e->win.hits = hits ? *hits : 0;
+	bpf_ringbuf_submit(e, 0);
+}
+
+/*
+ * The hardware reset of a device starts: on a bracketing kernel it must be
+ * inside a bracket when ATS is on; otherwise it opens the window.
+ */
+static __always_inline void hw_reset_start(void *ctx, __u32 rid, __u32 kind, struct pci_dev *pdev)
+{
+	if (!bracketing) {
+		open_window(ctx, rid, kind, pdev);
+		return;
+	}
+	if (pdev && pdev_ats_enabled(pdev)) {
+		struct dev_key key = { .rid = rid };
+		struct dev_window *w = bpf_map_lookup_elem(&windows, &key);
+		struct dev_counts *c;
+		struct event *e;
+
+		if (w && w->depth)
+			return;
+		if (!rid_selected(rid))
+			return;
+		c = counts_of(rid);
+		if (c)
+			c->unbracketed++;
+		e = event_reserve(EV_UNBRACKETED, rid);
+		if (e) {
+			e->win.kind = kind;
+			e->win.ats_enabled = 1;
+			bpf_ringbuf_submit(e, 0);
+		}
+	}
+}
+
+static __always_inline struct task_frames *frames_of_current(bool create)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct task_frames zero = {}, *t;
+
+	t = bpf_map_lookup_elem(&frames, &tid);
+	if (t || !create)
+		return t;
+	bpf_map_update_elem(&frames, &tid, &zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&frames, &tid);
+}
+
+static __always_inline int method_entry(void *ctx, int slot)
+{
+	struct task_frames *t = frames_of_current(true);
+	struct reset_frame *f;
+	struct pci_dev *pdev;
+	__u64 arg = 0;
+	bool probe = false;
+	__u32 kind = method_kind[slot];
+
+	if (!t || bpf_get_func_arg(ctx, 0, &arg))
+		return 0;
+	pdev = (struct pci_dev *)arg;
+	if (method_probe_arg[slot] >= 0 && !bpf_get_func_arg(ctx, method_probe_arg[slot], &arg))
+		probe = arg & 1;
+	f = frame_push(t, pdev_rid(pdev), kind, probe);
+	if (f)
+		hw_reset_start(ctx, f->rid, kind, pdev);
+	return 0;
+}
+
+static __always_inline int method_exit(void *ctx, int slot)
+{
+	struct task_frames *t = frames_of_current(false);
+	struct reset_frame *f;
+	bool popped;
+
+	if (!t)
+		return 0;
+	f = frame_pop(t, method_kind[slot], &popped);
+	if (f && !bracketing)
+		close_window(f->rid);
+	return 0;
+}
+
+/* Generic slots: user space points each at one reset method. */
+#define METHOD_SLOT(n)							\
+SEC("?fentry") int BPF_PROG(method_entry_##n) { return method_entry(ctx, n); } \
+SEC("?fexit") int BPF_PROG(method_exit_##n) { return method_exit(ctx, n); }
+
+METHOD_SLOT(0)
+METHOD_SLOT(1)
+METHOD_SLOT(2)
+METHOD_SLOT(3)
+METHOD_SLOT(4)
+METHOD_SLOT(5)
+METHOD_SLOT(6)
+METHOD_SLOT(7)
+
+#define PCI_EXP_DEVCTL 8
+#define PCI_EXP_DEVCTL_BCR_FLR 0x8000
+
+/*
+ * pcie_flr() writes Initiate FLR once pending transactions have drained:
+ * the hardware reset starts there. (pci_wait_for_pending_transaction() is
+ * inlined into pcie_flr() by GCC, so its return cannot mark the point.)
+ */
+SEC("?fentry/pcie_capability_clear_and_set_word_unlocked")
+int BPF_PROG(flr_write_fentry, struct pci_dev *pdev, int pos, u16 clear, u16 set)
+{
+	struct task_frames *t;
+	struct reset_frame *f;
+
+	if (pos != PCI_EXP_DEVCTL || !(set & PCI_EXP_DEVCTL_BCR_FLR))
+		return 0;
+	t = frames_of_current(false);
+	f = t ? frame_flr_written(t) : NULL;
+	if (f)
+		hw_reset_start(ctx, f->rid, f->kind, pdev);
+	return 0;
+}
+
+/* pci_dev_wait() returned inside a method: the device is ready. */
+SEC("?fexit/pci_dev_wait")
+int BPF_PROG(device_ready_fexit)
+{
+	struct task_frames *t = frames_of_current(false);
+	struct reset_frame *f = t ? frame_device_ready(t) : NULL;
+
+	if (f && !bracketing)
+		close_window(f->rid);
+	return 0;
+}
+
+/* A bridge asserts secondary bus reset: every device below it is in a window. */
+SEC("?fentry/pci_reset_secondary_bus")
+int BPF_PROG(bus_reset_fentry, struct pci_dev *bridge)
+{
+	struct pci_bus *sub = BPF_CORE_READ(bridge, subordinate);
+	__u32 brid = pdev_rid(bridge), tid = (__u32)bpf_get_current_pid_tgid();
+	struct event *e;
+
+	struct bus_window *bw = bus_windows_get();
+
+	if (!sub || !bw)
+		return 0;
+	for (int i = 0; i < BUS_WINDOWS_MAX; i++) {
+		struct bus_window *b = &bw[i];
+
+		if (b->active)
+			continue;
+		b->tid = tid;
+		b->bridge = brid;
+		b->segment = brid >> 16;
+		b->bus_lo = BPF_CORE_READ(sub, busn_res.start) & 0xff;
+		b->bus_hi = BPF_CORE_READ(sub, busn_res.end) & 0xff;
+		b->open_ns = bpf_ktime_get_ns();
+		b->active = 1;
+		global_inc(G_BUS_WINDOWS);
+		e = event_reserve(EV_BUS_WINDOW_OPEN, brid);
+		if (e) {
+			e->win.kind = WK_SECONDARY_BUS;
+			e->win.bus_lo = b->bus_lo;
+			e->win.bus_hi = b->bus_hi;
+			bpf_ringbuf_submit(e, 0);
+		}
+		return 0;
+	}
+	return 0;
+}
+
+SEC("?fexit/pci_bridge_wait_for_secondary_bus")
+int BPF_PROG(bus_ready_fexit)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct bus_window *bw = bus_windows_get();
+	struct event *e;
+
+	for (int i = 0; bw && i < BUS_WINDOWS_MAX; i++) {
+		struct bus_window *b = &bw[i];
+
+		__u64 now;
+
+		if (!b->active || b->tid != tid)
+			continue;
+		now = bpf_ktime_get_ns();
+		b->active = 0;
+		e = event_reserve(EV_BUS_WINDOW_CLOSE, b->bridge);
+		if (e) {
+			e->ts = now;
+			e->win.kind = WK_SECONDARY_BUS;
+			e->win.duration = now - b->open_ns;
+			e->win.bus_lo = b->bus_lo;
+			e->win.bus_hi = b->bus_hi;
+			bpf_ringbuf_submit(e, 0);
+		}
+		return 0;
+	}
+	return 0;
+}
+
+/* ------------------------------------------------- upstream's bracketing */
+
+static __always_inline void bracket_begin(void)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u64 now = bpf_ktime_get_ns();
+
+	if (want_hist)
+		bpf_map_update_elem(&bracket_start, &tid, &now, BPF_ANY);
+}
+
+static __always_inline void bracket_end(__u32 rid, __u32 kind)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u64 *t0;
+
+	if (!want_hist)
+		return;
+	t0 = bpf_map_lookup_elem(&bracket_start, &tid);
+	if (!t0)
+		return;
+	hist_add(rid, kind, bpf_ktime_get_ns() - *t0);
+	bpf_map_delete_elem(&bracket_start, &tid);
+}
+
+SEC("?fentry/pci_dev_reset_iommu_prepare")
+int BPF_PROG(prepare_fentry)
+{
+	bracket_begin();
+	return 0;
+}
+
+/* The window opens when the outermost prepare has succeeded. */
+SEC("?fexit/pci_dev_reset_iommu_prepare")
+int BPF_PROG(prepare_fexit, struct pci_dev *pdev, int ret)
+{
+	__u32 rid = pdev_rid(pdev);
+
+	bracket_end(rid, H_PREPARE);
+	if (ret == 0)
+		open_window(ctx, rid, WK_BRACKET, pdev);
+	return 0;
+}
+
+/* ... and closes when done starts: done's own restore flushes are legitimate. */
+SEC("?fentry/pci_dev_reset_iommu_done")
+int BPF_PROG(done_fentry, struct pci_dev *pdev)
+{
+	close_window(pdev_rid(pdev));
+	bracket_begin();
+	return 0;
+}
+
+SEC("?fexit/pci_dev_reset_iommu_done")
+int BPF_PROG(done_fexit, struct pci_dev *pdev)
+{
+	bracket_end(pdev_rid(pdev), H_DONE);
+	return 0;
+}
+
+/* --------------------------------------------------------- IOMMU attach */
+
+extern const void pci_bus_type __ksym;
+
+static __always_inline int on_attach(void *ctx, int slot)
+{
+	__u64 dom = 0, devp = 0, pasid = ATC_NO_PASID, ret = 0;
+	struct iommu_domain *domain;
+	struct device *dev;
+	struct pci_dev *pdev;
+	struct dev_counts *c;
+	struct event *e;
+	__u32 rid;
+	int r;
+
+	if (bpf_get_func_arg(ctx, attach_dev_arg[slot], &devp) || !devp)
+		return 0;
+	dev = (struct device *)devp;
+	if (BPF_CORE_READ(dev, bus) != &pci_bus_type)
+		return 0;
+	pdev = (struct pci_dev *)((void *)dev - bpf_core_field_offset(struct pci_dev, dev));
+	rid = pdev_rid(pdev);
+	if (!rid_selected(rid))
+		return 0;
+	if (attach_dom_arg[slot] >= 0)
+		bpf_get_func_arg(ctx, attach_dom_arg[slot], &dom);
+	if (attach_pasid_arg[slot] >= 0)
+		bpf_get_func_arg(ctx, attach_pasid_arg[slot], &pasid);
+	bpf_get_func_ret(ctx, &ret);
+	r = (int)ret;
+	domain = (struct iommu_domain *)dom;
+	c = counts_of(rid);
+	if (c) {
+		c->attaches++;
+		if (r)
+			c->attach_errors++;
+		if (r == -16)
+			c->attach_busy++;
+	}
+	e = event_reserve(EV_ATTACH, rid);
+	if (!e)
+		return 0;
+	e->attach.op = attach_op[slot];
+	e->attach.domain_type = domain ? BPF_CORE_READ(domain, type) : 0xffffffff;
+	e->attach.ret = r;
+	e->attach.pasid = (__u32)pasid;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}
+
+#define ATTACH_SLOT(n) \
+SEC("?fexit") int BPF_PROG(attach_exit_##n) { return on_attach(ctx, n); }
+
+ATTACH_SLOT(0)
+ATTACH_SLOT(1)
+ATTACH_SLOT(2)
+ATTACH_SLOT(3)
+ATTACH_SLOT(4)
+ATTACH_SLOT(5)
+ATTACH_SLOT(6)
+ATTACH_SLOT(7)
+ATTACH_SLOT(8)
+ATTACH_SLOT(9)
+ATTACH_SLOT(10)
+ATTACH_SLOT(11)

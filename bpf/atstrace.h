@@ -4,17 +4,113 @@
 #define ATSTRACE_ATSTRACE_H
 
 #define ATSTRACE_MAX_DEVICES 1024
-#define VTD_MAX_BATCH 16 /* QI_MAX_BATCHED_DESC_COUNT */
+#define ATSTRACE_MAX_CPUS 128
+#define ATSTRACE_MAX_FILTER 8
+#define VTD_MAX_BATCH 16      /* QI_MAX_BATCHED_DESC_COUNT */
+#define INFLIGHT_MAX 16       /* devices one submission can target */
+#define METHOD_SLOTS 8        /* reset methods hooked through generic slots */
+#define ATTACH_SLOTS 12       /* IOMMU attach ops hooked through generic slots */
+#define STACK_DEPTH 16
+#define HIST_SLOTS 64
+#define TASK_COMM_LEN 16
 
 /* a PCI function: segment << 16 | bus << 8 | devfn */
 struct dev_key {
 	__u32 rid;
 };
 
-/* per-CPU counters, summed by user space */
-struct inv_counts {
-	__u64 descriptors;  /* device-TLB invalidation descriptors submitted */
-	__u64 submissions;  /* submit calls that carried at least one */
+enum submit_vendor { VENDOR_VTD, VENDOR_AMD, VENDOR_SMMUV3 };
+
+/* per-CPU counters per device, summed by user space */
+struct dev_counts {
+	__u64 invalidations;      /* ATC invalidation commands submitted */
+	__u64 submissions;        /* submit calls that carried at least one */
+	__u64 in_window;          /* submitted while the device was in a reset window */
+	__u64 in_flight_at_open;  /* submitted before a window opened, not yet complete */
+	__u64 windows[9];         /* windows opened, by enum window_kind */
+	__u64 unbracketed;        /* bracketing kernel: hardware reset with ATS on, no bracket */
+	__u64 ats_in_window;      /* windows opened while ATS was enabled */
+	__u64 attaches;
+	__u64 attach_errors;
+	__u64 attach_busy;        /* -EBUSY: refused during a reset */
+};
+
+/* global per-CPU counters (array index) */
+enum global_counter {
+	G_RINGBUF_DROPS,
+	G_BUS_WINDOWS,
+	G_UNBALANCED,         /* window leave without enter */
+	G_INFLIGHT_OVERFLOW,  /* submission carried more devices than tracked */
+	G_NR,
+};
+
+enum hist_kind {
+	H_INV_LATENCY,    /* submit -> complete */
+	H_WINDOW,         /* reset window duration */
+	H_PREPARE,        /* pci_dev_reset_iommu_prepare() duration */
+	H_DONE,           /* pci_dev_reset_iommu_done() duration */
+	H_NR,
+};
+
+struct hist_key {
+	__u32 rid;
+	__u32 kind;
+};
+
+struct hist {
+	__u64 slots[HIST_SLOTS];
+};
+
+enum event_type {
+	EV_INV_FLAGGED = 1,   /* invalidation inside a window, or in flight at its open */
+	EV_WINDOW_OPEN,
+	EV_WINDOW_CLOSE,
+	EV_BUS_WINDOW_OPEN,
+	EV_BUS_WINDOW_CLOSE,
+	EV_ATTACH,
+	EV_UNBRACKETED,
+};
+
+enum flag_reason {
+	FLAG_IN_WINDOW = 1,
+	FLAG_IN_FLIGHT_AT_OPEN,
+};
+
+enum attach_op { OP_ATTACH, OP_SET_PASID, OP_REMOVE_PASID };
+
+struct event {
+	__u32 type;
+	__u32 rid;
+	__u64 ts;
+	__u32 tid;
+	__u32 cpu;
+	char comm[TASK_COMM_LEN];
+	union {
+		struct {
+			__u32 reason;      /* enum flag_reason */
+			__u32 window_kind;
+			__u32 pasid;
+			__u32 vendor;
+			__u64 addr;
+			__u64 size;
+			__s32 nstack;      /* bytes of stack, < 0 on error */
+			__u32 pad;
+			__u64 stack[STACK_DEPTH];
+		} inv;
+		struct {
+			__u32 kind;
+			__u32 ats_enabled;
+			__u64 duration;    /* close only */
+			__u64 hits;        /* close only: in-window invalidations */
+			__u32 bus_lo, bus_hi; /* bus windows */
+		} win;
+		struct {
+			__u32 op;          /* enum attach_op */
+			__u32 domain_type;
+			__s32 ret;
+			__u32 pasid;
+		} attach;
+	};
 };
 
 #endif

@@ -9,6 +9,9 @@
 #ifndef ATSTRACE_KERNEL_TYPES_H
 #define ATSTRACE_KERNEL_TYPES_H
 
+/* tells bpf_tracing.h that struct pt_regs has the kernel's field names */
+#define __VMLINUX_H__
+
 typedef unsigned char __u8;
 typedef unsigned short __u16;
 typedef unsigned int __u32;
@@ -30,6 +33,7 @@ typedef _Bool bool;
 
 enum bpf_map_type {
 	BPF_MAP_TYPE_HASH = 1,
+	BPF_MAP_TYPE_PROG_ARRAY = 3,
 	BPF_MAP_TYPE_ARRAY = 2,
 	BPF_MAP_TYPE_PERCPU_HASH = 5,
 	BPF_MAP_TYPE_PERCPU_ARRAY = 6,
@@ -42,7 +46,69 @@ enum {
 	BPF_EXIST = 2,
 };
 
+enum {
+	BPF_F_USER_STACK = 256,
+};
+
 #pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)
+
+/* arch/x86/include/asm/ptrace.h: kprobe programs' context */
+struct pt_regs {
+	unsigned long r15, r14, r13, r12, bp, bx, r11, r10, r9, r8;
+	unsigned long ax, cx, dx, si, di, orig_ax, ip, cs, flags, sp, ss;
+};
+
+struct list_head {
+	struct list_head *next;
+	struct list_head *prev;
+};
+
+/* include/linux/ioport.h (resource_size_t is 64-bit on 64-bit kernels) */
+struct resource {
+	u64 start;
+	u64 end;
+};
+
+/* include/linux/device.h */
+struct bus_type;
+struct dev_iommu {
+	void *priv;
+};
+
+struct device {
+	const struct bus_type *bus;
+	struct dev_iommu *iommu;
+};
+
+/* include/linux/pci.h */
+struct pci_dev;
+struct pci_bus {
+	struct list_head devices;
+	struct pci_dev *self;
+	void *sysdata;
+	struct resource busn_res;
+	unsigned char number;
+	int domain_nr; /* CONFIG_PCI_DOMAINS_GENERIC (arm64, riscv); not on x86 */
+};
+
+struct pci_dev {
+	struct list_head bus_list;
+	struct pci_bus *bus;
+	struct pci_bus *subordinate;
+	unsigned int devfn;
+	struct device dev;
+	unsigned int ats_enabled:1;
+};
+
+/* arch/x86/include/asm/pci.h */
+struct pci_sysdata {
+	int domain;
+};
+
+/* include/linux/iommu.h */
+struct iommu_domain {
+	unsigned int type;
+};
 
 /* drivers/iommu/intel/iommu.h */
 struct qi_desc {
@@ -54,6 +120,19 @@ struct qi_desc {
 
 struct intel_iommu {
 	u16 segment;
+};
+
+/* drivers/iommu/amd/amd_iommu_types.h */
+struct iommu_cmd {
+	u32 data[4];
+};
+
+struct amd_iommu_pci_seg {
+	u16 id;
+};
+
+struct amd_iommu {
+	struct amd_iommu_pci_seg *pci_seg;
 };
 
 #pragma clang attribute pop

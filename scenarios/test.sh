@@ -44,9 +44,12 @@ verdicts=$results/verdicts.ndjson
 while read -r scenario machine kernels; do
 	case "$scenario" in '' | '#'*) continue ;; esac
 	[ "$kernels" = all ] && kernels=$ALL_KERNELS
-	for k in $kernels; do
+	for spec in $kernels; do
+		k=${spec%%:*}
+		expect=
+		[ "$spec" != "$k" ] && expect=${spec#*:}
 		out=$results/runs/$scenario@$k
-		scenarios/lab/run.sh --machine "$machine" --out "$out" "$k" "$scenario"
+		scenarios/lab/run.sh --machine "$machine" --expect "$expect" --out "$out" "$k" "$scenario"
 		rc=$?
 		if [ -f "$out/verdict.json" ]; then
 			jq -c . "$out/verdict.json" >>"$verdicts"

@@ -78,6 +78,84 @@ static void test_vtd_other_types_ignored(void **state)
 		assert_int_equal(atc_inv_decode_vtd((__u64)0x0100 << 32 | types[i], 0, &inv), 0);
 }
 
+/* AMD INVALIDATE_IOTLB_PAGES, built from the AMD IOMMU specification's layout */
+static void amd_inv_iotlb(__u32 d[4], __u16 devid, __u8 maxpend, __u64 addr, int s, int gn,
+			  __u32 pasid)
+{
+	d[0] = devid | (gn ? ((pasid >> 8) & 0xff) << 16 : 0) | (__u32)maxpend << 24;
+	d[1] = devid | (gn ? (pasid & 0xff) << 16 : 0) | (__u32)AMD_CMD_INV_IOTLB_PAGES << 28;
+	d[2] = (addr & 0xfffff000) | (s ? 1 : 0) | (gn ? 4 : 0);
+	d[3] = addr >> 32;
+}
+
+static void test_amd_inv_iotlb(void **state)
+{
+	struct atc_inv inv;
+	__u32 d[4];
+
+	amd_inv_iotlb(d, 0x0100, 32, 0x123456789000ULL, 0, 0, 0);
+	assert_int_equal(atc_inv_decode_amd(d[0], d[1], d[2], d[3], &inv), 1);
+	assert_int_equal(inv.sid, 0x0100);
+	assert_int_equal(inv.pasid, ATC_NO_PASID);
+	assert_int_equal(inv.addr, 0x123456789000ULL);
+	assert_int_equal(inv.size, 4096);
+
+	/* PASID 0x1234, 16 KiB at 0x8000_0000: bit 12 set, bit 13 clear */
+	amd_inv_iotlb(d, 0x0208, 32, 0x80001000ULL, 1, 1, 0x1234);
+	assert_int_equal(atc_inv_decode_amd(d[0], d[1], d[2], d[3], &inv), 1);
+	assert_int_equal(inv.sid, 0x0208);
+	assert_int_equal(inv.pasid, 0x1234);
+	assert_int_equal(inv.addr, 0x80000000ULL);
+	assert_int_equal(inv.size, 16384);
+
+	/* the driver's "everything" address */
+	amd_inv_iotlb(d, 1, 0, 0x7ffffffffffff000ULL, 1, 0, 0);
+	assert_int_equal(atc_inv_decode_amd(d[0], d[1], d[2], d[3], &inv), 1);
+	assert_int_equal(inv.size, 0);
+
+	/* COMPLETION_WAIT (1), INVALIDATE_IOMMU_PAGES (3) are not ATC invalidations */
+	d[1] = 1u << 28;
+	assert_int_equal(atc_inv_decode_amd(d[0], d[1], d[2], d[3], &inv), 0);
+	d[1] = 3u << 28;
+	assert_int_equal(atc_inv_decode_amd(d[0], d[1], d[2], d[3], &inv), 0);
+}
+
+/* SMMUv3 CMD_ATC_INV from the SMMUv3 architecture's field layout */
+static void smmu_atc_inv(__u64 cmd[2], __u32 sid, int ssv, __u32 ssid, __u64 addr, __u32 size)
+{
+	cmd[0] = SMMU_CMD_ATC_INV | (ssv ? 1ULL << 11 : 0) | (__u64)(ssid & 0xfffff) << 12 |
+		 (__u64)sid << 32;
+	cmd[1] = (size & 0x3f) | (addr & ~0xfffULL);
+}
+
+static void test_smmuv3_atc_inv(void **state)
+{
+	struct atc_inv inv;
+	__u64 cmd[2];
+
+	smmu_atc_inv(cmd, 0x10100, 0, 0, 0x40000000ULL, 0);
+	assert_int_equal(atc_inv_decode_smmuv3(cmd[0], cmd[1], &inv), 1);
+	assert_int_equal(inv.sid, 0x10100);
+	assert_int_equal(inv.pasid, ATC_NO_PASID);
+	assert_int_equal(inv.addr, 0x40000000ULL);
+	assert_int_equal(inv.size, 4096);
+
+	/* 2^4 pages = 64 KiB, SSID 7 */
+	smmu_atc_inv(cmd, 0x20, 1, 7, 0x40010000ULL, 4);
+	assert_int_equal(atc_inv_decode_smmuv3(cmd[0], cmd[1], &inv), 1);
+	assert_int_equal(inv.pasid, 7);
+	assert_int_equal(inv.size, 65536);
+	assert_int_equal(inv.addr, 0x40010000ULL);
+
+	smmu_atc_inv(cmd, 0x20, 0, 0, 0, SMMU_ATC_INV_SIZE_ALL);
+	assert_int_equal(atc_inv_decode_smmuv3(cmd[0], cmd[1], &inv), 1);
+	assert_int_equal(inv.size, 0);
+
+	/* CMD_SYNC (0x46), TLBI_NH_VA (0x12) are not */
+	assert_int_equal(atc_inv_decode_smmuv3(0x46, 0, &inv), 0);
+	assert_int_equal(atc_inv_decode_smmuv3(0x12 | 0x20ULL << 32, 0, &inv), 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -85,6 +163,8 @@ int main(void)
 		cmocka_unit_test(test_vtd_devtlb_ranges),
 		cmocka_unit_test(test_vtd_pasid_devtlb),
 		cmocka_unit_test(test_vtd_other_types_ignored),
+		cmocka_unit_test(test_amd_inv_iotlb),
+		cmocka_unit_test(test_smmuv3_atc_inv),
 	};
 
 	return cmocka_run_group_tests_name("atc_decode", tests, NULL, NULL);

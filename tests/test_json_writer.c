@@ -48,6 +48,22 @@ static void test_nesting_and_commas(void **state)
 	free(buf);
 }
 
+static void test_top_level_documents(void **state)
+{
+	struct json_writer w;
+	FILE *f = open_mem();
+
+	json_init(&w, f);
+	json_object_begin(&w);
+	json_kv_u64(&w, "a", 1);
+	json_object_end(&w);
+	json_object_begin(&w);
+	json_object_end(&w);
+	fclose(f);
+	assert_string_equal(buf, "{\"a\":1}\n{}\n");
+	free(buf);
+}
+
 static void test_escaping(void **state)
 {
 	struct json_writer w;
@@ -96,6 +112,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_nesting_and_commas),
+		cmocka_unit_test(test_top_level_documents),
 		cmocka_unit_test(test_escaping),
 		cmocka_unit_test(test_op_stats),
 	};

@@ -90,18 +90,22 @@ static void test_method_window(void **state)
 	setup();
 	submit(10, 0x0100);                       /* before: not in window */
 	ev(20, "flr", "bus=1 devfn=0");
+	submit(10, 0x0100);                       /* pending transactions: not yet */
+	ev(20, "flrwrite", "pos=16 set=1");       /* another register: not the FLR */
+	ev(20, "flrwrite", "pos=8 set=32768");    /* Initiate FLR */
 	submit(10, 0x0100);                       /* inside */
 	submit(10, 0x0200);                       /* another device: never */
-	ev(20, "flr_r", "ret=0");
+	ev(20, "devwait_r", "ret=0");             /* device ready: window ends */
 	submit(10, 0x0100);                       /* after */
+	ev(20, "flr_r", "ret=0");
 	assert_false(st.bracketing);
-	assert_int_equal(dev(0x0100)->devtlb_descriptors, 3);
+	assert_int_equal(dev(0x0100)->devtlb_descriptors, 4);
 	assert_int_equal(dev(0x0100)->in_window, 1);
 	assert_int_equal(dev(0x0100)->windows, 1);
 	assert_int_equal(dev(0x0200)->in_window, 0);
 	/* only the first `count` descriptors are read */
 	assert_int_equal(dev(0xdead)->devtlb_descriptors, 0);
-	assert_int_equal(st.qi_calls, 4);
+	assert_int_equal(st.qi_calls, 5);
 }
 
 static void test_in_flight_at_open(void **state)
@@ -109,6 +113,7 @@ static void test_in_flight_at_open(void **state)
 	setup();
 	submit(10, 0x0100);                       /* pid 10 has not returned */
 	ev(20, "flr", "bus=1 devfn=0");
+	ev(20, "flrwrite", "pos=8 set=32768");
 	ev(10, "qisub_r", "ret=0");
 	ev(20, "flr_r", "ret=0");
 	assert_int_equal(dev(0x0100)->in_flight_at_open, 1);
@@ -122,8 +127,10 @@ static void test_nesting_and_probe(void **state)
 	ev(20, "busfn", "bus=1 devfn=0 probe=1"); /* probing: no window */
 	submit(10, 0x0100);
 	ev(20, "busfn_r", "ret=0");
-	ev(20, "pm", "bus=1 devfn=0 probe=0");
+	ev(20, "pm", "bus=1 devfn=0 probe=0");    /* opens at entry */
 	ev(20, "flr", "bus=1 devfn=0");           /* nested method */
+	ev(20, "flrwrite", "pos=8 set=32768");
+	ev(20, "devwait_r", "ret=0");
 	ev(20, "flr_r", "ret=0");
 	submit(10, 0x0100);                       /* still inside the outer one */
 	ev(20, "pm_r", "ret=0");
@@ -155,7 +162,7 @@ static void test_bracketing_mode(void **state)
 	assert_true(st.bracketing);
 	assert_int_equal(dev(0x0100)->windows, 1);
 	assert_int_equal(dev(0x0100)->in_window, 1);
-	assert_int_equal(dev(0x0100)->windows_by_method[4], 1);
+	assert_int_equal(dev(0x0100)->windows_by_method[7], 1);
 }
 
 static void test_bus_reset_window(void **state)
@@ -170,9 +177,46 @@ static void test_bus_reset_window(void **state)
 	ev(20, "sbrwait_r", "ret=0");
 	submit(10, 0x0300);
 	assert_int_equal(st.bus_resets, 1);
-	assert_int_equal(dev(0x0300)->windows, 1);
+	assert_int_equal(dev(0x0300)->windows, 0); /* bus windows count per bridge */
 	assert_int_equal(dev(0x0300)->in_window, 1);
 	assert_int_equal(dev(0x0400)->in_window, 0);
+}
+
+/* Two passes, as atsoracle runs them: the second knows every window edge. */
+static void test_edges(void **state)
+{
+	static const char *const lines[] = {
+		"a-10 [000] .... 1.000000: qisub: (f) count=1 d0=0x10000000003",   /* far: plain */
+		"r-20 [001] .... 1.001000: flr: (f) bus=1 devfn=0",
+		"a-10 [000] .... 1.001000: qisub_r: (f) ret=0",
+		"a-10 [000] .... 1.001950: qisub: (f) count=1 d0=0x10000000003",   /* 50us before the open */
+		"r-20 [001] .... 1.002000: flrwrite: (f) pos=8 set=32768",
+		"a-10 [000] .... 1.002100: qisub_r: (f) ret=0",                     /* in flight at open */
+		"a-10 [000] .... 1.002150: qisub: (f) count=1 d0=0x10000000003",   /* 150us after */
+		"a-10 [000] .... 1.002200: qisub_r: (f) ret=0",
+		"a-10 [000] .... 1.050000: qisub: (f) count=1 d0=0x10000000003",   /* deep inside */
+		"a-10 [000] .... 1.050010: qisub_r: (f) ret=0",
+		"r-20 [001] .... 1.100000: devwait_r: (f) ret=0",
+		"r-20 [001] .... 1.100100: flr_r: (f) ret=0",
+	};
+	struct oracle_event e;
+
+	setup();
+	for (int pass = 0; pass < 2; pass++) {
+		if (pass)
+			oracle_second_pass(&st, 200000);
+		for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+			assert_int_equal(oracle_parse_line(lines[i], &e), 0);
+			oracle_feed(&st, &e);
+		}
+	}
+	assert_int_equal(dev(0x0100)->devtlb_descriptors, 4);
+	assert_int_equal(dev(0x0100)->in_window, 2);
+	assert_int_equal(dev(0x0100)->in_flight_at_open, 1);
+	/* the 150us-after one is in but near; the 50us-before one is in flight but near */
+	assert_int_equal(dev(0x0100)->edge_in, 2);
+	assert_int_equal(dev(0x0100)->edge_out, 1);
+	oracle_free(&st);
 }
 
 int main(void)
@@ -185,6 +229,7 @@ int main(void)
 		cmocka_unit_test(test_nesting_and_probe),
 		cmocka_unit_test(test_bracketing_mode),
 		cmocka_unit_test(test_bus_reset_window),
+		cmocka_unit_test(test_edges),
 	};
 
 	return cmocka_run_group_tests_name("oracle", tests, NULL, NULL);

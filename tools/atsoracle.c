@@ -41,6 +41,51 @@ static int replay(const char *path, bool scan, uint64_t *garbled)
 	return 0;
 }
 
+/*
+ * The other observer's windows, from atstrace's NDJSON: "window" events
+ * (device, ts_ns at the close, duration_ns) and "bus_window" events (bridge).
+ */
+static struct observer_window *read_observer(const char *path, size_t *n)
+{
+	struct observer_window *w = NULL;
+	size_t cap = 0;
+	char line[8192];
+	FILE *f = fopen(path, "r");
+
+	*n = 0;
+	if (!f) {
+		fprintf(stderr, "atsoracle: %s: %s\n", path, strerror(errno));
+		return NULL;
+	}
+	while (fgets(line, sizeof(line), f)) {
+		bool bus = strstr(line, "\"type\":\"bus_window\"");
+		const char *dev = strstr(line, bus ? "\"bridge\":\"" : "\"device\":\"");
+		const char *ts = strstr(line, "\"ts_ns\":"), *dur = strstr(line, "\"duration_ns\":");
+		unsigned int seg, b, d, fn;
+
+		if ((!bus && !strstr(line, "\"type\":\"window\"")) || !dev || !ts || !dur)
+			continue;
+		if (sscanf(strchr(dev, ':') + 2, "%x:%x:%x.%u", &seg, &b, &d, &fn) != 4)
+			continue;
+		if (*n == cap) {
+			struct observer_window *nw;
+
+			cap = cap ? cap * 2 : 256;
+			nw = realloc(w, cap * sizeof(*w));
+			if (!nw)
+				break;
+			w = nw;
+		}
+		w[*n].bus = bus;
+		w[*n].sid = b << 8 | d << 3 | fn;
+		w[*n].close_ns = strtoull(ts + 8, NULL, 10);
+		w[*n].open_ns = w[*n].close_ns - strtoull(dur + 14, NULL, 10);
+		(*n)++;
+	}
+	fclose(f);
+	return w;
+}
+
 /* "cpuN COUNT" lines; -1 when the file is missing */
 static long long read_overrun(const char *path)
 {
@@ -58,18 +103,24 @@ static long long read_overrun(const char *path)
 
 int main(int argc, char **argv)
 {
-	const char *trace = NULL, *overrun_path = NULL;
+	const char *trace = NULL, *overrun_path = NULL, *observer_path = NULL;
+	struct observer_window *obs = NULL;
+	size_t nobs = 0;
 	char def_overrun[4096];
 	struct json_writer w;
-	uint64_t garbled = 0;
+	uint64_t garbled = 0, edge_ns = 100000; /* 100 us: TCG's usual handler skew, with margin */
 	long long overrun;
 	int i, r;
 
 	for (i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "--overrun") && i + 1 < argc)
 			overrun_path = argv[++i];
+		else if (!strcmp(argv[i], "--observer") && i + 1 < argc)
+			observer_path = argv[++i];
+		else if (!strcmp(argv[i], "--edge-us") && i + 1 < argc)
+			edge_ns = strtoull(argv[++i], NULL, 10) * 1000;
 		else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-			printf("Usage: atsoracle TRACE [--overrun FILE]\n");
+			printf("Usage: atsoracle TRACE [--overrun FILE] [--edge-us N] [--observer NDJSON]\n");
 			return 0;
 		} else if (argv[i][0] == '-' || trace) {
 			fprintf(stderr, "atsoracle: unexpected argument '%s'\n", argv[i]);
@@ -91,7 +142,17 @@ int main(int argc, char **argv)
 	oracle_init(&st);
 	r = replay(trace, true, &garbled);
 	if (!r)
-		r = replay(trace, false, &garbled);
+		r = replay(trace, false, &garbled);  /* pass 1: windows and their edges */
+	if (!r && observer_path) {
+		obs = read_observer(observer_path, &nobs);
+		oracle_match_observer(&st, obs, nobs);
+		free(obs);
+	}
+	if (!r) {
+		oracle_second_pass(&st, edge_ns);
+		garbled = 0;
+		r = replay(trace, false, &garbled);  /* pass 2: counts, edges known */
+	}
 	if (r)
 		return r;
 	overrun = read_overrun(overrun_path);
@@ -100,6 +161,9 @@ int main(int argc, char **argv)
 	json_object_begin(&w);
 	json_kv_u64(&w, "schema_version", 1);
 	json_kv_string(&w, "window_mode", st.bracketing ? "bracketing" : "method");
+	json_kv_u64(&w, "edge_ns", edge_ns);
+	json_kv_u64(&w, "observer_windows", nobs);
+	json_kv_u64(&w, "max_observer_gap_ns", st.max_slack);
 	json_kv_u64(&w, "events", st.events);
 	json_kv_u64(&w, "garbled_lines", garbled);
 	json_kv_u64(&w, "unknown_events", st.unknown_events);
@@ -126,6 +190,8 @@ int main(int argc, char **argv)
 		json_kv_u64(&w, "devtlb_calls", d->devtlb_calls);
 		json_kv_u64(&w, "in_window", d->in_window);
 		json_kv_u64(&w, "in_flight_at_open", d->in_flight_at_open);
+		json_kv_u64(&w, "edge_in", d->edge_in);
+		json_kv_u64(&w, "edge_out", d->edge_out);
 		json_kv_u64(&w, "windows", d->windows);
 		json_key(&w, "windows_by_method");
 		json_object_begin(&w);
@@ -137,5 +203,6 @@ int main(int argc, char **argv)
 	}
 	json_object_end(&w);
 	json_object_end(&w);
+	oracle_free(&st);
 	return 0;
 }

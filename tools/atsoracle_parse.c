@@ -7,24 +7,28 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* frame kinds; the reset methods double as windows_by_method[] indexes */
 enum frame_kind {
-	F_METHOD_FLR, F_METHOD_AFFLR, F_METHOD_PM, F_METHOD_BUSFN,
-	F_PREPARE, F_BUS_RESET, F_SUBMIT,
+	F_METHOD_FLR, F_METHOD_AFFLR, F_METHOD_PM, F_METHOD_BUSFN, F_METHOD_ACPI,
+	F_METHOD_DEVSPEC, F_METHOD_CXL, F_PREPARE, F_BUS_RESET, F_SUBMIT,
 };
 
-/* windows_by_method[] index; F_METHOD_* match the first four */
-enum { M_FLR, M_AFFLR, M_PM, M_BUSFN, M_BRACKET, M_SBR };
-const char *const oracle_method_names[8] = {
-	"flr", "af_flr", "pm", "bus_function", "bracket", "secondary_bus", NULL, NULL,
+#define M_BRACKET F_PREPARE
+const char *const oracle_method_names[ORACLE_NR_METHODS + 1] = {
+	"flr", "af_flr", "pm", "bus", "acpi", "device_specific", "cxl_bus", "bracket", NULL,
 };
+
+/* method frame phases: FLR's hardware reset starts when Initiate FLR is written */
+enum { PH_PENDING, PH_OPEN, PH_READY, PH_IGNORED };
 
 /* entry event -> frame kind; the return event is the same name + "_r" */
 static const struct {
 	const char *name;
 	int kind;
 } entry_events[] = {
-	{ "flr", F_METHOD_FLR },   { "afflr", F_METHOD_AFFLR }, { "pm", F_METHOD_PM },
-	{ "busfn", F_METHOD_BUSFN }, { "prep", F_PREPARE },     { "sbr", F_BUS_RESET },
+	{ "flr", F_METHOD_FLR },     { "afflr", F_METHOD_AFFLR },   { "pm", F_METHOD_PM },
+	{ "busfn", F_METHOD_BUSFN }, { "acpi", F_METHOD_ACPI },     { "devspec", F_METHOD_DEVSPEC },
+	{ "cxl", F_METHOD_CXL },     { "prep", F_PREPARE },         { "sbr", F_BUS_RESET },
 	{ "qisub", F_SUBMIT },
 };
 
@@ -143,6 +147,113 @@ void oracle_init(struct oracle_state *st)
 	memset(st, 0, sizeof(*st));
 }
 
+static int cmp_edge(const void *a, const void *b)
+{
+	const struct oracle_edge *x = a, *y = b;
+
+	return x->ts < y->ts ? -1 : x->ts > y->ts;
+}
+
+void oracle_second_pass(struct oracle_state *st, uint64_t edge_ns)
+{
+	struct oracle_edge *edges = st->edges;
+	size_t n = st->nedges, cap = st->edges_cap;
+	bool bracketing = st->bracketing;
+	uint64_t max_slack = st->max_slack;
+
+	qsort(edges, n, sizeof(*edges), cmp_edge);
+	memset(st, 0, sizeof(*st));
+	st->max_slack = max_slack;
+	st->edges = edges;
+	st->nedges = n;
+	st->edges_cap = cap;
+	st->edges_known = true;
+	st->edge_ns = edge_ns;
+	st->bracketing = bracketing;
+}
+
+void oracle_match_observer(struct oracle_state *st, const struct observer_window *wins, size_t n)
+{
+	/* edges are still in the order they happened: count per device */
+	for (size_t i = 0; i < st->nedges; i++) {
+		struct oracle_edge *e = &st->edges[i];
+		size_t k = 0, seen = 0;
+
+		for (size_t j = 0; j < i; j++) /* earlier edges of the same kind and window */
+			if (st->edges[j].bus == e->bus && st->edges[j].open == e->open &&
+			    (e->bus ? st->edges[j].bus_lo == e->bus_lo : st->edges[j].sid == e->sid))
+				seen++;
+		for (k = 0; k < n; k++) {
+			const struct observer_window *w = &wins[k];
+			uint64_t t;
+
+			if (w->bus != e->bus || (!e->bus && w->sid != e->sid))
+				continue;
+			if (seen--)
+				continue;
+			t = e->open ? w->open_ns : w->close_ns;
+			e->slack = t > e->ts ? t - e->ts : e->ts - t;
+			if (e->slack > st->max_slack)
+				st->max_slack = e->slack;
+			break;
+		}
+	}
+}
+
+void oracle_free(struct oracle_state *st)
+{
+	free(st->edges);
+	st->edges = NULL;
+}
+
+static void record_edge(struct oracle_state *st, const struct oracle_edge *e)
+{
+	if (st->edges_known)
+		return;
+	if (st->nedges == st->edges_cap) {
+		size_t cap = st->edges_cap ? st->edges_cap * 2 : 1024;
+		struct oracle_edge *n = realloc(st->edges, cap * sizeof(*n));
+
+		if (!n)
+			return;
+		st->edges = n;
+		st->edges_cap = cap;
+	}
+	st->edges[st->nedges] = *e;
+	st->edges[st->nedges].ts = st->now;
+	st->nedges++;
+}
+
+/* Is there an edge of sid's windows within edge_ns of ts (opening ones only if asked)? */
+static bool near_edge(const struct oracle_state *st, uint16_t sid, uint64_t ts, bool opens_only)
+{
+	size_t lo = 0, hi = st->nedges;
+	uint64_t reach = st->edge_ns + st->max_slack;
+	uint64_t from = ts > reach ? ts - reach : 0;
+
+	if (!st->edges_known)
+		return false;
+	while (lo < hi) { /* first edge at or after `from` */
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (st->edges[mid].ts < from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	for (size_t i = lo; i < st->nedges && st->edges[i].ts <= ts + reach; i++) {
+		const struct oracle_edge *e = &st->edges[i];
+		unsigned int bus = sid >> 8;
+		bool match = e->bus ? (bus >= e->bus_lo && bus <= e->bus_hi)
+				    : e->sid == sid;
+		uint64_t reach = st->edge_ns + e->slack;
+
+		if (match && (e->open || !opens_only) && e->ts + reach >= ts && ts + reach >= e->ts)
+			return true;
+	}
+	return false;
+}
+
 void oracle_scan(struct oracle_state *st, const struct oracle_event *ev)
 {
 	if (!strcmp(ev->name, "prep"))
@@ -216,7 +327,10 @@ static void window_enter(struct oracle_state *st, uint16_t sid, int method)
 
 	if (!d)
 		return;
-	if (d->depth++ == 0 && !in_bus_window(st, sid)) {
+	if (d->depth++ == 0) {
+		struct oracle_edge e = { .sid = sid, .open = true };
+
+		record_edge(st, &e);
 		d->windows++;
 		d->windows_by_method[method]++;
 		count_in_flight(st, sid, d);
@@ -226,9 +340,10 @@ static void window_enter(struct oracle_state *st, uint16_t sid, int method)
 static void window_leave(struct oracle_state *st, uint16_t sid)
 {
 	struct oracle_device *d = oracle_device(st, sid);
+	struct oracle_edge e = { .sid = sid };
 
-	if (d && d->depth > 0)
-		d->depth--;
+	if (d && d->depth > 0 && --d->depth == 0)
+		record_edge(st, &e);
 }
 
 static uint16_t event_sid(const struct oracle_event *ev)
@@ -253,6 +368,7 @@ static void on_submit(struct oracle_state *st, struct oracle_task *tk, const str
 	for (unsigned int i = 0; i < count; i++) {
 		struct oracle_device *d;
 		uint16_t sid;
+		bool inwin;
 		int j;
 
 		snprintf(key, sizeof(key), "d%u", i);
@@ -262,11 +378,19 @@ static void on_submit(struct oracle_state *st, struct oracle_task *tk, const str
 		if (!d)
 			continue;
 		d->devtlb_descriptors++;
-		if (window_open(st, sid))
+		inwin = window_open(st, sid);
+		if (inwin)
 			d->in_window++;
+		if (near_edge(st, sid, st->now, false)) {
+			if (inwin)
+				d->edge_in++;
+			else
+				d->edge_out++;
+		}
 		for (j = 0; j < fr->nsids && fr->sids[j] != sid; j++)
 			;
 		if (j == fr->nsids) {
+			fr->inwin[fr->nsids] = inwin;
 			fr->sids[fr->nsids++] = sid;
 			d->devtlb_calls++;
 		}
@@ -300,17 +424,10 @@ static void on_entry(struct oracle_state *st, struct oracle_task *tk, int kind,
 		fr->bus_hi = v;
 		st->bus_resets++;
 		if (st->nbus < ORACLE_MAX_BUS_WINDOWS) {
-			/* count a window on every device already known below the bridge */
-			for (int i = 0; i < st->ndev; i++) {
-				uint8_t b = st->dev[i].sid >> 8;
+			struct oracle_edge e = { .bus = true, .open = true,
+						 .bus_lo = fr->bus_lo, .bus_hi = fr->bus_hi };
 
-				if (b >= fr->bus_lo && b <= fr->bus_hi && st->dev[i].depth == 0 &&
-				    !in_bus_window(st, st->dev[i].sid)) {
-					st->dev[i].windows++;
-					st->dev[i].windows_by_method[M_SBR]++;
-					count_in_flight(st, st->dev[i].sid, &st->dev[i]);
-				}
-			}
+			record_edge(st, &e);
 			st->bus[st->nbus].pid = tk->pid;
 			st->bus[st->nbus].lo = fr->bus_lo;
 			st->bus[st->nbus].hi = fr->bus_hi;
@@ -321,16 +438,32 @@ static void on_entry(struct oracle_state *st, struct oracle_task *tk, int kind,
 	case F_PREPARE:
 		break; /* the window opens at a successful return */
 	default:  /* reset methods */
-		if (!st->bracketing && !fr->ignored)
+		fr->phase = fr->ignored ? PH_IGNORED : kind == F_METHOD_FLR ? PH_PENDING : PH_OPEN;
+		if (fr->phase == PH_OPEN && !st->bracketing)
 			window_enter(st, fr->sid, kind);
 		break;
 	}
+}
+
+/* the top frame of a task when it is a reset method */
+static struct oracle_frame *top_method(struct oracle_task *tk)
+{
+	struct oracle_frame *fr;
+
+	if (!tk->sp)
+		return NULL;
+	fr = &tk->stack[tk->sp - 1];
+	return fr->kind <= F_METHOD_CXL ? fr : NULL;
 }
 
 static void close_bus_window(struct oracle_state *st, int pid)
 {
 	for (int i = 0; i < st->nbus; i++) {
 		if (st->bus[i].pid == pid) {
+			struct oracle_edge e = { .bus = true, .bus_lo = st->bus[i].lo,
+						 .bus_hi = st->bus[i].hi };
+
+			record_edge(st, &e);
 			st->bus[i] = st->bus[--st->nbus];
 			return;
 		}
@@ -359,6 +492,20 @@ static void on_return(struct oracle_state *st, struct oracle_task *tk, int kind,
 		st->qi_returns++;
 		if (ret)
 			st->qi_errors++;
+		/* completed near a window's opening: in flight at it, or not? */
+		for (int k = 0; k < fr->nsids; k++) {
+			struct oracle_device *d;
+
+			if (fr->inwin[k] || !near_edge(st, fr->sids[k], st->now, true))
+				continue;
+			d = oracle_device(st, fr->sids[k]);
+			if (!d)
+				continue;
+			if (fr->counted[k])
+				d->edge_in++;
+			else
+				d->edge_out++;
+		}
 		break;
 	case F_PREPARE:
 		if (ret == 0)
@@ -367,7 +514,7 @@ static void on_return(struct oracle_state *st, struct oracle_task *tk, int kind,
 	case F_BUS_RESET:
 		break;
 	default:
-		if (!st->bracketing && !fr->ignored)
+		if (fr->phase == PH_OPEN && !st->bracketing)
 			window_leave(st, fr->sid);
 		break;
 	}
@@ -380,6 +527,7 @@ void oracle_feed(struct oracle_state *st, const struct oracle_event *ev)
 	bool ret = n > 2 && !strcmp(ev->name + n - 2, "_r");
 
 	st->events++;
+	st->now = ev->ts_ns;
 	if (!tk)
 		return;
 	if (!strcmp(ev->name, "done")) {
@@ -399,6 +547,29 @@ void oracle_feed(struct oracle_state *st, const struct oracle_event *ev)
 	}
 	if (!strcmp(ev->name, "sbrwait"))
 		return;
+	if (!strcmp(ev->name, "flrwrite")) { /* Initiate FLR written to Device Control */
+		struct oracle_frame *fr = top_method(tk);
+		uint64_t pos = 0, set = 0;
+
+		oracle_kv_u64(ev, "pos", &pos);
+		oracle_kv_u64(ev, "set", &set);
+		if (fr && fr->phase == PH_PENDING && pos == 8 && (set & 0x8000)) {
+			fr->phase = PH_OPEN;
+			if (!st->bracketing)
+				window_enter(st, fr->sid, fr->kind);
+		}
+		return;
+	}
+	if (!strcmp(ev->name, "devwait_r")) { /* pci_dev_wait: the device is ready */
+		struct oracle_frame *fr = top_method(tk);
+
+		if (fr && fr->phase == PH_OPEN) {
+			fr->phase = PH_READY;
+			if (!st->bracketing)
+				window_leave(st, fr->sid);
+		}
+		return;
+	}
 	for (size_t i = 0; i < sizeof(entry_events) / sizeof(entry_events[0]); i++) {
 		size_t l = strlen(entry_events[i].name);
 

@@ -10,19 +10,36 @@
  *  - on a kernel with reset bracketing (the trace has `prep` events): from
  *    the return of a successful pci_dev_reset_iommu_prepare() to the entry of
  *    pci_dev_reset_iommu_done();
- *  - otherwise: the span of the reset method (pcie_flr, pci_af_flr,
- *    pci_pm_reset, pci_reset_bus_function; calls with probe=1 ignored);
+ *  - otherwise: from the hardware reset's start to the device being ready:
+ *    pcie_flr's when Initiate FLR is written to Device Control, the
+ *    other methods' (pci_af_flr, pci_pm_reset, pci_reset_bus_function,
+ *    pci_dev_acpi_reset, pci_dev_specific_reset, cxl_reset_bus_function) at
+ *    their entry; it ends when pci_dev_wait() returns inside the method, or
+ *    at the method's return; calls with probe=1 are ignored;
  *  - on any kernel, a secondary bus reset opens a window on every device
  *    below the bridge, from pci_reset_secondary_bus() to the return of
  *    pci_bridge_wait_for_secondary_bus().
+ * Bus windows are counted per bridge (bus_resets), not as device windows.
  * An invalidation is in-window when submitted while its device's window is
- * open; it is in-flight-at-open when submitted before a window opens on its
+ * open or a bus window covers its bus; it is in-flight-at-open when submitted before a window opens on its
  * device and not yet completed then.
+ *
+ * Edges. Another CPU's submission that lands close to a window's edge has
+ * no single order with it: the oracle's kprobe handler and a BPF program at
+ * the same point run at different instants (tens of microseconds apart under
+ * TCG, milliseconds when the host deschedules the vCPU between them). A
+ * second pass knows every edge and counts those invalidations as edge_in
+ * (counted, but near an edge) and edge_out (not counted, near an edge).
+ * "Near" is edge_ns, or, when the other observer's windows are given
+ * (oracle_match_observer), the gap between its edge and ours plus edge_ns.
+ * Another observer's in_window + in_flight_at_open agrees when it lies in
+ * [sum - edge_in, sum + edge_out]; totals and window counts must be equal.
  */
 #ifndef ATSTRACE_ATSORACLE_PARSE_H
 #define ATSTRACE_ATSORACLE_PARSE_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #define ORACLE_MAX_KV 24
@@ -31,6 +48,7 @@
 #define ORACLE_STACK_DEPTH 8
 #define ORACLE_MAX_BATCH 16
 #define ORACLE_MAX_BUS_WINDOWS 16
+#define ORACLE_NR_METHODS 8 /* seven reset methods and the bracket */
 
 struct oracle_event {
 	char name[32];
@@ -53,11 +71,22 @@ struct oracle_device {
 	uint16_t sid; /* bus << 8 | devfn, segment 0 */
 	int depth;    /* open windows (nesting) */
 	uint64_t windows;
-	uint64_t windows_by_method[8];
+	uint64_t windows_by_method[ORACLE_NR_METHODS];
 	uint64_t devtlb_descriptors;
 	uint64_t devtlb_calls;       /* qi_submit_sync calls carrying >= 1 for it */
 	uint64_t in_window;          /* descriptors submitted inside a window */
 	uint64_t in_flight_at_open;  /* submissions still running when a window opened */
+	uint64_t edge_in, edge_out;  /* near a window edge: see above */
+};
+
+/* a window edge: open or close of a device window, or of a bus window */
+struct oracle_edge {
+	uint64_t ts;
+	uint64_t slack;     /* extra nearness: the other observer's distance */
+	uint16_t sid;       /* device windows */
+	uint8_t bus_lo, bus_hi;
+	bool bus;           /* a bus window: covers bus_lo..bus_hi */
+	bool open;
 };
 
 /* A call on a task's stack: a reset method, a prepare, a bus reset or a submit. */
@@ -66,9 +95,11 @@ struct oracle_frame {
 	uint16_t sid;               /* device (or bridge) */
 	uint8_t bus_lo, bus_hi;     /* bus reset: the buses below the bridge */
 	bool ignored;               /* probe=1: no window */
+	int phase;                  /* reset methods: where the hardware reset is */
 	int nsids;                  /* qi_submit: the devices it carries */
 	uint16_t sids[ORACLE_MAX_BATCH];
 	bool counted[ORACLE_MAX_BATCH]; /* already counted as in-flight-at-open */
+	bool inwin[ORACLE_MAX_BATCH];   /* counted in-window at submission */
 };
 
 struct oracle_task {
@@ -88,11 +119,31 @@ struct oracle_state {
 	struct oracle_task task[ORACLE_MAX_TASKS];
 	int nbus;         /* open bus-reset windows */
 	struct { int pid; uint8_t lo, hi; } bus[ORACLE_MAX_BUS_WINDOWS];
+	uint64_t now;     /* timestamp of the event being fed */
+	/* pass 1 records every edge; pass 2 (edges_known) classifies against them */
+	struct oracle_edge *edges;
+	size_t nedges, edges_cap;
+	bool edges_known;
+	uint64_t edge_ns, max_slack;
 };
 
-extern const char *const oracle_method_names[8];
+extern const char *const oracle_method_names[ORACLE_NR_METHODS + 1];
 
 void oracle_init(struct oracle_state *st);
+/* Starts the second pass: keeps the edges (sorted) and the mode, resets the rest. */
+void oracle_second_pass(struct oracle_state *st, uint64_t edge_ns);
+void oracle_free(struct oracle_state *st);
+/*
+ * After pass 1, before oracle_second_pass: widen each edge by its distance to
+ * the other observer's matching edge (the k-th opening and closing of the
+ * same device, or of the same bridge's bus window). wins holds n entries.
+ */
+struct observer_window {
+	uint16_t sid;      /* device, or the bridge for a bus window */
+	bool bus;
+	uint64_t open_ns, close_ns;
+};
+void oracle_match_observer(struct oracle_state *st, const struct observer_window *wins, size_t n);
 /* Bracketing or not must be known before replaying: set it from a first pass. */
 void oracle_scan(struct oracle_state *st, const struct oracle_event *ev);
 void oracle_feed(struct oracle_state *st, const struct oracle_event *ev);

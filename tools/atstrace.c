@@ -1,28 +1,43 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * atstrace, user side: loads the CO-RE programs in bpf/atstrace.bpf.c,
- * traces for a duration, and reports ATC invalidations per device.
+ * atstrace, user side: resolves the probe plan for the running kernel, loads
+ * and attaches the CO-RE programs of bpf/atstrace.bpf.c, prints live events,
+ * the summary and histograms, and in --assert mode runs a workload and
+ * returns a verdict.
  */
 #include <errno.h>
-#include <getopt.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-#include "lib/json_writer.h"
-#include "lib/parse.h"
 #include "atstrace.skel.h"
-
-#include "atstrace.h"
+#include "atstrace_cli.h"
+#include "atstrace_report.h"
+#include "lib/hist_print.h"
+#include "lib/json_writer.h"
+#include "lib/ksyms.h"
+#include "probe_plan.h"
 
 static volatile sig_atomic_t exiting;
-static bool verbose;
+static struct atstrace_env env;
+static struct json_writer jw;
+static struct ksyms *ksyms;
+static int nr_cpus;
+
+/* flagged invalidations printed with a stack, per device */
+static struct {
+	__u32 rid;
+	unsigned int n;
+} stack_budget[ATSTRACE_MAX_DEVICES];
 
 static void on_signal(int sig)
 {
@@ -32,168 +47,417 @@ static void on_signal(int sig)
 
 static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list args)
 {
-	if (level == LIBBPF_DEBUG && !verbose)
+	if (level == LIBBPF_DEBUG && !env.verbose)
 		return 0;
 	return vfprintf(stderr, fmt, args);
 }
 
-static void usage(FILE *f)
+static uint64_t now_ns(void)
 {
-	fprintf(f,
-"Usage: atstrace [OPTIONS]\n"
-"Count ATC (device-TLB) invalidations per PCI device, with CO-RE eBPF.\n"
-"\n"
-"  -d, --duration TIME   trace for TIME (10, 500ms, 2m), default until Ctrl-C\n"
-"  -j, --json            print the summary as JSON\n"
-"  -v, --verbose         libbpf debug output\n"
-"  -h, --help            this text\n"
-"\n"
-"Exit status: 0 traced; 2 bad arguments or the programs could not be loaded.\n");
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
-/* Why loading failed, in words a user can act on. */
-static void explain_load_error(int err)
+static bool take_stack(__u32 rid)
 {
-	if (access("/sys/kernel/btf/vmlinux", R_OK))
-		fprintf(stderr, "atstrace: this kernel has no BTF (/sys/kernel/btf/vmlinux): "
-				"it needs CONFIG_DEBUG_INFO_BTF=y\n");
-	else if (err == -EPERM || err == -EACCES)
-		fprintf(stderr, "atstrace: permission denied: run as root "
-				"(or with CAP_BPF and CAP_PERFMON)\n");
-	else if (err == -ESRCH || err == -ENOENT)
-		fprintf(stderr, "atstrace: no IOMMU driver it knows: qi_submit_sync "
-				"(Intel VT-d) is not in this kernel\n");
-	else
-		fprintf(stderr, "atstrace: cannot load the BPF programs: %s (run with -v)\n",
-			strerror(-err));
-}
-
-static void report(struct atstrace *skel, bool json)
-{
-	int ncpu = libbpf_num_possible_cpus(), fd = bpf_map__fd(skel->maps.inv_counts);
-	struct inv_counts *vals = calloc(ncpu, sizeof(*vals));
-	struct dev_key key, *prev = NULL;
-	struct json_writer w;
-
-	if (!vals)
-		return;
-	if (json) {
-		json_init(&w, stdout);
-		json_object_begin(&w);
-		json_kv_u64(&w, "schema_version", 1);
-		json_kv_string(&w, "type", "summary");
-		json_key(&w, "devices");
-		json_object_begin(&w);
-	} else {
-		printf("%-14s %14s %14s\n", "DEVICE", "DEVTLB-INVS", "SUBMISSIONS");
+	for (int i = 0; i < ATSTRACE_MAX_DEVICES; i++) {
+		if (stack_budget[i].n && stack_budget[i].rid != rid)
+			continue;
+		stack_budget[i].rid = rid;
+		if (stack_budget[i].n >= env.max_stacks)
+			return false;
+		stack_budget[i].n++;
+		return true;
 	}
-	while (!bpf_map_get_next_key(fd, prev, &key)) {
-		struct inv_counts sum = { 0 };
-		struct pci_bdf bdf = {
-			.segment = key.rid >> 16, .bus = (key.rid >> 8) & 0xff, .devfn = key.rid & 0xff,
-		};
-		char name[16];
+	return false;
+}
+
+static int on_event(void *ctx, void *data, size_t size)
+{
+	const struct event *e = data;
+	bool stack;
+
+	(void)ctx;
+	if (size < sizeof(*e) || env.quiet)
+		return 0;
+	stack = e->type == EV_INV_FLAGGED && e->inv.reason == FLAG_IN_WINDOW && take_stack(e->rid);
+	if (stack && !ksyms)
+		ksyms = ksyms_load(NULL);
+	if (env.json)
+		report_event_json(&jw, e, ksyms, stack);
+	else
+		report_event_text(stdout, e, env.timestamps, ksyms, stack);
+	return 0;
+}
+
+/* Whether we may load tracing programs at all, said before libbpf tries. */
+static int check_privileges(void)
+{
+	unsigned long long eff = 0;
+	char line[256];
+	FILE *f;
+
+	if (geteuid() == 0)
+		return 0;
+	f = fopen("/proc/self/status", "r");
+	while (f && fgets(line, sizeof(line), f))
+		if (sscanf(line, "CapEff: %llx", &eff) == 1)
+			break;
+	if (f)
+		fclose(f);
+	/* CAP_PERFMON = 38, CAP_BPF = 39 */
+	if ((eff & (1ULL << 38)) && (eff & (1ULL << 39)))
+		return 0;
+	fprintf(stderr, "atstrace: permission denied: run as root (or with CAP_BPF and CAP_PERFMON)\n");
+	return 2;
+}
+
+static void set_autoload(struct bpf_object *obj, const char *name, const char *target)
+{
+	struct bpf_program *p = bpf_object__find_program_by_name(obj, name);
+
+	if (!p)
+		return;
+	bpf_program__set_autoload(p, true);
+	if (target)
+		bpf_program__set_attach_target(p, 0, target);
+}
+
+/* Enables the programs the plan chose and fills the slots' configuration. */
+static void apply_plan(struct atstrace *skel, const struct plan_entry *plan, int n)
+{
+	struct bpf_object *obj = skel->obj;
+	char name[64];
+
+	for (int i = 0; i < n; i++) {
+		const struct plan_entry *e = &plan[i];
+		const struct probe_row *r = e->row;
+		const struct probe_candidate *c;
+
+		if (e->status != ROW_ATTACH_OK)
+			continue;
+		c = &r->cand[e->chosen];
+		switch (r->kind) {
+		case ROW_FIXED:
+			set_autoload(obj, c->prog, NULL);
+			break;
+		case ROW_METHOD:
+			snprintf(name, sizeof(name), "method_entry_%d", e->slot);
+			set_autoload(obj, name, c->target);
+			snprintf(name, sizeof(name), "method_exit_%d", e->slot);
+			set_autoload(obj, name, c->target);
+			skel->rodata->method_kind[e->slot] = r->window_kind;
+			skel->rodata->method_probe_arg[e->slot] = r->probe_arg;
+			break;
+		case ROW_ATTACH:
+			snprintf(name, sizeof(name), "attach_exit_%d", e->slot);
+			set_autoload(obj, name, c->target);
+			skel->rodata->attach_op[e->slot] = r->attach_op;
+			skel->rodata->attach_dom_arg[e->slot] = r->dom_arg;
+			skel->rodata->attach_dev_arg[e->slot] = r->dev_arg;
+			skel->rodata->attach_pasid_arg[e->slot] = r->pasid_arg;
+			break;
+		}
+	}
+}
+
+static void read_totals(struct atstrace *skel, struct run_totals *t)
+{
+	int fd = bpf_map__fd(skel->maps.counts), gfd = bpf_map__fd(skel->maps.global_counts);
+	struct dev_counts *vals = calloc(nr_cpus, sizeof(*vals));
+	__u64 *gv = calloc(nr_cpus, sizeof(*gv));
+	struct dev_key key, *prev = NULL;
+
+	memset(t, 0, sizeof(*t));
+	while (vals && !bpf_map_get_next_key(fd, prev, &key) && t->ndev < ATSTRACE_MAX_DEVICES) {
+		struct device_totals *d = &t->dev[t->ndev];
+		__u64 *sum = (__u64 *)&d->c;
 
 		prev = &key;
 		if (bpf_map_lookup_elem(fd, &key, vals))
 			continue;
-		for (int i = 0; i < ncpu; i++) {
-			sum.descriptors += vals[i].descriptors;
-			sum.submissions += vals[i].submissions;
+		d->rid = key.rid;
+		for (int cpu = 0; cpu < nr_cpus; cpu++) {
+			const __u64 *v = (const __u64 *)&vals[cpu];
+
+			for (size_t k = 0; k < sizeof(struct dev_counts) / 8; k++)
+				sum[k] += v[k];
 		}
-		format_bdf(&bdf, name, sizeof(name));
-		if (json) {
-			json_key(&w, name);
-			json_object_begin(&w);
-			json_kv_u64(&w, "devtlb_invalidations", sum.descriptors);
-			json_kv_u64(&w, "submissions", sum.submissions);
-			json_object_end(&w);
-		} else {
-			printf("%-14s %14llu %14llu\n", name, sum.descriptors, sum.submissions);
-		}
+		t->ndev++;
 	}
-	if (json) {
-		json_object_end(&w);
-		json_object_end(&w);
+	for (__u32 g = 0; gv && g < G_NR; g++) {
+		if (bpf_map_lookup_elem(gfd, &g, gv))
+			continue;
+		for (int cpu = 0; cpu < nr_cpus; cpu++)
+			t->global[g] += gv[cpu];
+	}
+	free(vals);
+	free(gv);
+}
+
+static const char *const hist_titles[H_NR] = {
+	[H_INV_LATENCY] = "ATC invalidation latency, submit to complete",
+	[H_WINDOW] = "reset window duration",
+	[H_PREPARE] = "pci_dev_reset_iommu_prepare() duration",
+	[H_DONE] = "pci_dev_reset_iommu_done() duration",
+};
+static const char *const hist_names[H_NR] = {
+	[H_INV_LATENCY] = "inv_latency", [H_WINDOW] = "window",
+	[H_PREPARE] = "prepare", [H_DONE] = "done",
+};
+
+/* Prints every histogram (device by device) and clears them. */
+static void print_hists(struct atstrace *skel)
+{
+	int fd = bpf_map__fd(skel->maps.hists);
+	struct hist *vals = calloc(nr_cpus, sizeof(*vals));
+	struct hist_key keys[4 * ATSTRACE_MAX_DEVICES], key, *prev = NULL;
+	int n = 0;
+
+	while (vals && !bpf_map_get_next_key(fd, prev, &key) && n < (int)(sizeof(keys) / sizeof(keys[0]))) {
+		keys[n++] = key;
+		prev = &keys[n - 1];
+	}
+	/* by device, then kind */
+	for (int i = 0; i < n; i++)
+		for (int j = i + 1; j < n; j++)
+			if (keys[j].rid < keys[i].rid ||
+			    (keys[j].rid == keys[i].rid && keys[j].kind < keys[i].kind)) {
+				struct hist_key tmp = keys[i];
+
+				keys[i] = keys[j];
+				keys[j] = tmp;
+			}
+	for (int i = 0; i < n; i++) {
+		__u64 sum[HIST_SLOTS] = { 0 };
+		char dev[16];
+
+		if (bpf_map_lookup_elem(fd, &keys[i], vals) || keys[i].kind >= H_NR)
+			continue;
+		for (int cpu = 0; cpu < nr_cpus; cpu++)
+			for (int s = 0; s < HIST_SLOTS; s++)
+				sum[s] += vals[cpu].slots[s];
+		rid_name(keys[i].rid, dev, sizeof(dev));
+		if (env.json) {
+			json_object_begin(&jw);
+			json_kv_u64(&jw, "schema_version", SCHEMA_VERSION);
+			json_kv_string(&jw, "type", "hist");
+			json_kv_string(&jw, "device", dev);
+			json_kv_string(&jw, "kind", hist_names[keys[i].kind]);
+			json_kv_string(&jw, "unit", "ns");
+			hist_json_buckets(&jw, (const uint64_t *)sum, HIST_SLOTS);
+			json_object_end(&jw);
+		} else {
+			printf("\n%s: %s\n", dev, hist_titles[keys[i].kind]);
+			hist_print_log2(stdout, (const uint64_t *)sum, HIST_SLOTS, "nsecs");
+		}
+		bpf_map_delete_elem(fd, &keys[i]);
 	}
 	free(vals);
 }
 
+/* --assert: the workload starts once everything is attached. */
+static pid_t start_command(char **argv, int *go_fd)
+{
+	int pipefd[2];
+	pid_t pid;
+
+	if (pipe2(pipefd, O_CLOEXEC))
+		return -1;
+	pid = fork();
+	if (pid == 0) {
+		char c;
+
+		close(pipefd[1]);
+		if (read(pipefd[0], &c, 1) != 1)
+			_exit(126);
+		execvp(argv[0], argv);
+		fprintf(stderr, "atstrace: cannot run %s: %s\n", argv[0], strerror(errno));
+		_exit(127);
+	}
+	close(pipefd[0]);
+	*go_fd = pipefd[1];
+	return pid;
+}
+
 int main(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "duration", required_argument, NULL, 'd' },
-		{ "json", no_argument, NULL, 'j' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	uint64_t duration_ns = 0;
-	struct atstrace *skel;
-	bool json = false;
-	struct timespec t0, t;
-	int c, err;
+	struct plan_entry plan[64];
+	struct kernel_facts facts;
+	struct atstrace *skel = NULL;
+	struct ring_buffer *rb = NULL;
+	struct run_totals *totals = calloc(1, sizeof(*totals));
+	uint64_t start, next_interval;
+	int err, missing, ret = 2, go_fd = -1, cmd_status = 0;
+	unsigned long intervals = 0;
+	pid_t child = -1;
 
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":d:jvh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'd':
-			if (parse_duration_ns(optarg, &duration_ns) || !duration_ns) {
-				fprintf(stderr, "atstrace: invalid duration '%s'\n", optarg);
-				return 2;
-			}
-			break;
-		case 'j':
-			json = true;
-			break;
-		case 'v':
-			verbose = true;
-			break;
-		case 'h':
-			usage(stdout);
-			return 0;
-		case ':':
-			fprintf(stderr, "atstrace: option '%s' needs a value\nTry 'atstrace --help'.\n",
-				argv[optind - 1]);
-			return 2;
-		default:
-			fprintf(stderr, "atstrace: unknown option '%s'\nTry 'atstrace --help'.\n",
-				argv[optind - 1]);
-			return 2;
-		}
-	}
-	if (optind < argc) {
-		fprintf(stderr, "atstrace: unexpected argument '%s'\nTry 'atstrace --help'.\n",
-			argv[optind]);
+	if (!totals)
+		return 2;
+	switch (atstrace_parse_args(argc, argv, &env)) {
+	case 1:
+		return 0;
+	case 2:
 		return 2;
 	}
-
+	json_init(&jw, stdout);
 	libbpf_set_print(print_libbpf);
+	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
+		fprintf(stderr, "atstrace: this kernel has no BTF (/sys/kernel/btf/vmlinux): "
+				"it needs CONFIG_DEBUG_INFO_BTF=y\n");
+		return 2;
+	}
+	if (!env.list_probes && check_privileges())
+		return 2;
+	err = kernel_facts_load(&facts);
+	if (err) {
+		fprintf(stderr, "atstrace: cannot read the kernel's BTF or tracefs "
+				"(available_filter_functions): %s\n", strerror(-err));
+		return 2;
+	}
+	missing = probe_plan_resolve(&facts, plan, METHOD_SLOTS, ATTACH_SLOTS);
+	if (env.list_probes || env.verbose)
+		probe_plan_print(env.list_probes ? stdout : stderr, &facts, plan, probe_table_len);
+	if (!facts.drivers) {
+		fprintf(stderr, "atstrace: no IOMMU driver it knows: no Intel VT-d (dmar*) or "
+				"AMD-Vi (ivhd*) unit in /sys/class/iommu\n");
+		goto out_facts;
+	}
+	if (missing) {
+		fprintf(stderr, "atstrace: %d required probe(s) cannot attach on this kernel "
+				"(see --list-probes)\n", missing);
+		goto out_facts;
+	}
+	if (env.list_probes) {
+		ret = 0;
+		goto out_facts;
+	}
+
+	nr_cpus = libbpf_num_possible_cpus();
 	skel = atstrace__open();
 	if (!skel) {
-		explain_load_error(-errno);
-		return 2;
+		fprintf(stderr, "atstrace: cannot open the BPF object: %s\n", strerror(errno));
+		goto out_facts;
 	}
+	skel->rodata->bracketing = facts.bracketing;
+	skel->rodata->want_hist = env.hist;
+	skel->rodata->want_open_events = env.verbose;
+	skel->rodata->nr_cpus = nr_cpus < ATSTRACE_MAX_CPUS ? nr_cpus : ATSTRACE_MAX_CPUS;
+	skel->rodata->n_filter = env.ndevices;
+	for (int i = 0; i < env.ndevices; i++)
+		skel->rodata->filter_rid[i] = (__u32)env.devices[i].segment << 16 |
+					      env.devices[i].bus << 8 | env.devices[i].devfn;
+	apply_plan(skel, plan, probe_table_len);
 	err = atstrace__load(skel);
 	if (!err)
 		err = atstrace__attach(skel);
 	if (err) {
-		explain_load_error(err);
-		atstrace__destroy(skel);
-		return 2;
+		fprintf(stderr, "atstrace: cannot load or attach the BPF programs: %s "
+				"(run with -v for libbpf's log)\n", strerror(-err));
+		goto out;
+	}
+	rb = ring_buffer__new(bpf_map__fd(skel->maps.events), on_event, NULL, NULL);
+	if (!rb) {
+		fprintf(stderr, "atstrace: cannot open the ring buffer\n");
+		goto out;
 	}
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
-	fprintf(stderr, "atstrace: tracing%s\n", duration_ns ? "" : ", Ctrl-C to stop");
-	clock_gettime(CLOCK_MONOTONIC, &t0);
-	while (!exiting) {
-		usleep(20000);
-		clock_gettime(CLOCK_MONOTONIC, &t);
-		if (duration_ns &&
-		    (uint64_t)(t.tv_sec - t0.tv_sec) * 1000000000ULL + t.tv_nsec - t0.tv_nsec >= duration_ns)
-			break;
+	if (env.assert_mode) {
+		child = start_command(env.command, &go_fd);
+		if (child < 0) {
+			fprintf(stderr, "atstrace: cannot start the command: %s\n", strerror(errno));
+			goto out;
+		}
 	}
-	report(skel, json);
+	if (!env.json)
+		fprintf(stderr, "atstrace: tracing%s\n",
+			env.assert_mode ? ": running the command" :
+			env.duration_ns ? "" : ", Ctrl-C to stop");
+	else
+		fprintf(stderr, "atstrace: tracing\n");
+	if (go_fd >= 0) {
+		if (write(go_fd, "g", 1) != 1)
+			fprintf(stderr, "atstrace: cannot start the command\n");
+		close(go_fd);
+	}
+
+	start = now_ns();
+	next_interval = start + env.interval_ns;
+	while (!exiting) {
+		err = ring_buffer__poll(rb, 100);
+		if (err < 0 && err != -EINTR) {
+			fprintf(stderr, "atstrace: ring buffer: %s\n", strerror(-err));
+			break;
+		}
+		if (child > 0) {
+			int st;
+
+			if (waitpid(child, &st, WNOHANG) == child) {
+				cmd_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+				child = -1;
+				break;
+			}
+		}
+		if (env.duration_ns && now_ns() - start >= env.duration_ns)
+			break;
+		if (env.interval_ns && now_ns() >= next_interval) {
+			read_totals(skel, totals);
+			if (env.json)
+				report_summary_json(&jw, totals, NULL, 0);
+			else
+				report_summary_text(stdout, totals);
+			if (env.hist)
+				print_hists(skel);
+			fflush(stdout);
+			next_interval += env.interval_ns;
+			if (env.count && ++intervals >= env.count)
+				break;
+		}
+	}
+	if (child > 0) { /* interrupted: stop the workload too */
+		int st;
+
+		kill(child, SIGTERM);
+		waitpid(child, &st, 0);
+		cmd_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+	}
+	ring_buffer__consume(rb);
+	read_totals(skel, totals);
+	if (env.hist && !env.interval_ns)
+		print_hists(skel);
+	if (env.assert_mode) {
+		struct verdict v;
+
+		assert_verdict(totals, &env, cmd_status, &v);
+		if (env.json)
+			report_summary_json(&jw, totals, v.word, v.exit_code);
+		else
+			report_summary_text(stdout, totals);
+		fflush(stdout);
+		/* the one-line verdict; on stderr when stdout carries JSON */
+		fprintf(env.json ? stderr : stdout, "%s\n", v.line);
+		ret = v.exit_code;
+	} else {
+		if (!env.interval_ns) {
+			if (env.json)
+				report_summary_json(&jw, totals, NULL, 0);
+			else
+				report_summary_text(stdout, totals);
+		}
+		ret = 0;
+	}
+	if (totals->global[G_RINGBUF_DROPS])
+		fprintf(stderr, "atstrace: %llu events dropped (ring buffer full); counts are exact\n",
+			(unsigned long long)totals->global[G_RINGBUF_DROPS]);
+out:
+	ring_buffer__free(rb);
 	atstrace__destroy(skel);
-	return 0;
+out_facts:
+	kernel_facts_free(&facts);
+	ksyms_free(ksyms);
+	free(totals);
+	return ret;
 }

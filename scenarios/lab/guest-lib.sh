@@ -40,6 +40,14 @@ p:atsora/pm pci_pm_reset bus=dev->bus->number:u8 devfn=dev->devfn:u32 probe=prob
 r:atsora/pm_r pci_pm_reset ret=\$retval:s32
 p:atsora/busfn pci_reset_bus_function bus=dev->bus->number:u8 devfn=dev->devfn:u32 probe=probe:u8
 r:atsora/busfn_r pci_reset_bus_function ret=\$retval:s32
+p:atsora/acpi pci_dev_acpi_reset bus=dev->bus->number:u8 devfn=dev->devfn:u32 probe=probe:u8
+r:atsora/acpi_r pci_dev_acpi_reset ret=\$retval:s32
+p:atsora/devspec pci_dev_specific_reset bus=dev->bus->number:u8 devfn=dev->devfn:u32 probe=probe:u8
+r:atsora/devspec_r pci_dev_specific_reset ret=\$retval:s32
+p:atsora/cxl cxl_reset_bus_function bus=dev->bus->number:u8 devfn=dev->devfn:u32 probe=probe:u8
+r:atsora/cxl_r cxl_reset_bus_function ret=\$retval:s32
+p:atsora/flrwrite pcie_capability_clear_and_set_word_unlocked pos=pos:s32 set=set:u16
+r:atsora/devwait_r pci_dev_wait ret=\$retval:s32
 p:atsora/sbr pci_reset_secondary_bus bus=dev->bus->number:u8 devfn=dev->devfn:u32 sec=dev->subordinate->number:u8 sub=dev->subordinate->busn_res.end:u64
 p:atsora/sbrwait pci_bridge_wait_for_secondary_bus bus=dev->bus->number:u8 devfn=dev->devfn:u32
 r:atsora/sbrwait_r pci_bridge_wait_for_secondary_bus ret=\$retval:s32
@@ -54,6 +62,9 @@ oracle_start() {
 	echo 0 >"$TRACEFS/tracing_on"
 	echo >"$TRACEFS/trace"
 	echo 65536 >"$TRACEFS/buffer_size_kb"
+	# one clock for all CPUs (the parser orders events across CPUs by it), the
+	# one BPF programs read (bpf_ktime_get_ns), so both can be compared
+	echo mono >"$TRACEFS/trace_clock"
 	: >"$RESULTS/oracle-probes.txt"
 	while IFS= read -r line; do
 		if echo "$line" >>"$TRACEFS/kprobe_events" 2>/dev/null; then

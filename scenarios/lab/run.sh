@@ -1,12 +1,13 @@
 #!/bin/bash
 # Boots one lab kernel in QEMU (TCG) and runs one scenario in it.
 #
-#   run.sh [--machine M] [--timeout S] [--out DIR] KERNEL SCENARIO
+#   run.sh [--machine M] [--timeout S] [--expect X] [--out DIR] KERNEL SCENARIO
 #
 # KERNEL is a name under build/kernels (lab-6.12, lab-6.12-vanilla,
 # debian-6.12, debian-upstream). SCENARIO is a folder under scenarios/ with a
 # guest.sh (runs in the guest) and a check.sh (judges the results on the
-# host). Machines: default (intel-iommu, legacy mode), scalable (scalable
+# host; --expect passes what this kernel should show to it as
+# ATSTRACE_EXPECT). Machines: default (intel-iommu, legacy mode), scalable (scalable
 # mode), multifunction (two ATS functions in one slot).
 #
 # Writes DIR/verdict.json and exits 0 pass, 1 fail, 77 skip, 2 tool error.
@@ -19,11 +20,13 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 
 machine=default
 timeout=240
+expect=
 out=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--machine) machine=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
+	--expect) expect=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	-*) die "run.sh: unknown option $1" ;;
 	*) break ;;
@@ -54,7 +57,10 @@ fi
 [ -e "$kdir" ] || die "run.sh: kernel $kernel is not available (run 'make kernel lab')"
 if [ -e "$kdir/bzImage" ]; then kimage=$kdir/bzImage; else kimage=$kdir/vmlinuz; fi
 initrd=$top/build/lab/initramfs-$kernel.cpio.gz
-[ -f "$initrd" ] || "$top/scenarios/lab/initramfs.sh" "$kernel" >/dev/null
+if [ ! -f "$initrd" ] || [ "$top/scenarios/lab/init" -nt "$initrd" ] ||
+   [ "$top/scenarios/lab/initramfs.sh" -nt "$initrd" ]; then
+	"$top/scenarios/lab/initramfs.sh" "$kernel" >/dev/null
+fi
 
 iommu="intel-iommu,intremap=on,device-iotlb=on"
 # x-speed=5: QEMU 7.2 root ports never report Data Link Layer Link Active
@@ -127,10 +133,12 @@ if [ "$status" != 0 ]; then
 fi
 
 if [ -f "$out/oracle.trace" ]; then
-	"$top/build/bin/atsoracle" "$out/oracle.trace" >"$out/oracle.json" ||
+	observer=()
+	[ -f "$out/atstrace.ndjson" ] && observer=(--observer "$out/atstrace.ndjson")
+	"$top/build/bin/atsoracle" "$out/oracle.trace" "${observer[@]}" >"$out/oracle.json" ||
 		{ verdict fail "atsoracle could not read the oracle trace"; exit 1; }
 fi
-if ! judged=$("$sdir/check.sh" "$out" 2>"$out/check.err"); then
+if ! judged=$(ATSTRACE_EXPECT=$expect "$sdir/check.sh" "$out" 2>"$out/check.err"); then
 	verdict fail "check.sh failed: $(head -c 300 "$out/check.err")"
 	exit 1
 fi

@@ -10,7 +10,7 @@ jq -n --arg dev "$dev" \
 	--slurpfile ora "$run/oracle.json" \
 	--slurpfile ats "$run/atstrace.json" \
 	--arg flr_rc "$(cat "$run/atsflr.rc")" '
-	($facts[0]) as $f | ($flr[0]) as $w | ($ora[0]) as $o | ($ats[0]) as $a |
+	($facts[0]) as $f | ($flr[0]) as $w | ($ora[0]) as $o | ($ats | map(select(.type == "summary")) | .[0]) as $a |
 	($w.devices[] | select(.bdf == $dev)) as $d |
 	{
 	  iommu_units: ($f.iommus | length),
@@ -24,7 +24,7 @@ jq -n --arg dev "$dev" \
 	  oracle_devtlb_to_device: ($o.devices[$dev].devtlb_descriptors // 0),
 	  oracle_reset_windows: ($o.devices[$dev].windows // 0),
 	  oracle_overrun: $o.overrun,
-	  atstrace_devtlb_to_device: ($a.devices[$dev].devtlb_invalidations // 0)
+	  atstrace_devtlb_to_device: ($a.devices[$dev].invalidations // 0)
 	} as $obs |
 	{
 	  iommu_units: ">= 1", ats_enabled: true, atsflr_exit: 0, resets_ok: "> 0",

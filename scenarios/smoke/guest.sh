@@ -11,7 +11,7 @@ bind_vfio "$dev"
 oracle_start
 # atstrace (the static CO-RE binary) counts the same invalidations as the
 # oracle: it runs inside the oracle's span and around the whole workload.
-atstrace_start
+atstrace_start --quiet
 log "atsflr: 3 s FLR storm on $dev"
 "$BIN/atsflr" --duration 3 --output "$RESULTS/atsflr.json" "$dev" 2>"$RESULTS/atsflr.err"
 echo $? >"$RESULTS/atsflr.rc"

@@ -19,7 +19,8 @@ static void json_value_prefix(struct json_writer *w)
 		w->after_key = false;
 		return;
 	}
-	if (!w->first[w->depth])
+	/* top-level values are separate documents (NDJSON): no comma */
+	if (w->depth > 0 && !w->first[w->depth])
 		fputc(',', w->out);
 	w->first[w->depth] = false;
 }

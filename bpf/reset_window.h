@@ -1,0 +1,188 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The reset-window state machine, written once: compiled into the BPF
+ * programs (which keep these structs in maps) and into the host unit tests
+ * (tests/test_reset_window.c).
+ *
+ * A device's window, nesting-aware:
+ *  - on a kernel with reset bracketing, from the return of the outermost
+ *    successful pci_dev_reset_iommu_prepare() to the entry of the matching
+ *    pci_dev_reset_iommu_done();
+ *  - otherwise, from the hardware reset's start to the device being ready:
+ *    FLR starts when Initiate FLR is written to Device Control (after the
+ *    pending-transaction wait), other methods at their entry; the window ends when pci_dev_wait() returns inside the
+ *    method, or at the method's return when it never waits;
+ *  - on every kernel, a secondary bus reset opens a window on every device
+ *    below the bridge, from pci_reset_secondary_bus() to the return of
+ *    pci_bridge_wait_for_secondary_bus() in the same task.
+ * Calls with probe=1 never open a window.
+ */
+#ifndef ATSTRACE_RESET_WINDOW_H
+#define ATSTRACE_RESET_WINDOW_H
+
+#ifndef __always_inline
+#define __always_inline inline __attribute__((always_inline))
+#endif
+
+enum window_kind {
+	WK_BRACKET,       /* pci_dev_reset_iommu_prepare/done */
+	WK_FLR,
+	WK_AF_FLR,
+	WK_PM,
+	WK_BUS_FUNCTION,  /* the "bus" reset method of one device */
+	WK_ACPI,
+	WK_DEV_SPECIFIC,
+	WK_CXL_BUS,
+	WK_SECONDARY_BUS, /* a bridge's secondary bus reset (bus, slot, hot reset) */
+	WK_NR,
+};
+
+/* one device's window (BPF: hash map keyed by RID) */
+struct dev_window {
+	__u32 depth;
+	__u32 kind;      /* of the outermost open window */
+	__u64 open_ns;
+};
+
+enum window_step {
+	WS_NESTED,     /* depth changed, window stays as it was */
+	WS_OPENED,     /* 0 -> 1 */
+	WS_CLOSED,     /* 1 -> 0 */
+	WS_UNBALANCED, /* leave without enter: ignored */
+};
+
+static __always_inline int window_enter(struct dev_window *w, __u32 kind, __u64 now)
+{
+	if (w->depth++)
+		return WS_NESTED;
+	w->kind = kind;
+	w->open_ns = now;
+	return WS_OPENED;
+}
+
+static __always_inline int window_leave(struct dev_window *w, __u64 now, __u64 *duration)
+{
+	if (!w->depth)
+		return WS_UNBALANCED;
+	if (--w->depth)
+		return WS_NESTED;
+	*duration = now - w->open_ns;
+	w->open_ns = 0;
+	return WS_CLOSED;
+}
+
+/* a bridge's secondary bus reset in progress (BPF: small array) */
+struct bus_window {
+	__u32 active;
+	__u32 tid;       /* the resetting task: its wait for the bus ends it */
+	__u32 bridge;    /* RID of the bridge */
+	__u32 segment;
+	__u32 bus_lo, bus_hi;
+	__u64 open_ns;
+};
+
+#define BUS_WINDOWS_MAX 8
+
+static __always_inline bool bus_window_covers(const struct bus_window *b, __u32 rid)
+{
+	__u32 bus = (rid >> 8) & 0xff;
+
+	return b->active && b->segment == rid >> 16 && bus >= b->bus_lo && bus <= b->bus_hi;
+}
+
+/*
+ * Per task: the reset methods it is inside (they nest: a device-specific
+ * reset may call pcie_flr). BPF: hash map keyed by thread id.
+ */
+enum frame_phase {
+	FRAME_PENDING, /* FLR: Initiate FLR not written yet, no window */
+	FRAME_OPEN,    /* hardware reset running: window open */
+	FRAME_READY,   /* pci_dev_wait returned: window already closed */
+	FRAME_IGNORED, /* probe=1: never opens */
+};
+
+#define RESET_FRAMES_MAX 4
+
+struct reset_frame {
+	__u32 rid;
+	__u32 kind;
+	__u32 phase;
+	__u32 pad;
+};
+
+struct task_frames {
+	__u32 depth;
+	__u32 pad;
+	struct reset_frame f[RESET_FRAMES_MAX];
+};
+
+/*
+ * A reset method was entered. Returns the frame when the hardware window
+ * starts now (the caller opens it), NULL otherwise.
+ */
+static __always_inline struct reset_frame *frame_push(struct task_frames *t, __u32 rid,
+						       __u32 kind, bool probe)
+{
+	struct reset_frame *f;
+	__u32 d = t->depth;
+
+	if (d >= RESET_FRAMES_MAX)
+		return NULL;
+	t->depth = d + 1;
+	f = &t->f[d];
+	f->rid = rid;
+	f->kind = kind;
+	f->phase = probe ? FRAME_IGNORED : kind == WK_FLR ? FRAME_PENDING : FRAME_OPEN;
+	return f->phase == FRAME_OPEN ? f : NULL;
+}
+
+static __always_inline struct reset_frame *frame_top(struct task_frames *t)
+{
+	__u32 d = t->depth;
+
+	if (d == 0 || d > RESET_FRAMES_MAX)
+		return NULL;
+	return &t->f[d - 1];
+}
+
+/* Initiate FLR was written to Device Control: the FLR's hardware reset starts. */
+static __always_inline struct reset_frame *frame_flr_written(struct task_frames *t)
+{
+	struct reset_frame *f = frame_top(t);
+
+	if (!f || f->phase != FRAME_PENDING)
+		return NULL;
+	f->phase = FRAME_OPEN;
+	return f;
+}
+
+/* pci_dev_wait() returned: the device is ready, the window closes. */
+static __always_inline struct reset_frame *frame_device_ready(struct task_frames *t)
+{
+	struct reset_frame *f = frame_top(t);
+
+	if (!f || f->phase != FRAME_OPEN)
+		return NULL;
+	f->phase = FRAME_READY;
+	return f;
+}
+
+/*
+ * The method returned. Pops its frame; returns it when its window is still
+ * open (the caller closes it), NULL otherwise. *popped says whether a frame
+ * of this kind was on top (a missed entry leaves nothing to pop).
+ */
+static __always_inline struct reset_frame *frame_pop(struct task_frames *t, __u32 kind,
+						      bool *popped)
+{
+	struct reset_frame *f = frame_top(t);
+
+	*popped = false;
+	if (!f || f->kind != kind)
+		return NULL;
+	*popped = true;
+	t->depth--;
+	return f->phase == FRAME_OPEN ? f : NULL;
+}
+
+#endif

@@ -1,0 +1,17 @@
+#!/bin/bash
+# The VFIO FLR storm under atstrace --assert: map/unmap threads plus a
+# VFIO_DEVICE_RESET loop on 0000:01:00.0, traced by atstrace (with --hist)
+# and, independently, by the tracefs oracle. Judged on the host by check.sh.
+set -u
+. "$ATSTRACE_REPO/scenarios/lab/guest-lib.sh"
+
+dev=0000:01:00.0
+bind_vfio "$dev"
+oracle_start
+log "atstrace --assert: 3 s FLR storm on $dev"
+"$BIN/atstrace" --json --hist --assert --min-resets 5 --stacks 3 -- \
+	"$BIN/atsflr" --duration 3 --output "$RESULTS/atsflr.json" "$dev" \
+	>"$RESULTS/atstrace.ndjson" 2>"$RESULTS/atstrace.err"
+echo $? >"$RESULTS/atstrace.rc"
+oracle_stop
+log "done: atstrace exited $(cat "$RESULTS/atstrace.rc")"

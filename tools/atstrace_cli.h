@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* atstrace's command line: parsed into struct atstrace_env (unit-tested). */
+#ifndef ATSTRACE_CLI_H
+#define ATSTRACE_CLI_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "lib/parse.h"
+
+#define CLI_MAX_DEVICES 8
+
+struct atstrace_env {
+	struct pci_bdf devices[CLI_MAX_DEVICES];
+	int ndevices;
+	uint64_t duration_ns;   /* 0: until Ctrl-C (or the command exits) */
+	uint64_t interval_ns;   /* 0: only at exit */
+	uint64_t count;         /* intervals to print, 0: unlimited */
+	bool timestamps;        /* -T */
+	bool verbose;           /* -v */
+	bool json;              /* -j */
+	bool hist;              /* --hist */
+	bool quiet;             /* -q: no live lines, summary only */
+	bool list_probes;       /* --list-probes / --dry-run */
+	bool assert_mode;       /* --assert -- CMD */
+	bool fail_unbracketed;  /* --assert: unbracketed resets fail too */
+	uint64_t min_resets;    /* --assert: fewer resets means the run proved nothing */
+	unsigned int max_stacks;/* flagged invalidations printed with their stack */
+	char **command;         /* --assert: argv of the workload */
+};
+
+/*
+ * Parses argv. Returns 0 to run, 1 when it printed help (exit 0), or 2 after
+ * printing an error to stderr (exit 2). Nothing is attached before this.
+ */
+int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env);
+void atstrace_usage(FILE *f);
+
+#endif

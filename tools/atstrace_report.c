@@ -1,0 +1,351 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "atstrace_report.h"
+
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+#include "reset_window.h"
+
+static const char *const window_names[WK_NR] = {
+	[WK_BRACKET] = "bracket",        [WK_FLR] = "flr",
+	[WK_AF_FLR] = "af_flr",          [WK_PM] = "pm",
+	[WK_BUS_FUNCTION] = "bus",       [WK_ACPI] = "acpi",
+	[WK_DEV_SPECIFIC] = "device_specific", [WK_CXL_BUS] = "cxl_bus",
+	[WK_SECONDARY_BUS] = "secondary_bus",
+};
+
+const char *window_kind_name(__u32 kind)
+{
+	return kind < WK_NR ? window_names[kind] : "?";
+}
+
+/* include/linux/iommu.h IOMMU_DOMAIN_* (values, not in BTF) */
+const char *domain_type_name(__u32 type)
+{
+	switch (type) {
+	case 0: return "blocked";
+	case 1: return "unmanaged";
+	case 3: return "dma";
+	case 4: return "identity";
+	case 11: return "dma_fq";
+	case 16: return "sva";
+	case 32: return "platform";
+	case 64: return "nested";
+	case 0xffffffff: return "none";
+	default: return "other";
+	}
+}
+
+static const char *attach_op_name(__u32 op)
+{
+	return op == OP_SET_PASID ? "set_pasid" : op == OP_REMOVE_PASID ? "remove_pasid" : "attach";
+}
+
+static const char *vendor_name(__u32 v)
+{
+	return v == VENDOR_AMD ? "amd" : v == VENDOR_SMMUV3 ? "smmuv3" : "vtd";
+}
+
+void rid_name(__u32 rid, char *buf, size_t len)
+{
+	snprintf(buf, len, "%04x:%02x:%02x.%u", rid >> 16, (rid >> 8) & 0xff, (rid >> 3) & 0x1f,
+		 rid & 7);
+}
+
+__u64 totals_windows(const struct run_totals *t)
+{
+	__u64 n = 0;
+
+	for (int i = 0; i < t->ndev; i++)
+		for (int k = 0; k < WK_NR; k++)
+			n += t->dev[i].c.windows[k];
+	return n;
+}
+
+__u64 totals_field(const struct run_totals *t, size_t offset)
+{
+	__u64 n = 0;
+
+	for (int i = 0; i < t->ndev; i++)
+		n += *(const __u64 *)((const char *)&t->dev[i].c + offset);
+	return n;
+}
+
+static void print_stack(FILE *f, const struct event *e, const struct ksyms *ks)
+{
+	int n = e->inv.nstack > 0 ? e->inv.nstack / 8 : 0;
+
+	for (int i = 0; i < n && i < STACK_DEPTH; i++) {
+		const struct ksym *s;
+		uint64_t off;
+
+		s = ksyms_find(ks, e->inv.stack[i], &off);
+		if (s)
+			fprintf(f, "        %s+0x%llx\n", s->name, (unsigned long long)off);
+		else
+			fprintf(f, "        0x%llx\n", (unsigned long long)e->inv.stack[i]);
+	}
+}
+
+static void print_range(FILE *f, __u64 addr, __u64 size)
+{
+	if (!size)
+		fprintf(f, "all");
+	else
+		fprintf(f, "0x%llx+0x%llx", (unsigned long long)addr, (unsigned long long)size);
+}
+
+void report_event_text(FILE *f, const struct event *e, bool timestamps,
+		       const struct ksyms *ks, bool with_stack)
+{
+	char dev[16];
+
+	if (timestamps) {
+		struct timespec ts;
+		struct tm tm;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		localtime_r(&ts.tv_sec, &tm);
+		fprintf(f, "%02d:%02d:%02d.%06ld ", tm.tm_hour, tm.tm_min, tm.tm_sec,
+			ts.tv_nsec / 1000);
+	}
+	rid_name(e->rid, dev, sizeof(dev));
+	switch (e->type) {
+	case EV_INV_FLAGGED:
+		fprintf(f, "FLAGGED  %s %s (%s window) ", dev,
+			e->inv.reason == FLAG_IN_WINDOW ? "in-window" : "in-flight-at-open",
+			window_kind_name(e->inv.window_kind));
+		if (e->inv.reason == FLAG_IN_WINDOW) {
+			fprintf(f, "%s devtlb ", vendor_name(e->inv.vendor));
+			print_range(f, e->inv.addr, e->inv.size);
+			if (e->inv.pasid != 0xffffffff)
+				fprintf(f, " pasid=%u", e->inv.pasid);
+		}
+		fprintf(f, " task=%.16s/%u cpu=%u\n", e->comm, e->tid, e->cpu);
+		if (with_stack)
+			print_stack(f, e, ks);
+		break;
+	case EV_WINDOW_OPEN:
+		fprintf(f, "OPEN     %s %s window, ATS %s\n", dev, window_kind_name(e->win.kind),
+			e->win.ats_enabled ? "enabled" : "disabled");
+		break;
+	case EV_WINDOW_CLOSE:
+		fprintf(f, "WINDOW   %s %s %.3f ms, %llu invalidations inside\n", dev,
+			window_kind_name(e->win.kind), e->win.duration / 1e6,
+			(unsigned long long)e->win.hits);
+		break;
+	case EV_BUS_WINDOW_OPEN:
+		fprintf(f, "BUSRESET %s secondary bus reset of buses %02x-%02x begins\n", dev,
+			e->win.bus_lo, e->win.bus_hi);
+		break;
+	case EV_BUS_WINDOW_CLOSE:
+		fprintf(f, "BUSRESET %s buses %02x-%02x ready after %.3f ms\n", dev, e->win.bus_lo,
+			e->win.bus_hi, e->win.duration / 1e6);
+		break;
+	case EV_ATTACH:
+		fprintf(f, "ATTACH   %s %s %s", dev, attach_op_name(e->attach.op),
+			domain_type_name(e->attach.domain_type));
+		if (e->attach.op != OP_ATTACH)
+			fprintf(f, " pasid=%u", e->attach.pasid);
+		fprintf(f, " ret=%d task=%.16s/%u\n", e->attach.ret, e->comm, e->tid);
+		break;
+	case EV_UNBRACKETED:
+		fprintf(f, "UNBRACKETED %s %s reset with ATS enabled and no IOMMU bracket\n", dev,
+			window_kind_name(e->win.kind));
+		break;
+	}
+}
+
+void report_event_json(struct json_writer *w, const struct event *e, const struct ksyms *ks,
+		       bool with_stack)
+{
+	char dev[16];
+
+	rid_name(e->rid, dev, sizeof(dev));
+	json_object_begin(w);
+	json_kv_u64(w, "schema_version", SCHEMA_VERSION);
+	switch (e->type) {
+	case EV_INV_FLAGGED:
+		json_kv_string(w, "type", "invalidation");
+		json_kv_string(w, "device", dev);
+		json_kv_string(w, "reason", e->inv.reason == FLAG_IN_WINDOW ? "in_window"
+									    : "in_flight_at_open");
+		json_kv_string(w, "window", window_kind_name(e->inv.window_kind));
+		if (e->inv.reason == FLAG_IN_WINDOW) {
+			json_kv_string(w, "vendor", vendor_name(e->inv.vendor));
+			json_kv_u64(w, "addr", e->inv.addr);
+			json_kv_u64(w, "size", e->inv.size);
+			if (e->inv.pasid != 0xffffffff)
+				json_kv_u64(w, "pasid", e->inv.pasid);
+		}
+		if (with_stack && e->inv.nstack > 0) {
+			json_key(w, "stack");
+			json_array_begin(w);
+			for (int i = 0; i < e->inv.nstack / 8 && i < STACK_DEPTH; i++) {
+				const struct ksym *s;
+				char buf[300];
+				uint64_t off;
+
+				s = ksyms_find(ks, e->inv.stack[i], &off);
+				if (s)
+					snprintf(buf, sizeof(buf), "%s+0x%llx", s->name,
+						 (unsigned long long)off);
+				else
+					snprintf(buf, sizeof(buf), "0x%llx",
+						 (unsigned long long)e->inv.stack[i]);
+				json_string(w, buf);
+			}
+			json_array_end(w);
+		}
+		break;
+	case EV_WINDOW_OPEN:
+	case EV_WINDOW_CLOSE:
+		json_kv_string(w, "type", e->type == EV_WINDOW_OPEN ? "window_open" : "window");
+		json_kv_string(w, "device", dev);
+		json_kv_string(w, "kind", window_kind_name(e->win.kind));
+		if (e->type == EV_WINDOW_OPEN) {
+			json_kv_bool(w, "ats_enabled", e->win.ats_enabled);
+		} else {
+			json_kv_u64(w, "duration_ns", e->win.duration);
+			json_kv_u64(w, "in_window", e->win.hits);
+		}
+		break;
+	case EV_BUS_WINDOW_OPEN:
+	case EV_BUS_WINDOW_CLOSE:
+		json_kv_string(w, "type", e->type == EV_BUS_WINDOW_OPEN ? "bus_window_open"
+									 : "bus_window");
+		json_kv_string(w, "bridge", dev);
+		json_kv_u64(w, "bus_lo", e->win.bus_lo);
+		json_kv_u64(w, "bus_hi", e->win.bus_hi);
+		if (e->type == EV_BUS_WINDOW_CLOSE)
+			json_kv_u64(w, "duration_ns", e->win.duration);
+		break;
+	case EV_ATTACH:
+		json_kv_string(w, "type", "attach");
+		json_kv_string(w, "device", dev);
+		json_kv_string(w, "op", attach_op_name(e->attach.op));
+		json_kv_string(w, "domain", domain_type_name(e->attach.domain_type));
+		if (e->attach.op != OP_ATTACH)
+			json_kv_u64(w, "pasid", e->attach.pasid);
+		json_kv_i64(w, "ret", e->attach.ret);
+		break;
+	case EV_UNBRACKETED:
+		json_kv_string(w, "type", "unbracketed_reset");
+		json_kv_string(w, "device", dev);
+		json_kv_string(w, "method", window_kind_name(e->win.kind));
+		break;
+	}
+	json_kv_u64(w, "ts_ns", e->ts);
+	json_kv_string(w, "task", e->comm);
+	json_kv_u64(w, "tid", e->tid);
+	json_kv_u64(w, "cpu", e->cpu);
+	json_object_end(w);
+}
+
+void report_summary_text(FILE *f, const struct run_totals *t)
+{
+	fprintf(f, "\n%-14s %9s %9s %9s %7s %11s %8s %12s\n", "DEVICE", "ATC-INVS", "IN-WINDOW",
+		"IN-FLIGHT", "WINDOWS", "UNBRACKETED", "ATS-ON", "ATTACH/ERR");
+	for (int i = 0; i < t->ndev; i++) {
+		const struct dev_counts *c = &t->dev[i].c;
+		__u64 win = 0;
+		char dev[16], att[32];
+
+		for (int k = 0; k < WK_NR; k++)
+			win += c->windows[k];
+		rid_name(t->dev[i].rid, dev, sizeof(dev));
+		snprintf(att, sizeof(att), "%llu/%llu", (unsigned long long)c->attaches,
+			 (unsigned long long)c->attach_errors);
+		fprintf(f, "%-14s %9llu %9llu %9llu %7llu %11llu %8llu %12s\n", dev,
+			(unsigned long long)c->invalidations, (unsigned long long)c->in_window,
+			(unsigned long long)c->in_flight_at_open, (unsigned long long)win,
+			(unsigned long long)c->unbracketed, (unsigned long long)c->ats_in_window, att);
+	}
+	fprintf(f, "bus resets: %llu; ring buffer drops: %llu\n",
+		(unsigned long long)t->global[G_BUS_WINDOWS],
+		(unsigned long long)t->global[G_RINGBUF_DROPS]);
+}
+
+void report_summary_json(struct json_writer *w, const struct run_totals *t,
+			 const char *verdict, int exit_code)
+{
+	json_object_begin(w);
+	json_kv_u64(w, "schema_version", SCHEMA_VERSION);
+	json_kv_string(w, "type", "summary");
+	json_key(w, "devices");
+	json_object_begin(w);
+	for (int i = 0; i < t->ndev; i++) {
+		const struct dev_counts *c = &t->dev[i].c;
+		char dev[16];
+
+		rid_name(t->dev[i].rid, dev, sizeof(dev));
+		json_key(w, dev);
+		json_object_begin(w);
+		json_kv_u64(w, "invalidations", c->invalidations);
+		json_kv_u64(w, "submissions", c->submissions);
+		json_kv_u64(w, "in_window", c->in_window);
+		json_kv_u64(w, "in_flight_at_open", c->in_flight_at_open);
+		json_key(w, "windows");
+		json_object_begin(w);
+		for (int k = 0; k < WK_NR; k++)
+			if (c->windows[k])
+				json_kv_u64(w, window_kind_name(k), c->windows[k]);
+		json_object_end(w);
+		json_kv_u64(w, "unbracketed_resets", c->unbracketed);
+		json_kv_u64(w, "ats_enabled_in_window", c->ats_in_window);
+		json_kv_u64(w, "attaches", c->attaches);
+		json_kv_u64(w, "attach_errors", c->attach_errors);
+		json_kv_u64(w, "attach_busy", c->attach_busy);
+		json_object_end(w);
+	}
+	json_object_end(w);
+	json_kv_u64(w, "bus_resets", t->global[G_BUS_WINDOWS]);
+	json_kv_u64(w, "ringbuf_drops", t->global[G_RINGBUF_DROPS]);
+	json_kv_u64(w, "unbalanced_window_exits", t->global[G_UNBALANCED]);
+	json_kv_u64(w, "inflight_overflow", t->global[G_INFLIGHT_OVERFLOW]);
+	if (verdict) {
+		json_kv_string(w, "verdict", verdict);
+		json_kv_i64(w, "exit_code", exit_code);
+	}
+	json_object_end(w);
+}
+
+void assert_verdict(const struct run_totals *t, const struct atstrace_env *env,
+		    int cmd_status, struct verdict *v)
+{
+	__u64 inw = TOTAL(t, in_window), infl = TOTAL(t, in_flight_at_open);
+	__u64 unbr = TOTAL(t, unbracketed), invs = TOTAL(t, invalidations);
+	__u64 resets = totals_windows(t) + t->global[G_BUS_WINDOWS];
+	char cmd[64] = "";
+
+	if (cmd_status)
+		snprintf(cmd, sizeof(cmd), "; the command exited %d", cmd_status);
+	if (inw || infl || (env->fail_unbracketed && unbr)) {
+		v->exit_code = 1;
+		v->word = "FAIL";
+		snprintf(v->line, sizeof(v->line),
+			 "atstrace: FAIL: %llu in-window invalidations, %llu in flight at a window's "
+			 "open, %llu unbracketed resets (%llu reset windows, %llu invalidations)%s",
+			 (unsigned long long)inw, (unsigned long long)infl, (unsigned long long)unbr,
+			 (unsigned long long)resets, (unsigned long long)invs, cmd);
+	} else if (resets < env->min_resets || !invs) {
+		v->exit_code = 3;
+		v->word = "INCONCLUSIVE";
+		snprintf(v->line, sizeof(v->line),
+			 "atstrace: INCONCLUSIVE: %llu reset windows (wanted at least %llu), "
+			 "%llu invalidations: the run proved nothing%s",
+			 (unsigned long long)resets, (unsigned long long)env->min_resets,
+			 (unsigned long long)invs, cmd);
+	} else {
+		v->exit_code = 0;
+		v->word = "PASS";
+		snprintf(v->line, sizeof(v->line),
+			 "atstrace: PASS: %llu reset windows, %llu invalidations, none in a window, "
+			 "%llu unbracketed resets%s",
+			 (unsigned long long)resets, (unsigned long long)invs,
+			 (unsigned long long)unbr, cmd);
+	}
+}

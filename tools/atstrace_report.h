@@ -1,0 +1,54 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/* atstrace's output: live events, the summary, histograms and the --assert verdict. */
+#ifndef ATSTRACE_REPORT_H
+#define ATSTRACE_REPORT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <linux/types.h>
+
+#include "atstrace.h"
+#include "atstrace_cli.h"
+#include "lib/json_writer.h"
+#include "lib/ksyms.h"
+
+#define SCHEMA_VERSION 1
+
+struct device_totals {
+	__u32 rid;
+	struct dev_counts c;   /* summed over CPUs */
+};
+
+struct run_totals {
+	struct device_totals dev[ATSTRACE_MAX_DEVICES];
+	int ndev;
+	__u64 global[G_NR];
+};
+
+const char *window_kind_name(__u32 kind);
+const char *domain_type_name(__u32 type);
+void rid_name(__u32 rid, char *buf, size_t len);
+
+/* sums over devices */
+__u64 totals_windows(const struct run_totals *t);
+__u64 totals_field(const struct run_totals *t, size_t offset);
+#define TOTAL(t, field) totals_field(t, offsetof(struct dev_counts, field))
+
+void report_event_text(FILE *f, const struct event *e, bool timestamps,
+		       const struct ksyms *ks, bool with_stack);
+void report_event_json(struct json_writer *w, const struct event *e, const struct ksyms *ks,
+		       bool with_stack);
+void report_summary_text(FILE *f, const struct run_totals *t);
+void report_summary_json(struct json_writer *w, const struct run_totals *t,
+			 const char *verdict, int exit_code);
+
+struct verdict {
+	int exit_code;     /* 0 clean, 1 flagged, 3 proved nothing */
+	const char *word;  /* PASS / FAIL / INCONCLUSIVE */
+	char line[320];
+};
+
+void assert_verdict(const struct run_totals *t, const struct atstrace_env *env,
+		    int cmd_status, struct verdict *v);
+
+#endif

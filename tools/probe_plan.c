@@ -1,0 +1,325 @@
+// SPDX-License-Identifier: GPL-2.0
+#include "probe_plan.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <bpf/btf.h>
+#include <bpf/libbpf.h>
+
+#include <linux/types.h>
+
+#include "atstrace.h"
+#include "reset_window.h"
+
+#define FIXED(ev, need, req, t1, p1, f1, t2, p2)					\
+	{ .event = ev, .kind = ROW_FIXED, .needs = need, .required = req,		\
+	  .cand = { { t1, p1, f1 }, { t2, p2, f1 } }, .window_kind = -1, .probe_arg = -1, \
+	  .attach_op = -1, .dom_arg = -1, .dev_arg = -1, .pasid_arg = -1 }
+#define FIXED1(ev, need, req, t1, p1, f1)						\
+	{ .event = ev, .kind = ROW_FIXED, .needs = need, .required = req,		\
+	  .cand = { { t1, p1, f1 } }, .window_kind = -1, .probe_arg = -1,		\
+	  .attach_op = -1, .dom_arg = -1, .dev_arg = -1, .pasid_arg = -1 }
+#define METHOD(fn, wk, parg, req)							\
+	{ .event = "reset_method", .kind = ROW_METHOD, .required = req,			\
+	  .cand = { { HOOK_FENTRY, NULL, fn } }, .window_kind = wk, .probe_arg = parg,	\
+	  .attach_op = -1, .dom_arg = -1, .dev_arg = -1, .pasid_arg = -1 }
+#define ATTACH(fn, need, op, dom, dev, pasid)						\
+	{ .event = "attach", .kind = ROW_ATTACH, .needs = need,				\
+	  .cand = { { HOOK_FEXIT, NULL, fn } }, .window_kind = -1, .probe_arg = -1,	\
+	  .attach_op = op, .dom_arg = dom, .dev_arg = dev, .pasid_arg = pasid }
+
+/*
+ * Attach ops by signature: attach_dev(domain, dev), set_dev_pasid(domain,
+ * dev, pasid), remove_dev_pasid(dev, pasid, domain); 7.x appends the old
+ * domain, which is not read, so one row serves both.
+ */
+#define ATTACH_OP(fn, need) ATTACH(fn, need, OP_ATTACH, 0, 1, -1)
+#define SET_PASID_OP(fn, need) ATTACH(fn, need, OP_SET_PASID, 0, 1, 2)
+#define REMOVE_PASID_OP(fn, need) ATTACH(fn, need, OP_REMOVE_PASID, 2, 0, 1)
+
+const struct probe_row probe_table[] = {
+	/* ATC invalidation: submission and completion, per IOMMU driver */
+	FIXED("inv_submit", NEED_VTD, true, HOOK_FENTRY, "vtd_submit_fentry", "qi_submit_sync",
+	      HOOK_KPROBE, "vtd_submit_kprobe"),
+	FIXED("inv_complete", NEED_VTD, true, HOOK_FEXIT, "vtd_complete_fexit", "qi_submit_sync",
+	      HOOK_KRETPROBE, "vtd_complete_kretprobe"),
+	FIXED1("inv_submit", NEED_AMD, true, HOOK_FENTRY, "amd_submit_fentry",
+	       "__iommu_queue_command_sync"),
+	/* PCI reset: method spans and the hardware points inside them */
+	METHOD("pcie_flr", WK_FLR, -1, true),
+	METHOD("pci_af_flr", WK_AF_FLR, 1, false),
+	METHOD("pci_pm_reset", WK_PM, 1, false),
+	METHOD("pci_reset_bus_function", WK_BUS_FUNCTION, 1, false),
+	METHOD("pci_dev_acpi_reset", WK_ACPI, 1, false),
+	METHOD("pci_dev_specific_reset", WK_DEV_SPECIFIC, 1, false),
+	METHOD("cxl_reset_bus_function", WK_CXL_BUS, 1, false),
+	FIXED1("reset_begin", 0, true, HOOK_FENTRY, "flr_write_fentry",
+	       "pcie_capability_clear_and_set_word_unlocked"),
+	FIXED1("reset_ready", 0, false, HOOK_FEXIT, "device_ready_fexit", "pci_dev_wait"),
+	FIXED1("bus_reset_begin", 0, true, HOOK_FENTRY, "bus_reset_fentry", "pci_reset_secondary_bus"),
+	FIXED1("bus_reset_end", 0, true, HOOK_FEXIT, "bus_ready_fexit",
+	       "pci_bridge_wait_for_secondary_bus"),
+	/* upstream's bracketing (7.0+) */
+	FIXED1("bracket_open", NEED_BRACKETING, true, HOOK_FEXIT, "prepare_fexit",
+	       "pci_dev_reset_iommu_prepare"),
+	FIXED1("bracket_close", NEED_BRACKETING, true, HOOK_FENTRY, "done_fentry",
+	       "pci_dev_reset_iommu_done"),
+	FIXED1("prepare_start", NEED_BRACKETING, false, HOOK_FENTRY, "prepare_fentry",
+	       "pci_dev_reset_iommu_prepare"),
+	FIXED1("done_end", NEED_BRACKETING, false, HOOK_FEXIT, "done_fexit",
+	       "pci_dev_reset_iommu_done"),
+	/* IOMMU attach, detach and PASID ops of each driver */
+	ATTACH_OP("intel_iommu_attach_device", NEED_VTD),
+	ATTACH_OP("blocking_domain_attach_dev", NEED_VTD),
+	ATTACH_OP("identity_domain_attach_dev", NEED_VTD),
+	ATTACH_OP("intel_nested_attach_dev", NEED_VTD),
+	SET_PASID_OP("intel_iommu_set_dev_pasid", NEED_VTD),
+	SET_PASID_OP("identity_domain_set_dev_pasid", NEED_VTD),
+	SET_PASID_OP("intel_svm_set_dev_pasid", NEED_VTD),
+	SET_PASID_OP("blocking_domain_set_dev_pasid", NEED_VTD),
+	REMOVE_PASID_OP("intel_iommu_remove_dev_pasid", NEED_VTD),
+	ATTACH_OP("amd_iommu_attach_device", NEED_AMD),
+	ATTACH_OP("blocked_domain_attach_device", NEED_AMD),
+	ATTACH_OP("amd_iommu_identity_attach", NEED_AMD),
+};
+const int probe_table_len = sizeof(probe_table) / sizeof(probe_table[0]);
+
+const char *hook_type_name(enum hook_type t)
+{
+	switch (t) {
+	case HOOK_FENTRY: return "fentry";
+	case HOOK_FEXIT: return "fexit";
+	case HOOK_KPROBE: return "kprobe";
+	case HOOK_KRETPROBE: return "kretprobe";
+	}
+	return "?";
+}
+
+static bool candidate_ok(const struct kernel_facts *f, const struct probe_candidate *c)
+{
+	if (!c->target)
+		return false;
+	switch (c->type) {
+	case HOOK_FENTRY:
+	case HOOK_FEXIT:
+		/* a trampoline needs BTF and exactly one traceable symbol */
+		return f->has_btf_func(f->ctx, c->target) && f->is_traceable(f->ctx, c->target);
+	case HOOK_KPROBE:
+	case HOOK_KRETPROBE:
+		return f->is_traceable(f->ctx, c->target);
+	}
+	return false;
+}
+
+int probe_plan_resolve(const struct kernel_facts *facts, struct plan_entry *entries,
+		       int method_slots, int attach_slots)
+{
+	unsigned int have = facts->drivers | (facts->bracketing ? NEED_BRACKETING : 0);
+	int next_method = 0, next_attach = 0, missing = 0;
+
+	for (int i = 0; i < probe_table_len; i++) {
+		const struct probe_row *r = &probe_table[i];
+		struct plan_entry *e = &entries[i];
+
+		e->row = r;
+		e->chosen = -1;
+		e->slot = -1;
+		if ((r->needs & have) != r->needs) {
+			e->status = ROW_NOT_APPLICABLE;
+			continue;
+		}
+		e->status = ROW_MISSING;
+		for (int c = 0; c < PROBE_MAX_CAND; c++) {
+			if (candidate_ok(facts, &r->cand[c])) {
+				e->chosen = c;
+				e->status = ROW_ATTACH_OK;
+				break;
+			}
+		}
+		if (e->status == ROW_ATTACH_OK && r->kind != ROW_FIXED) {
+			int *next = r->kind == ROW_METHOD ? &next_method : &next_attach;
+			int max = r->kind == ROW_METHOD ? method_slots : attach_slots;
+
+			if (*next < max) {
+				e->slot = (*next)++;
+			} else {
+				e->status = ROW_NO_SLOT;
+				e->chosen = -1;
+			}
+		}
+		if (e->status != ROW_ATTACH_OK && r->required)
+			missing++;
+	}
+	return missing;
+}
+
+void probe_plan_print(FILE *f, const struct kernel_facts *facts,
+		      const struct plan_entry *entries, int n)
+{
+	fprintf(f, "IOMMU drivers: %s%s%s; reset bracketing in kernel: %s\n",
+		facts->drivers & NEED_VTD ? "intel-vtd " : "",
+		facts->drivers & NEED_AMD ? "amd-vi " : "",
+		facts->drivers ? "" : "none", facts->bracketing ? "yes" : "no");
+	fprintf(f, "%-15s %-10s %-36s %s\n", "EVENT", "HOOK", "TARGET", "STATUS");
+	for (int i = 0; i < n; i++) {
+		const struct plan_entry *e = &entries[i];
+		const struct probe_row *r = e->row;
+		const struct probe_candidate *c = &r->cand[e->chosen >= 0 ? e->chosen : 0];
+		const char *status;
+
+		switch (e->status) {
+		case ROW_ATTACH_OK:
+			status = e->chosen > 0 ? "attach (fallback)" : "attach";
+			break;
+		case ROW_NOT_APPLICABLE:
+			status = "n/a";
+			break;
+		case ROW_NO_SLOT:
+			status = "MISSING: no free slot";
+			break;
+		default:
+			status = r->required ? "MISSING (required)" : "missing (optional)";
+		}
+		fprintf(f, "%-15s %-10s %-36s %s\n", r->event,
+			r->kind == ROW_METHOD ? "fentry+exit" : hook_type_name(c->type), c->target,
+			status);
+	}
+}
+
+/* ------------------------------------------------------------ real facts */
+
+struct name_count {
+	char *name;
+	int count;
+};
+
+struct real_facts {
+	struct btf *btf;
+	struct name_count *names; /* sorted: traceable functions */
+	size_t n;
+};
+
+static int cmp_name(const void *a, const void *b)
+{
+	return strcmp(((const struct name_count *)a)->name, ((const struct name_count *)b)->name);
+}
+
+static bool real_has_btf_func(void *ctx, const char *name)
+{
+	struct real_facts *rf = ctx;
+
+	return rf->btf && btf__find_by_name_kind(rf->btf, name, BTF_KIND_FUNC) > 0;
+}
+
+static bool real_is_traceable(void *ctx, const char *name)
+{
+	struct real_facts *rf = ctx;
+	struct name_count key = { .name = (char *)name }, *hit;
+
+	hit = bsearch(&key, rf->names, rf->n, sizeof(key), cmp_name);
+	/* a duplicated static name is ambiguous: refuse it */
+	return hit && hit->count == 1;
+}
+
+/* available_filter_functions lists what fentry and kprobes can take. */
+static int load_traceable(struct real_facts *rf)
+{
+	static const char *const paths[] = {
+		"/sys/kernel/tracing/available_filter_functions",
+		"/sys/kernel/debug/tracing/available_filter_functions",
+	};
+	size_t cap = 0, w = 0;
+	char line[512];
+	FILE *f = NULL;
+
+	for (size_t i = 0; i < sizeof(paths) / sizeof(paths[0]) && !f; i++)
+		f = fopen(paths[i], "r");
+	if (!f)
+		return -errno;
+	while (fgets(line, sizeof(line), f)) {
+		line[strcspn(line, " \t\n")] = '\0'; /* drop " [module]" */
+		if (rf->n == cap) {
+			struct name_count *nn;
+
+			cap = cap ? cap * 2 : 65536;
+			nn = realloc(rf->names, cap * sizeof(*nn));
+			if (!nn) {
+				fclose(f);
+				return -ENOMEM;
+			}
+			rf->names = nn;
+		}
+		rf->names[rf->n].name = strdup(line);
+		rf->names[rf->n].count = 1;
+		rf->n++;
+	}
+	fclose(f);
+	qsort(rf->names, rf->n, sizeof(*rf->names), cmp_name);
+	for (size_t i = 0; i < rf->n; i++) {
+		if (w && !strcmp(rf->names[w - 1].name, rf->names[i].name)) {
+			rf->names[w - 1].count++;
+			free(rf->names[i].name);
+		} else {
+			rf->names[w++] = rf->names[i];
+		}
+	}
+	rf->n = w;
+	return 0;
+}
+
+static unsigned int detect_drivers(void)
+{
+	unsigned int d = 0;
+	struct dirent *de;
+	DIR *dir = opendir("/sys/class/iommu");
+
+	if (!dir)
+		return 0;
+	while ((de = readdir(dir))) {
+		if (!strncmp(de->d_name, "dmar", 4))
+			d |= NEED_VTD;
+		else if (!strncmp(de->d_name, "ivhd", 4))
+			d |= NEED_AMD;
+	}
+	closedir(dir);
+	return d;
+}
+
+int kernel_facts_load(struct kernel_facts *facts)
+{
+	struct real_facts *rf = calloc(1, sizeof(*rf));
+	int err;
+
+	if (!rf)
+		return -ENOMEM;
+	memset(facts, 0, sizeof(*facts));
+	facts->ctx = rf;
+	facts->has_btf_func = real_has_btf_func;
+	facts->is_traceable = real_is_traceable;
+	rf->btf = btf__load_vmlinux_btf();
+	if (!rf->btf)
+		return -ENOENT;
+	err = load_traceable(rf);
+	if (err)
+		return err;
+	facts->drivers = detect_drivers();
+	facts->bracketing = real_has_btf_func(rf, "pci_dev_reset_iommu_prepare");
+	return 0;
+}
+
+void kernel_facts_free(struct kernel_facts *facts)
+{
+	struct real_facts *rf = facts->ctx;
+
+	if (!rf)
+		return;
+	for (size_t i = 0; i < rf->n; i++)
+		free(rf->names[i].name);
+	free(rf->names);
+	btf__free(rf->btf);
+	free(rf);
+	facts->ctx = NULL;
+}

@@ -1,0 +1,92 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The probe plan: one table row per hook of a logical event (invalidation
+ * submit/complete, reset begin/ready/end, bracketing, attach), each with its
+ * ordered fallbacks. At start-up each row is resolved against what the
+ * running kernel offers; adding a kernel version or an IOMMU driver means
+ * adding rows, not branches.
+ */
+#ifndef ATSTRACE_PROBE_PLAN_H
+#define ATSTRACE_PROBE_PLAN_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+enum hook_type { HOOK_FENTRY, HOOK_FEXIT, HOOK_KPROBE, HOOK_KRETPROBE };
+
+/* when a row applies */
+enum {
+	NEED_VTD = 1 << 0,           /* an Intel VT-d unit is present */
+	NEED_AMD = 1 << 1,           /* an AMD-Vi unit is present */
+	NEED_BRACKETING = 1 << 2,    /* kernel has pci_dev_reset_iommu_prepare() */
+};
+
+enum row_kind {
+	ROW_FIXED,   /* a program of its own, attached to .cand[].target */
+	ROW_METHOD,  /* a reset method: entry+exit programs from the generic slots */
+	ROW_ATTACH,  /* an IOMMU attach op: an exit program from the generic slots */
+};
+
+struct probe_candidate {
+	enum hook_type type;
+	const char *prog;    /* skeleton program (ROW_FIXED) */
+	const char *target;  /* kernel function */
+};
+
+#define PROBE_MAX_CAND 2
+
+struct probe_row {
+	const char *event;   /* the logical event */
+	enum row_kind kind;
+	unsigned int needs;
+	bool required;       /* when it applies and nothing attaches: error */
+	struct probe_candidate cand[PROBE_MAX_CAND];
+	/* ROW_METHOD: window kind and probe argument index (-1 none) */
+	int window_kind;
+	int probe_arg;
+	/* ROW_ATTACH: op and argument indexes (-1 none) */
+	int attach_op;
+	int dom_arg, dev_arg, pasid_arg;
+};
+
+/* What the running kernel offers; a fake one in unit tests. */
+struct kernel_facts {
+	bool (*has_btf_func)(void *ctx, const char *name);
+	bool (*is_traceable)(void *ctx, const char *name); /* fentry/kprobe-able, one symbol */
+	void *ctx;
+	unsigned int drivers; /* NEED_VTD / NEED_AMD */
+	bool bracketing;
+};
+
+enum row_status {
+	ROW_ATTACH_OK,   /* candidate `chosen` will be used */
+	ROW_NOT_APPLICABLE,
+	ROW_MISSING,     /* applies, no candidate available */
+	ROW_NO_SLOT,     /* generic slots exhausted */
+};
+
+struct plan_entry {
+	const struct probe_row *row;
+	enum row_status status;
+	int chosen;      /* index into row->cand */
+	int slot;        /* generic slot for ROW_METHOD / ROW_ATTACH */
+};
+
+extern const struct probe_row probe_table[];
+extern const int probe_table_len;
+
+/*
+ * Resolves every row. Returns the number of required rows that are missing
+ * (0: the plan can run). entries must hold probe_table_len.
+ */
+int probe_plan_resolve(const struct kernel_facts *facts, struct plan_entry *entries,
+		       int method_slots, int attach_slots);
+void probe_plan_print(FILE *f, const struct kernel_facts *facts,
+		      const struct plan_entry *entries, int n);
+const char *hook_type_name(enum hook_type t);
+
+/* Real facts from /sys/kernel/btf, tracefs and /sys/class/iommu. */
+int kernel_facts_load(struct kernel_facts *facts);
+void kernel_facts_free(struct kernel_facts *facts);
+
+#endif
