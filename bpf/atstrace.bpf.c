@@ -560,6 +560,8 @@ static __always_inline struct task_frames *frames_of_current(bool create)
 	return bpf_map_lookup_elem(&frames, &tid);
 }
 
+static __always_inline int close_task_bus_windows(void);
+
 static __always_inline int method_entry(void *ctx, int slot)
 {
 	struct task_frames *t = frames_of_current(true);
@@ -591,6 +593,8 @@ static __always_inline int method_exit(void *ctx, int slot)
 	f = frame_pop(t, method_kind[slot], &popped);
 	if (f && !bracketing)
 		close_window(f->rid);
+	if (method_kind[slot] == WK_BUS_FUNCTION || method_kind[slot] == WK_CXL_BUS)
+		close_task_bus_windows();
 	return 0;
 }
 
@@ -680,8 +684,13 @@ int BPF_PROG(bus_reset_fentry, struct pci_dev *bridge)
 	return 0;
 }
 
-SEC("?fexit/pci_bridge_wait_for_secondary_bus")
-int BPF_PROG(bus_ready_fexit)
+/*
+ * The bus is ready again: close this task's bus windows. The wait for the
+ * secondary bus is inlined into some callers (Debian's 7.2 build), so the
+ * outer calls that reset a bus close them too (generic slots, see the probe
+ * plan): whichever returns first ends the window.
+ */
+static __always_inline int close_task_bus_windows(void)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct bus_window *bw = bus_windows_get();
@@ -689,7 +698,6 @@ int BPF_PROG(bus_ready_fexit)
 
 	for (int i = 0; bw && i < BUS_WINDOWS_MAX; i++) {
 		struct bus_window *b = &bw[i];
-
 		__u64 now;
 
 		if (!b->active || b->tid != tid)
@@ -705,10 +713,17 @@ int BPF_PROG(bus_ready_fexit)
 			e->win.bus_hi = b->bus_hi;
 			bpf_ringbuf_submit(e, 0);
 		}
-		return 0;
 	}
 	return 0;
 }
+
+#define BUS_END_SLOT(n) \
+SEC("?fexit") int BPF_PROG(bus_end_exit_##n) { return close_task_bus_windows(); }
+
+BUS_END_SLOT(0)
+BUS_END_SLOT(1)
+BUS_END_SLOT(2)
+BUS_END_SLOT(3)
 
 /* ------------------------------------------------- upstream's bracketing */
 

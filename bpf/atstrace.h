@@ -10,6 +10,7 @@
 #define INFLIGHT_MAX 16       /* devices one submission can target */
 #define METHOD_SLOTS 8        /* reset methods hooked through generic slots */
 #define ATTACH_SLOTS 12       /* IOMMU attach ops hooked through generic slots */
+#define BUS_END_SLOTS 4       /* calls whose return ends a bus reset */
 #define STACK_DEPTH 16
 #define HIST_SLOTS 64
 #define TASK_COMM_LEN 16

@@ -45,10 +45,18 @@ static int replay(const char *path, bool scan, uint64_t *garbled)
  * The other observer's windows, from atstrace's NDJSON: "window" events
  * (device, ts_ns at the close, duration_ns) and "bus_window" events (bridge).
  */
-static struct observer_window *read_observer(const char *path, size_t *n)
+static int cmp_flag(const void *a, const void *b)
+{
+	const struct observer_flag *x = a, *y = b;
+
+	return x->ts < y->ts ? -1 : x->ts > y->ts;
+}
+
+static struct observer_window *read_observer(const char *path, size_t *n,
+					     struct observer_flag **flags, size_t *nflags)
 {
 	struct observer_window *w = NULL;
-	size_t cap = 0;
+	size_t cap = 0, fcap = 0;
 	char line[8192];
 	FILE *f = fopen(path, "r");
 
@@ -57,8 +65,27 @@ static struct observer_window *read_observer(const char *path, size_t *n)
 		fprintf(stderr, "atsoracle: %s: %s\n", path, strerror(errno));
 		return NULL;
 	}
+	*nflags = 0;
+	*flags = NULL;
 	while (fgets(line, sizeof(line), f)) {
 		bool bus = strstr(line, "\"type\":\"bus_window\"");
+		const char *cpu = strstr(line, "\"cpu\":");
+
+		if (strstr(line, "\"reason\":\"in_window\"") && strstr(line, "\"ts_ns\":") && cpu) {
+			if (*nflags == fcap) {
+				struct observer_flag *nf;
+
+				fcap = fcap ? fcap * 2 : 1024;
+				nf = realloc(*flags, fcap * sizeof(*nf));
+				if (!nf)
+					break;
+				*flags = nf;
+			}
+			(*flags)[*nflags].ts = strtoull(strstr(line, "\"ts_ns\":") + 8, NULL, 10);
+			(*flags)[*nflags].cpu = strtoul(cpu + 6, NULL, 10);
+			(*nflags)++;
+			continue;
+		}
 		const char *dev = strstr(line, bus ? "\"bridge\":\"" : "\"device\":\"");
 		const char *ts = strstr(line, "\"ts_ns\":"), *dur = strstr(line, "\"duration_ns\":");
 		unsigned int seg, b, d, fn;
@@ -83,6 +110,8 @@ static struct observer_window *read_observer(const char *path, size_t *n)
 		(*n)++;
 	}
 	fclose(f);
+	if (*flags)
+		qsort(*flags, *nflags, sizeof(**flags), cmp_flag);
 	return w;
 }
 
@@ -105,10 +134,11 @@ int main(int argc, char **argv)
 {
 	const char *trace = NULL, *overrun_path = NULL, *observer_path = NULL;
 	struct observer_window *obs = NULL;
-	size_t nobs = 0;
+	struct observer_flag *flags = NULL;
+	size_t nobs = 0, nflags = 0;
 	char def_overrun[4096];
 	struct json_writer w;
-	uint64_t garbled = 0, edge_ns = 100000; /* 100 us: TCG's usual handler skew, with margin */
+	uint64_t garbled = 0, edge_ns = 20000; /* 20 us, plus the measured lags */
 	long long overrun;
 	int i, r;
 
@@ -140,14 +170,17 @@ int main(int argc, char **argv)
 		overrun_path = def_overrun;
 	}
 	oracle_init(&st);
+	if (observer_path) {
+		obs = read_observer(observer_path, &nobs, &flags, &nflags);
+		st.flags = flags;
+		st.nflags = nflags;
+	}
 	r = replay(trace, true, &garbled);
 	if (!r)
 		r = replay(trace, false, &garbled);  /* pass 1: windows and their edges */
-	if (!r && observer_path) {
-		obs = read_observer(observer_path, &nobs);
+	if (!r && observer_path)
 		oracle_match_observer(&st, obs, nobs);
-		free(obs);
-	}
+	free(obs);
 	if (!r) {
 		oracle_second_pass(&st, edge_ns);
 		garbled = 0;
@@ -164,6 +197,7 @@ int main(int argc, char **argv)
 	json_kv_u64(&w, "edge_ns", edge_ns);
 	json_kv_u64(&w, "observer_windows", nobs);
 	json_kv_u64(&w, "max_observer_gap_ns", st.max_slack);
+	json_kv_u64(&w, "max_observer_lag_ns", st.max_lag);
 	json_kv_u64(&w, "events", st.events);
 	json_kv_u64(&w, "garbled_lines", garbled);
 	json_kv_u64(&w, "unknown_events", st.unknown_events);
@@ -204,5 +238,6 @@ int main(int argc, char **argv)
 	json_object_end(&w);
 	json_object_end(&w);
 	oracle_free(&st);
+	free(flags);
 	return 0;
 }

@@ -159,7 +159,7 @@ void oracle_second_pass(struct oracle_state *st, uint64_t edge_ns)
 	struct oracle_edge *edges = st->edges;
 	size_t n = st->nedges, cap = st->edges_cap;
 	bool bracketing = st->bracketing;
-	uint64_t max_slack = st->max_slack;
+	uint64_t max_slack = st->max_slack, max_lag = st->max_lag;
 
 	qsort(edges, n, sizeof(*edges), cmp_edge);
 	memset(st, 0, sizeof(*st));
@@ -168,6 +168,7 @@ void oracle_second_pass(struct oracle_state *st, uint64_t edge_ns)
 	st->nedges = n;
 	st->edges_cap = cap;
 	st->edges_known = true;
+	st->max_lag = max_lag;
 	st->edge_ns = edge_ns;
 	st->bracketing = bracketing;
 }
@@ -230,6 +231,7 @@ static bool near_edge(const struct oracle_state *st, uint16_t sid, uint64_t ts, 
 	size_t lo = 0, hi = st->nedges;
 	uint64_t reach = st->edge_ns + st->max_slack;
 	uint64_t from = ts > reach ? ts - reach : 0;
+	uint64_t ahead = reach + st->max_lag; /* the other observer decides later */
 
 	if (!st->edges_known)
 		return false;
@@ -241,14 +243,14 @@ static bool near_edge(const struct oracle_state *st, uint16_t sid, uint64_t ts, 
 		else
 			hi = mid;
 	}
-	for (size_t i = lo; i < st->nedges && st->edges[i].ts <= ts + reach; i++) {
+	for (size_t i = lo; i < st->nedges && st->edges[i].ts <= ts + ahead; i++) {
 		const struct oracle_edge *e = &st->edges[i];
 		unsigned int bus = sid >> 8;
 		bool match = e->bus ? (bus >= e->bus_lo && bus <= e->bus_hi)
 				    : e->sid == sid;
-		uint64_t reach = st->edge_ns + e->slack;
+		uint64_t back = st->edge_ns + e->slack, fwd = back + st->max_lag;
 
-		if (match && (e->open || !opens_only) && e->ts + reach >= ts && ts + reach >= e->ts)
+		if (match && (e->open || !opens_only) && e->ts + back >= ts && ts + fwd >= e->ts)
 			return true;
 	}
 	return false;
@@ -433,7 +435,7 @@ static void on_entry(struct oracle_state *st, struct oracle_task *tk, int kind,
 			st->bus[st->nbus].hi = fr->bus_hi;
 			st->nbus++;
 		}
-		/* stays on the stack until pci_bridge_wait_for_secondary_bus returns */
+		tk->sp--; /* no return probe: the bus window is kept in st->bus[] */
 		break;
 	case F_PREPARE:
 		break; /* the window opens at a successful return */
@@ -456,16 +458,15 @@ static struct oracle_frame *top_method(struct oracle_task *tk)
 	return fr->kind <= F_METHOD_CXL ? fr : NULL;
 }
 
-static void close_bus_window(struct oracle_state *st, int pid)
+static void close_bus_windows(struct oracle_state *st, int pid)
 {
-	for (int i = 0; i < st->nbus; i++) {
+	for (int i = st->nbus - 1; i >= 0; i--) {
 		if (st->bus[i].pid == pid) {
 			struct oracle_edge e = { .bus = true, .bus_lo = st->bus[i].lo,
 						 .bus_hi = st->bus[i].hi };
 
 			record_edge(st, &e);
 			st->bus[i] = st->bus[--st->nbus];
-			return;
 		}
 	}
 }
@@ -516,6 +517,8 @@ static void on_return(struct oracle_state *st, struct oracle_task *tk, int kind,
 	default:
 		if (fr->phase == PH_OPEN && !st->bracketing)
 			window_leave(st, fr->sid);
+		if (kind == F_METHOD_BUSFN || kind == F_METHOD_CXL)
+			close_bus_windows(st, tk->pid);
 		break;
 	}
 }
@@ -528,21 +531,31 @@ void oracle_feed(struct oracle_state *st, const struct oracle_event *ev)
 
 	st->events++;
 	st->now = ev->ts_ns;
+	/* pass 1: how late the other observer records a submission we saw */
+	while (!st->edges_known && st->flag_pos < st->nflags &&
+	       st->flags[st->flag_pos].ts <= ev->ts_ns) {
+		const struct observer_flag *f = &st->flags[st->flag_pos++];
+		uint64_t last = f->cpu < ORACLE_MAX_CPUS ? st->last_submit[f->cpu] : 0;
+
+		if (last && f->ts - last > st->max_lag)
+			st->max_lag = f->ts - last;
+	}
+	if (!st->edges_known && !strcmp(ev->name, "qisub") && ev->cpu >= 0 &&
+	    ev->cpu < ORACLE_MAX_CPUS)
+		st->last_submit[ev->cpu] = ev->ts_ns;
 	if (!tk)
 		return;
 	if (!strcmp(ev->name, "done")) {
 		window_leave(st, event_sid(ev));
 		return;
 	}
-	if (!strcmp(ev->name, "sbrwait_r")) {
-		/* the bus reset's frame is on this task's stack: end its window */
-		for (int i = tk->sp - 1; i >= 0; i--) {
-			if (tk->stack[i].kind == F_BUS_RESET) {
-				tk->sp = i;
-				close_bus_window(st, tk->pid);
-				break;
-			}
-		}
+	/*
+	 * The bus is ready, or the call that reset it returned (the wait is
+	 * inlined into some callers): end this task's bus windows.
+	 */
+	if (!strcmp(ev->name, "sbrwait_r") || !strcmp(ev->name, "busreset_r") ||
+	    !strcmp(ev->name, "buserr_r") || !strcmp(ev->name, "bridgereset_r")) {
+		close_bus_windows(st, tk->pid);
 		return;
 	}
 	if (!strcmp(ev->name, "sbrwait"))

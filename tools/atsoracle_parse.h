@@ -30,8 +30,11 @@
  * TCG, milliseconds when the host deschedules the vCPU between them). A
  * second pass knows every edge and counts those invalidations as edge_in
  * (counted, but near an edge) and edge_out (not counted, near an edge).
- * "Near" is edge_ns, or, when the other observer's windows are given
- * (oracle_match_observer), the gap between its edge and ours plus edge_ns.
+ * "Near" is edge_ns either side, widened by two measured skews when the
+ * other observer's events are given: the gap between its edge and ours
+ * (oracle_match_observer), and, forward in time only, the longest lag
+ * between our record of a submission and the other observer's record of it
+ * on the same CPU (from its flagged events): it decides that late at most.
  * Another observer's in_window + in_flight_at_open agrees when it lies in
  * [sum - edge_in, sum + edge_out]; totals and window counts must be equal.
  */
@@ -49,6 +52,7 @@
 #define ORACLE_MAX_BATCH 16
 #define ORACLE_MAX_BUS_WINDOWS 16
 #define ORACLE_NR_METHODS 8 /* seven reset methods and the bracket */
+#define ORACLE_MAX_CPUS 256
 
 struct oracle_event {
 	char name[32];
@@ -125,6 +129,11 @@ struct oracle_state {
 	size_t nedges, edges_cap;
 	bool edges_known;
 	uint64_t edge_ns, max_slack;
+	/* pass 1: the other observer's flagged submissions, to measure its lag */
+	const struct observer_flag *flags;
+	size_t nflags, flag_pos;
+	uint64_t last_submit[ORACLE_MAX_CPUS];
+	uint64_t max_lag;
 };
 
 extern const char *const oracle_method_names[ORACLE_NR_METHODS + 1];
@@ -144,6 +153,12 @@ struct observer_window {
 	uint64_t open_ns, close_ns;
 };
 void oracle_match_observer(struct oracle_state *st, const struct observer_window *wins, size_t n);
+
+/* the other observer's flagged submissions (sorted by ts), for pass 1 */
+struct observer_flag {
+	uint64_t ts;
+	uint32_t cpu;
+};
 /* Bracketing or not must be known before replaying: set it from a first pass. */
 void oracle_scan(struct oracle_state *st, const struct oracle_event *ev);
 void oracle_feed(struct oracle_state *st, const struct oracle_event *ev);

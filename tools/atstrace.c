@@ -151,6 +151,10 @@ static void apply_plan(struct atstrace *skel, const struct plan_entry *plan, int
 			skel->rodata->method_kind[e->slot] = r->window_kind;
 			skel->rodata->method_probe_arg[e->slot] = r->probe_arg;
 			break;
+		case ROW_BUS_END:
+			snprintf(name, sizeof(name), "bus_end_exit_%d", e->slot);
+			set_autoload(obj, name, c->target);
+			break;
 		case ROW_ATTACH:
 			snprintf(name, sizeof(name), "attach_exit_%d", e->slot);
 			set_autoload(obj, name, c->target);
@@ -317,7 +321,7 @@ int main(int argc, char **argv)
 				"(available_filter_functions): %s\n", strerror(-err));
 		return 2;
 	}
-	missing = probe_plan_resolve(&facts, plan, METHOD_SLOTS, ATTACH_SLOTS);
+	missing = probe_plan_resolve(&facts, plan, METHOD_SLOTS, ATTACH_SLOTS, BUS_END_SLOTS);
 	if (env.list_probes || env.verbose)
 		probe_plan_print(env.list_probes ? stdout : stderr, &facts, plan, probe_table_len);
 	if (!facts.drivers) {

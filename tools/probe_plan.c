@@ -26,6 +26,10 @@
 	{ .event = "reset_method", .kind = ROW_METHOD, .required = req,			\
 	  .cand = { { HOOK_FENTRY, NULL, fn } }, .window_kind = wk, .probe_arg = parg,	\
 	  .attach_op = -1, .dom_arg = -1, .dev_arg = -1, .pasid_arg = -1 }
+#define BUS_END(fn)									\
+	{ .event = "bus_reset_end", .kind = ROW_BUS_END,				\
+	  .cand = { { HOOK_FEXIT, NULL, fn } }, .window_kind = -1, .probe_arg = -1,	\
+	  .attach_op = -1, .dom_arg = -1, .dev_arg = -1, .pasid_arg = -1 }
 #define ATTACH(fn, need, op, dom, dev, pasid)						\
 	{ .event = "attach", .kind = ROW_ATTACH, .needs = need,				\
 	  .cand = { { HOOK_FEXIT, NULL, fn } }, .window_kind = -1, .probe_arg = -1,	\
@@ -60,8 +64,10 @@ const struct probe_row probe_table[] = {
 	       "pcie_capability_clear_and_set_word_unlocked"),
 	FIXED1("reset_ready", 0, false, HOOK_FEXIT, "device_ready_fexit", "pci_dev_wait"),
 	FIXED1("bus_reset_begin", 0, true, HOOK_FENTRY, "bus_reset_fentry", "pci_reset_secondary_bus"),
-	FIXED1("bus_reset_end", 0, true, HOOK_FEXIT, "bus_ready_fexit",
-	       "pci_bridge_wait_for_secondary_bus"),
+	BUS_END("pci_bridge_wait_for_secondary_bus"),
+	BUS_END("pci_reset_bus"),
+	BUS_END("pci_bus_error_reset"),
+	BUS_END("pci_try_reset_bridge"),
 	/* upstream's bracketing (7.0+) */
 	FIXED1("bracket_open", NEED_BRACKETING, true, HOOK_FEXIT, "prepare_fexit",
 	       "pci_dev_reset_iommu_prepare"),
@@ -115,10 +121,11 @@ static bool candidate_ok(const struct kernel_facts *f, const struct probe_candid
 }
 
 int probe_plan_resolve(const struct kernel_facts *facts, struct plan_entry *entries,
-		       int method_slots, int attach_slots)
+		       int method_slots, int attach_slots, int bus_end_slots)
 {
 	unsigned int have = facts->drivers | (facts->bracketing ? NEED_BRACKETING : 0);
-	int next_method = 0, next_attach = 0, missing = 0;
+	int next[3] = { 0, 0, 0 }, max[3] = { method_slots, attach_slots, bus_end_slots };
+	int missing = 0, bus_end_ok = 0;
 
 	for (int i = 0; i < probe_table_len; i++) {
 		const struct probe_row *r = &probe_table[i];
@@ -140,19 +147,23 @@ int probe_plan_resolve(const struct kernel_facts *facts, struct plan_entry *entr
 			}
 		}
 		if (e->status == ROW_ATTACH_OK && r->kind != ROW_FIXED) {
-			int *next = r->kind == ROW_METHOD ? &next_method : &next_attach;
-			int max = r->kind == ROW_METHOD ? method_slots : attach_slots;
+			int k = r->kind == ROW_METHOD ? 0 : r->kind == ROW_ATTACH ? 1 : 2;
 
-			if (*next < max) {
-				e->slot = (*next)++;
+			if (next[k] < max[k]) {
+				e->slot = next[k]++;
 			} else {
 				e->status = ROW_NO_SLOT;
 				e->chosen = -1;
 			}
 		}
+		if (r->kind == ROW_BUS_END && e->status == ROW_ATTACH_OK)
+			bus_end_ok++;
 		if (e->status != ROW_ATTACH_OK && r->required)
 			missing++;
 	}
+	/* a bus window must be able to end: at least one of its end points */
+	if (!bus_end_ok)
+		missing++;
 	return missing;
 }
 

@@ -25,6 +25,7 @@ enum row_kind {
 	ROW_FIXED,   /* a program of its own, attached to .cand[].target */
 	ROW_METHOD,  /* a reset method: entry+exit programs from the generic slots */
 	ROW_ATTACH,  /* an IOMMU attach op: an exit program from the generic slots */
+	ROW_BUS_END, /* a call whose return ends a bus reset: generic exit slots */
 };
 
 struct probe_candidate {
@@ -80,7 +81,7 @@ extern const int probe_table_len;
  * (0: the plan can run). entries must hold probe_table_len.
  */
 int probe_plan_resolve(const struct kernel_facts *facts, struct plan_entry *entries,
-		       int method_slots, int attach_slots);
+		       int method_slots, int attach_slots, int bus_end_slots);
 void probe_plan_print(FILE *f, const struct kernel_facts *facts,
 		      const struct plan_entry *entries, int n);
 const char *hook_type_name(enum hook_type t);

@@ -51,6 +51,9 @@ r:atsora/devwait_r pci_dev_wait ret=\$retval:s32
 p:atsora/sbr pci_reset_secondary_bus bus=dev->bus->number:u8 devfn=dev->devfn:u32 sec=dev->subordinate->number:u8 sub=dev->subordinate->busn_res.end:u64
 p:atsora/sbrwait pci_bridge_wait_for_secondary_bus bus=dev->bus->number:u8 devfn=dev->devfn:u32
 r:atsora/sbrwait_r pci_bridge_wait_for_secondary_bus ret=\$retval:s32
+r:atsora/busreset_r pci_reset_bus ret=\$retval:s32
+r:atsora/buserr_r pci_bus_error_reset ret=\$retval:s32
+r:atsora/bridgereset_r pci_try_reset_bridge ret=\$retval:s32
 p:atsora/prep pci_dev_reset_iommu_prepare bus=pdev->bus->number:u8 devfn=pdev->devfn:u32
 r:atsora/prep_r pci_dev_reset_iommu_prepare ret=\$retval:s32
 p:atsora/done pci_dev_reset_iommu_done bus=pdev->bus->number:u8 devfn=pdev->devfn:u32

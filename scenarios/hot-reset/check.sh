@@ -1,0 +1,37 @@
+#!/bin/bash
+# Host-side judge of the hot-reset scenario. Usage: check.sh RUN_DIR
+set -euo pipefail
+run=$1
+dev=0000:01:00.0
+expect=${ATSTRACE_EXPECT:?no expectation given for this kernel}
+jq -n --arg dev "$dev" --arg expect "$expect" \
+	--argjson rc "$(cat "$run/atstrace.rc")" \
+	--slurpfile ev "$run/atstrace.ndjson" \
+	--slurpfile ora "$run/oracle.json" \
+	--slurpfile flr "$run/atsflr.json" '
+	($ev | map(select(.type == "summary")) | .[0]) as $s |
+	($s.devices[$dev] // {}) as $a | ($ora[0].devices[$dev] // {}) as $o |
+	{
+	  atstrace_exit: $rc, verdict: $s.verdict,
+	  hot_resets_ok: $flr[0].reset.ok,
+	  atstrace: {bus_resets: $s.bus_resets, invalidations: ($a.invalidations // 0),
+	             flagged: (($a.in_window // 0) + ($a.in_flight_at_open // 0))},
+	  oracle: {bus_resets: $ora[0].bus_resets, invalidations: ($o.devtlb_descriptors // 0),
+	           flagged: (($o.in_window // 0) + ($o.in_flight_at_open // 0)),
+	           edge_in: ($o.edge_in // 0), edge_out: ($o.edge_out // 0)},
+	  bus_window_events: ($ev | map(select(.type == "bus_window")) | length)
+	} as $obs |
+	{atstrace_exit: (if $expect == "flagged" then 1 else 0 end),
+	 bus_resets: "== oracle, > 0, == bus_window events", invalidations: "== oracle",
+	 flagged: "within the oracle edge band"} as $exp |
+	[ (if $obs.atstrace_exit != $exp.atstrace_exit then "atstrace exited \($obs.atstrace_exit), expected \($exp.atstrace_exit)" else empty end),
+	  (if $obs.hot_resets_ok < 1 then "no hot reset succeeded" else empty end),
+	  (if $obs.atstrace.bus_resets != $obs.oracle.bus_resets or $obs.atstrace.bus_resets < 1 then "bus resets: atstrace \($obs.atstrace.bus_resets), oracle \($obs.oracle.bus_resets)" else empty end),
+	  (if $obs.bus_window_events != $obs.atstrace.bus_resets then "\($obs.bus_window_events) bus window events for \($obs.atstrace.bus_resets) bus resets" else empty end),
+	  (if $obs.atstrace.invalidations != $obs.oracle.invalidations then "invalidations: atstrace \($obs.atstrace.invalidations), oracle \($obs.oracle.invalidations)" else empty end),
+	  (if $obs.atstrace.flagged < $obs.oracle.flagged - $obs.oracle.edge_in or $obs.atstrace.flagged > $obs.oracle.flagged + $obs.oracle.edge_out then "flagged: atstrace \($obs.atstrace.flagged), oracle \($obs.oracle.flagged) (-\($obs.oracle.edge_in)/+\($obs.oracle.edge_out))" else empty end),
+	  (if $expect == "flagged" and $obs.atstrace.flagged < 1 then "no invalidation flagged inside a bus reset" else empty end)
+	] as $bad |
+	{verdict: (if ($bad | length) == 0 then "pass" else "fail" end),
+	 reason: (if ($bad | length) == 0 then "atstrace \($s.verdict) (exit \($rc)): \($obs.atstrace.bus_resets) bus resets, \($obs.atstrace.flagged) flagged (oracle \($obs.oracle.flagged))" else ($bad | join("; ")) end),
+	 observed: $obs, expected: $exp}'
