@@ -9,19 +9,19 @@ CLANG    ?= clang
 BPFTOOL  ?= bpftool
 
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Itools -I$(OBJ)
+CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Itools -I$(OBJ) -MMD -MP
 LDSTATIC := -static
 LDSTATIC_BPF := -Wl,-Bstatic -lbpf -lelf -lz -Wl,-Bdynamic
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ibpf
 
 LIB_SRCS := $(wildcard tools/lib/*.c)
 LIB_OBJS := $(patsubst tools/lib/%.c,$(OBJ)/lib/%.o,$(LIB_SRCS))
-TOOLS    := atsflr atsoracle atstrace
+TOOLS    := atsflr atsoracle atstrace atsfloor
 BPF_OBJS := $(OBJ)/atstrace.bpf.o
 TEST_SRCS := $(wildcard tests/test_*.c)
 TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
-.PHONY: all deps check kernel kernel-vanilla lab test demo clean help
+.PHONY: all deps check kernel kernel-vanilla lab test demo bench clean help
 .DELETE_ON_ERROR:
 
 all: $(addprefix $(BIN)/,$(TOOLS))
@@ -34,6 +34,7 @@ help:
 	@echo "make lab      fetch Debian's kernels for the lab, build the initramfs images"
 	@echo "make test     check + the lab's end-to-end scenarios -> $(BUILD)/results/e2e.json"
 	@echo "make demo     the main job, on the built-in lab"
+	@echo "make bench    tracing overhead, side by side in one boot -> $(BUILD)/results/bench.json"
 
 deps:
 	@scenarios/deps.sh
@@ -59,12 +60,19 @@ $(OBJ)/%.skel.h: $(OBJ)/%.bpf.o
 $(OBJ)/atstrace.o: tools/atstrace.c $(OBJ)/atstrace.skel.h $(wildcard tools/lib/*.h) bpf/atstrace.h
 	$(CC) $(CFLAGS) -Ibpf -c $< -o $@
 
-ATSTRACE_OBJS := $(OBJ)/atstrace_cli.o $(OBJ)/atstrace_report.o $(OBJ)/probe_plan.o
+ATSTRACE_OBJS := $(OBJ)/atstrace_cli.o $(OBJ)/atstrace_report.o $(OBJ)/probe_plan.o \
+		 $(OBJ)/prog_stats.o
 
 $(OBJ)/atstrace_cli.o $(OBJ)/atstrace_report.o $(OBJ)/probe_plan.o: CFLAGS += -Ibpf
 $(OBJ)/atstrace_report.o $(OBJ)/probe_plan.o: $(wildcard bpf/*.h)
 
 $(BIN)/atstrace: $(OBJ)/atstrace.o $(ATSTRACE_OBJS) $(LIB_OBJS) | $(BIN)
+	$(CC) $(LDSTATIC) -o $@ $^ -lbpf -lelf -lz
+
+$(OBJ)/atsfloor.o: tools/atsfloor.c $(OBJ)/floor.skel.h $(wildcard tools/lib/*.h)
+	$(CC) $(CFLAGS) -c $< -o $@
+
+$(BIN)/atsfloor: $(OBJ)/atsfloor.o $(OBJ)/prog_stats.o $(LIB_OBJS) | $(BIN)
 	$(CC) $(LDSTATIC) -o $@ $^ -lbpf -lelf -lz
 
 $(BIN)/atsoracle: $(OBJ)/atsoracle.o $(OBJ)/atsoracle_parse.o $(LIB_OBJS) | $(BIN)
@@ -75,7 +83,7 @@ $(OBJ)/lib $(BIN) $(BUILD)/tests:
 
 # Unit tests: cmocka, linked against the same objects as the tools.
 $(BUILD)/tests/%: tests/%.c $(LIB_OBJS) $(OBJ)/atsoracle_parse.o $(ATSTRACE_OBJS) | $(BUILD)/tests
-	$(CC) $(CFLAGS) -Ibpf -Wno-unused-parameter -o $@ $^ -lcmocka $(LDSTATIC_BPF)
+	$(CC) $(CFLAGS) -Ibpf -Wno-unused-parameter -o $@ $(filter %.c %.o,$^) -lcmocka $(LDSTATIC_BPF)
 
 check: $(TESTS)
 	@scenarios/run-unit-tests.sh $(TESTS)
@@ -99,5 +107,16 @@ test: deps
 demo: deps
 	@scenarios/demo.sh
 
+# Tracing cost, side by side in one boot (outside make test's time budget).
+bench: deps all
+	@scenarios/kernel/build.sh
+	@$(MAKE) -s lab
+	@scenarios/lab/run.sh --timeout 1200 --out $(BUILD)/results/bench debian-6.12 bench
+	@cp $(BUILD)/results/bench/bench.json $(BUILD)/results/bench.json
+	@scenarios/bench/report.sh $(BUILD)/results/bench.json
+
 clean:
 	rm -rf $(BUILD)
+
+# header dependencies, written by the compiler (-MMD)
+-include $(wildcard $(OBJ)/*.d $(OBJ)/lib/*.d $(BUILD)/tests/*.d)

@@ -19,43 +19,53 @@ scenarios/kernel/build.sh || die "demo: step 2 (kernel build) failed"
 step "3/4 Debian kernels and initramfs images"
 make -s lab || die "demo: step 3 (lab set-up) failed"
 
-kernels="lab-6.12-vanilla debian-6.12 debian-upstream"
-step "4/4 FLR storm in the lab on: $kernels (~30 s each under TCG)"
-for k in $kernels; do
-	scenarios/lab/run.sh --out "build/results/demo/$k" "$k" smoke
+kernels="lab-6.12-vanilla:flagged debian-6.12:flagged debian-upstream:clean"
+step "4/4 FLR storm under atstrace --assert on: lab-6.12-vanilla debian-6.12 debian-upstream (~40 s each under TCG)"
+for spec in $kernels; do
+	k=${spec%%:*}
+	scenarios/lab/run.sh --expect "${spec#*:}" --out "build/results/demo/$k" "$k" flr-storm
 	rc=$?
-	[ $rc = 0 ] || [ $rc = 77 ] || die "demo: the lab run on $k failed (build/results/demo/$k)"
+	[ $rc = 0 ] || [ $rc = 77 ] || die "demo: the lab run on $k failed (build/results/demo/$k/verdict.json)"
 done
 
 echo
 echo "VFIO FLR storm: 3 s of DMA map/unmap on 0000:01:00.0 (ATS on) while another"
-echo "thread resets it with VFIO_DEVICE_RESET. Counted by the tracefs oracle:"
+echo "thread resets it with VFIO_DEVICE_RESET, under atstrace --assert --hist."
 echo
-printf '%-18s %-8s %7s %9s %11s %10s %10s\n' KERNEL BRACKET RESETS UNMAPS DEVTLB-INVS IN-WINDOW IN-FLIGHT
-for k in $kernels; do
+printf '%-18s %-8s %6s %9s %10s %10s %9s %s\n' KERNEL BRACKET RESETS ATC-INVS ORACLE-IN ATSTRACE-IN IN-FLIGHT VERDICT
+for spec in $kernels; do
+	k=${spec%%:*}
 	d=build/results/demo/$k
 	if [ "$(jq -r .verdict "$d/verdict.json")" = skip ]; then
 		printf '%-18s SKIP: %s\n' "$k" "$(jq -r .reason "$d/verdict.json")"
 		continue
 	fi
-	jq -r --arg k "$k" '.devices["0000:01:00.0"] as $d |
-		[$k, (if .window_mode == "bracketing" then "yes" else "no" end)] | @tsv' "$d/oracle.json" |
-	{
-		IFS=$'\t' read -r name br
-		printf '%-18s %-8s %7s %9s %11s %10s %10s\n' "$name" "$br" \
-			"$(jq .reset.ok "$d/atsflr.json")" "$(jq .unmap.ok "$d/atsflr.json")" \
-			"$(jq '.devices["0000:01:00.0"].devtlb_descriptors' "$d/oracle.json")" \
-			"$(jq '.devices["0000:01:00.0"].in_window' "$d/oracle.json")" \
-			"$(jq '.devices["0000:01:00.0"].in_flight_at_open' "$d/oracle.json")"
-	}
+	printf '%-18s %-8s %6s %9s %10s %10s %9s %s\n' "$k" \
+		"$(jq -r 'if .window_mode == "bracketing" then "yes" else "no" end' "$d/oracle.json")" \
+		"$(jq .reset.ok "$d/atsflr.json")" \
+		"$(jq .observed.atstrace.invalidations "$d/verdict.json")" \
+		"$(jq .observed.oracle.in_window "$d/verdict.json")" \
+		"$(jq .observed.atstrace.in_window "$d/verdict.json")" \
+		"$(jq .observed.atstrace.in_flight_at_open "$d/verdict.json")" \
+		"$(jq -r '"\(.observed.verdict) (exit \(.observed.atstrace_exit))"' "$d/verdict.json")"
+done
+for spec in $kernels; do
+	k=${spec%%:*}
+	d=build/results/demo/$k
+	[ -f "$d/atstrace.ndjson" ] || continue
+	echo
+	echo "$k: ATC invalidation latency, submit to complete (atstrace --hist)"
+	jq -r 'select(.type == "hist" and .kind == "inv_latency" and .device == "0000:01:00.0") |
+		.buckets[] | "  \(.low) -> \(.high) ns: \(.count)"' "$d/atstrace.ndjson"
 done
 cat <<EOT
 
-IN-WINDOW: device-TLB invalidations submitted while the device was inside its
-reset window (6.12: the reset method's span; upstream: from the return of
-pci_dev_reset_iommu_prepare() to pci_dev_reset_iommu_done()). PCIe lets a
-device ignore these during a reset, so on real hardware each one risks an ATS
-invalidation timeout. IN-FLIGHT: submitted before a window opened and not yet
-completed when it did. atstrace counted the same device-TLB invalidations
-(build/results/demo/*/atstrace.json). Demo took $((SECONDS - t0)) s.
+ORACLE-IN / ATSTRACE-IN: device-TLB invalidations submitted while the device
+was inside its reset window, counted by the tracefs oracle and by atstrace
+(they may differ by a few at window edges, see README). On 6.12 the window is
+the FLR itself; upstream's pci_dev_reset_iommu_prepare() moves the device to
+a blocked domain first, so nothing reaches it. PCIe lets a device ignore
+invalidations during a reset: on real hardware each in-window one risks an
+ATS invalidation timeout. atstrace --assert exits 1 on any of them.
+Demo took $((SECONDS - t0)) s; results in build/results/demo/.
 EOT

@@ -5,7 +5,7 @@ set -eu
 
 PKGS="build-essential clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
 libcmocka-dev dwarves bc bison flex libssl-dev rsync cpio xz-utils kmod
-qemu-system-x86 busybox-static fio jq linux-source-6.12 git pkg-config"
+qemu-system-x86 busybox-static fio jq linux-source-6.12 git pkg-config bpftrace"
 
 missing=""
 for p in $PKGS; do

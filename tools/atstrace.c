@@ -25,6 +25,7 @@
 #include "lib/hist_print.h"
 #include "lib/json_writer.h"
 #include "lib/ksyms.h"
+#include "prog_stats.h"
 #include "probe_plan.h"
 
 static volatile sig_atomic_t exiting;
@@ -294,7 +295,7 @@ int main(int argc, char **argv)
 	struct ring_buffer *rb = NULL;
 	struct run_totals *totals = calloc(1, sizeof(*totals));
 	uint64_t start, next_interval;
-	int err, missing, ret = 2, go_fd = -1, cmd_status = 0;
+	int err, missing, ret = 2, go_fd = -1, cmd_status = 0, stats_fd = -1;
 	unsigned long intervals = 0;
 	pid_t child = -1;
 
@@ -354,6 +355,14 @@ int main(int argc, char **argv)
 		skel->rodata->filter_rid[i] = (__u32)env.devices[i].segment << 16 |
 					      env.devices[i].bus << 8 | env.devices[i].devfn;
 	apply_plan(skel, plan, probe_table_len);
+	if (env.stats) {
+		stats_fd = prog_stats_enable();
+		if (stats_fd < 0) {
+			fprintf(stderr, "atstrace: cannot enable BPF run-time stats: %s\n",
+				strerror(-stats_fd));
+			goto out;
+		}
+	}
 	err = atstrace__load(skel);
 	if (!err)
 		err = atstrace__attach(skel);
@@ -453,10 +462,23 @@ int main(int argc, char **argv)
 		}
 		ret = 0;
 	}
+	if (env.stats) {
+		if (env.json) {
+			json_object_begin(&jw);
+			json_kv_u64(&jw, "schema_version", SCHEMA_VERSION);
+			json_kv_string(&jw, "type", "program_stats");
+			prog_stats_json(&jw, skel->obj);
+			json_object_end(&jw);
+		} else {
+			prog_stats_text(stdout, skel->obj);
+		}
+	}
 	if (totals->global[G_RINGBUF_DROPS])
 		fprintf(stderr, "atstrace: %llu events dropped (ring buffer full); counts are exact\n",
 			(unsigned long long)totals->global[G_RINGBUF_DROPS]);
 out:
+	if (stats_fd >= 0)
+		close(stats_fd);
 	ring_buffer__free(rb);
 	atstrace__destroy(skel);
 out_facts:

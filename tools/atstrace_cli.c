@@ -22,6 +22,8 @@ void atstrace_usage(FILE *f)
 "  -q, --quiet           no live lines; the summary (and histograms) only\n"
 "      --stacks N        print the kernel stack of the first N flagged\n"
 "                        invalidations per device (default 5)\n"
+"      --stats           per-program run counts and run time (BPF_ENABLE_STATS)\n"
+"                        in the summary: atstrace's own cost\n"
 "      --list-probes     print the probe plan for this kernel and exit\n"
 "      --dry-run         same as --list-probes\n"
 "      --assert          run COMMAND, trace for its lifetime, exit with a verdict\n"
@@ -44,7 +46,8 @@ static int bad(const char *what, const char *val)
 
 int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 {
-	enum { OPT_HIST = 256, OPT_LIST, OPT_ASSERT, OPT_MIN_RESETS, OPT_FAIL_UNBR, OPT_STACKS };
+	enum { OPT_HIST = 256, OPT_LIST, OPT_ASSERT, OPT_MIN_RESETS, OPT_FAIL_UNBR, OPT_STACKS,
+	       OPT_STATS };
 	static const struct option opts[] = {
 		{ "device", required_argument, NULL, 'D' },
 		{ "duration", required_argument, NULL, 'd' },
@@ -60,6 +63,7 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 		{ "min-resets", required_argument, NULL, OPT_MIN_RESETS },
 		{ "fail-unbracketed", no_argument, NULL, OPT_FAIL_UNBR },
 		{ "stacks", required_argument, NULL, OPT_STACKS },
+		{ "stats", no_argument, NULL, OPT_STATS },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t v;
@@ -113,6 +117,9 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 		case OPT_MIN_RESETS:
 			if (parse_uint(optarg, UINT32_MAX, &env->min_resets))
 				return bad("--min-resets", optarg);
+			break;
+		case OPT_STATS:
+			env->stats = true;
 			break;
 		case OPT_FAIL_UNBR:
 			env->fail_unbracketed = true;

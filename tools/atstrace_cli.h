@@ -22,6 +22,7 @@ struct atstrace_env {
 	bool hist;              /* --hist */
 	bool quiet;             /* -q: no live lines, summary only */
 	bool list_probes;       /* --list-probes / --dry-run */
+	bool stats;             /* --stats: per-program run time (BPF_ENABLE_STATS) */
 	bool assert_mode;       /* --assert -- CMD */
 	bool fail_unbracketed;  /* --assert: unbracketed resets fail too */
 	uint64_t min_resets;    /* --assert: fewer resets means the run proved nothing */

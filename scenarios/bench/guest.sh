@@ -1,0 +1,80 @@
+#!/bin/bash
+# make bench: the cost of tracing, measured side by side in one boot.
+# Rounds of alternating modes (none, atstrace, atstrace --hist, bpftrace):
+# VFIO map/unmap throughput (atsflr, no resets: every unmap invalidates the
+# device-TLB in strict mode) and fio IOPS on the ATS disk. Then per-program
+# run time against an empty fentry program on the same hook, and ring
+# buffer drops at the lab's highest flagged-invalidation rate.
+set -u
+. "$ATSTRACE_REPO/scenarios/lab/guest-lib.sh"
+
+dev=0000:01:00.0
+disk=$(basename "$(ls -d /sys/bus/pci/devices/0000:02:00.0/virtio*/block/* 2>/dev/null | head -1)")
+[ -n "$disk" ] || fail "no block device on 0000:02:00.0"
+rounds=${BENCH_ROUNDS:-3}
+secs=2
+out=$RESULTS/bench.ndjson
+: >"$out"
+bind_vfio "$dev"
+
+tracer_pid=
+start_tracer() { # MODE
+	local log=$RESULTS/tracer-$1.err i
+	case "$1" in
+	none) tracer_pid=; return 0 ;;
+	atstrace) "$BIN/atstrace" --quiet --json >/dev/null 2>"$log" & ;;
+	hist) "$BIN/atstrace" --quiet --json --hist >/dev/null 2>"$log" & ;;
+	bpftrace) bpftrace "$ATSTRACE_REPO/scenarios/bench/atstrace.bt" >/dev/null 2>"$log" & ;;
+	esac
+	tracer_pid=$!
+	for i in $(seq 600); do
+		grep -qE '^atstrace: tracing|^Attaching' "$log" 2>/dev/null && return 0
+		kill -0 "$tracer_pid" 2>/dev/null || fail "tracer $1 exited: $(tail -2 "$log")"
+		sleep 0.1
+	done
+	fail "tracer $1 did not start"
+}
+
+stop_tracer() {
+	[ -n "$tracer_pid" ] || return 0
+	kill -INT "$tracer_pid"
+	wait "$tracer_pid"
+}
+
+for round in $(seq "$rounds"); do
+	for mode in none atstrace hist bpftrace; do
+		start_tracer "$mode"
+		"$BIN/atsflr" --reset none --duration "$secs" --output "$RESULTS/flr.json" "$dev" ||
+			fail "atsflr failed in mode $mode"
+		fio --name=bench --filename="/dev/$disk" --direct=1 --rw=randread --bs=4k \
+			--ioengine=psync --time_based --runtime="$secs" --output-format=json \
+			--output="$RESULTS/fio.json" >/dev/null || fail "fio failed in mode $mode"
+		stop_tracer
+		jq -cn --argjson r "$round" --arg m "$mode" \
+			--slurpfile f "$RESULTS/flr.json" --slurpfile io "$RESULTS/fio.json" \
+			'{round: $r, mode: $m,
+			  unmaps_per_s: ($f[0].unmap.ok / $f[0].elapsed_s),
+			  iops: $io[0].jobs[0].read.iops}' >>"$out"
+		log "round $round $mode: $(tail -1 "$out")"
+	done
+done
+
+# per-program cost: atstrace's programs vs an empty fentry on the same hook
+"$BIN/atsfloor" >"$RESULTS/floor.json" 2>"$RESULTS/floor.err" &
+floor_pid=$!
+sleep 2
+"$BIN/atsflr" --reset none --duration "$secs" --output "$RESULTS/flr.json" "$dev"
+kill -INT $floor_pid
+wait $floor_pid
+"$BIN/atstrace" --quiet --json --stats -d $((secs + 6)) >"$RESULTS/stats.ndjson" 2>"$RESULTS/stats.err" &
+stats_pid=$!
+sleep 5
+"$BIN/atsflr" --reset none --duration "$secs" --output "$RESULTS/flr.json" "$dev"
+wait $stats_pid
+
+# ring buffer: every flagged invalidation is an event; the FLR storm with
+# two map/unmap threads is the highest rate the lab produces
+"$BIN/atstrace" --json --assert -- "$BIN/atsflr" --threads 2 --duration 3 \
+	--output "$RESULTS/storm.json" "$dev" >"$RESULTS/storm.ndjson" 2>"$RESULTS/storm.err"
+echo $? >"$RESULTS/storm.rc"
+log "done"

@@ -1,0 +1,63 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * atsfloor: attaches an empty fentry program to qi_submit_sync() (the hook
+ * atstrace's busiest program uses) until interrupted, then prints its run
+ * statistics as JSON: the per-call floor `make bench` compares against.
+ */
+#include <errno.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <bpf/libbpf.h>
+
+#include "floor.skel.h"
+#include "lib/json_writer.h"
+#include "prog_stats.h"
+
+static volatile sig_atomic_t exiting;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	exiting = 1;
+}
+
+int main(int argc, char **argv)
+{
+	struct json_writer w;
+	struct floor *skel;
+	int stats_fd;
+
+	(void)argv;
+	if (argc != 1) {
+		fprintf(stderr, "Usage: atsfloor   (runs until SIGINT/SIGTERM, then prints JSON)\n");
+		return 2;
+	}
+	stats_fd = prog_stats_enable();
+	if (stats_fd < 0) {
+		fprintf(stderr, "atsfloor: cannot enable BPF run-time stats: %s\n", strerror(-stats_fd));
+		return 2;
+	}
+	skel = floor__open_and_load();
+	if (!skel || floor__attach(skel)) {
+		fprintf(stderr, "atsfloor: cannot load or attach: %s\n", strerror(errno));
+		floor__destroy(skel);
+		return 2;
+	}
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	fprintf(stderr, "atsfloor: attached\n");
+	while (!exiting)
+		pause();
+	json_init(&w, stdout);
+	json_object_begin(&w);
+	json_kv_u64(&w, "schema_version", 1);
+	json_kv_string(&w, "type", "floor");
+	prog_stats_json(&w, skel->obj);
+	json_object_end(&w);
+	floor__destroy(skel);
+	close(stats_fd);
+	return 0;
+}
