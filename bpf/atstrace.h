@@ -14,6 +14,8 @@
 #define STACK_DEPTH 16
 #define HIST_SLOTS 64
 #define TASK_COMM_LEN 16
+/* injection stops when user space has not beaten for this long */
+#define HEARTBEAT_TIMEOUT_NS 300000000ULL
 
 /* a PCI function: segment << 16 | bus << 8 | devfn */
 struct dev_key {
@@ -42,6 +44,11 @@ enum global_counter {
 	G_BUS_WINDOWS,
 	G_UNBALANCED,         /* window leave without enter */
 	G_INFLIGHT_OVERFLOW,  /* submission carried more devices than tracked */
+	G_INJECTED,           /* completions delayed by --inject-delay */
+	G_INJECTED_NS,        /* total time spent delaying them */
+	G_INJECT_OVER_BUDGET, /* not delayed: this CPU's budget for the second was spent */
+	G_INJECT_OVER_MAX,    /* not delayed: --inject-max reached */
+	G_INJECT_ORPHANED,    /* not delayed: user space stopped its heartbeat */
 	G_NR,
 };
 

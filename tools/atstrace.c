@@ -263,6 +263,33 @@ static void print_hists(struct atstrace *skel)
 	free(vals);
 }
 
+/*
+ * Injection spins at the VT-d completion point, fexit of qi_submit_sync():
+ * q_lock is free there and the kernel itself waits in the same context. A
+ * kretprobe fallback runs from the return trampoline with preemption off
+ * and a limited pool of instances: refused unless --unsafe.
+ */
+static bool inject_refused(const struct plan_entry *plan, const struct kernel_facts *facts)
+{
+	if (!(facts->drivers & NEED_VTD)) {
+		fprintf(stderr, "atstrace: --inject-delay needs Intel VT-d: AMD-Vi completions "
+				"are not tracked yet\n");
+		return true;
+	}
+	for (int i = 0; i < probe_table_len; i++) {
+		const struct plan_entry *e = &plan[i];
+
+		if (strcmp(e->row->event, "inv_complete") || e->status != ROW_ATTACH_OK)
+			continue;
+		if (e->row->cand[e->chosen].type == HOOK_KRETPROBE && !env.unsafe) {
+			fprintf(stderr, "atstrace: --inject-delay would spin in a kretprobe (no fexit on "
+					"%s here): refused without --unsafe\n", e->row->cand[0].target);
+			return true;
+		}
+	}
+	return false;
+}
+
 /* --assert: the workload starts once everything is attached. */
 static pid_t start_command(char **argv, int *go_fd)
 {
@@ -339,6 +366,8 @@ int main(int argc, char **argv)
 		ret = 0;
 		goto out_facts;
 	}
+	if (env.inject_delay_ns && inject_refused(plan, &facts))
+		goto out_facts;
 
 	nr_cpus = libbpf_num_possible_cpus();
 	skel = atstrace__open();
@@ -350,6 +379,16 @@ int main(int argc, char **argv)
 	skel->rodata->want_hist = env.hist;
 	skel->rodata->want_open_events = env.verbose;
 	skel->rodata->nr_cpus = nr_cpus < ATSTRACE_MAX_CPUS ? nr_cpus : ATSTRACE_MAX_CPUS;
+	skel->rodata->inject_delay_ns = env.inject_delay_ns;
+	skel->rodata->inject_prob_ppm = env.inject_prob_ppm;
+	skel->rodata->inject_max = env.inject_max;
+	skel->rodata->inject_budget_ns = env.inject_budget_ns;
+	skel->rodata->inject_in_kretprobe = env.unsafe;
+	skel->rodata->n_inject = env.ninject;
+	for (int i = 0; i < env.ninject; i++)
+		skel->rodata->inject_rid[i] = (__u32)env.inject_devices[i].segment << 16 |
+					      env.inject_devices[i].bus << 8 |
+					      env.inject_devices[i].devfn;
 	skel->rodata->n_filter = env.ndevices;
 	for (int i = 0; i < env.ndevices; i++)
 		skel->rodata->filter_rid[i] = (__u32)env.devices[i].segment << 16 |
@@ -400,6 +439,10 @@ int main(int argc, char **argv)
 	start = now_ns();
 	next_interval = start + env.interval_ns;
 	while (!exiting) {
+		__u32 zero = 0;
+		__u64 beat = now_ns();
+
+		bpf_map_update_elem(bpf_map__fd(skel->maps.heartbeat), &zero, &beat, BPF_ANY);
 		err = ring_buffer__poll(rb, 100);
 		if (err < 0 && err != -EINTR) {
 			fprintf(stderr, "atstrace: ring buffer: %s\n", strerror(-err));

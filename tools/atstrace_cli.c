@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 #include <getopt.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "atstrace_cli.h"
@@ -26,6 +27,15 @@ void atstrace_usage(FILE *f)
 "                        in the summary: atstrace's own cost\n"
 "      --list-probes     print the probe plan for this kernel and exit\n"
 "      --dry-run         same as --list-probes\n"
+"      --inject-delay T  delay the completion of ATC invalidations by T (busy-wait\n"
+"                        at the completion point), at most --inject-cap\n"
+"      --inject-device BDF  only invalidations to this device (repeatable)\n"
+"      --inject-prob P   delay each one with probability P (default 1)\n"
+"      --inject-max N    delay at most N in all\n"
+"      --inject-cap T    the largest delay allowed (default 1ms, at most 10ms)\n"
+"      --inject-budget T delay time allowed per CPU per second (default 200ms,\n"
+"                        at most 500ms)\n"
+"      --unsafe          allow injection from a kretprobe fallback\n"
 "      --assert          run COMMAND, trace for its lifetime, exit with a verdict\n"
 "      --min-resets N    --assert: fewer reset windows than N proves nothing (default 1)\n"
 "      --fail-unbracketed --assert: an unbracketed reset of an ATS device fails too\n"
@@ -47,7 +57,8 @@ static int bad(const char *what, const char *val)
 int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 {
 	enum { OPT_HIST = 256, OPT_LIST, OPT_ASSERT, OPT_MIN_RESETS, OPT_FAIL_UNBR, OPT_STACKS,
-	       OPT_STATS };
+	       OPT_STATS, OPT_INJ_DELAY, OPT_INJ_DEV, OPT_INJ_PROB, OPT_INJ_MAX, OPT_INJ_CAP,
+	       OPT_INJ_BUDGET, OPT_UNSAFE };
 	static const struct option opts[] = {
 		{ "device", required_argument, NULL, 'D' },
 		{ "duration", required_argument, NULL, 'd' },
@@ -64,6 +75,13 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 		{ "fail-unbracketed", no_argument, NULL, OPT_FAIL_UNBR },
 		{ "stacks", required_argument, NULL, OPT_STACKS },
 		{ "stats", no_argument, NULL, OPT_STATS },
+		{ "inject-delay", required_argument, NULL, OPT_INJ_DELAY },
+		{ "inject-device", required_argument, NULL, OPT_INJ_DEV },
+		{ "inject-prob", required_argument, NULL, OPT_INJ_PROB },
+		{ "inject-max", required_argument, NULL, OPT_INJ_MAX },
+		{ "inject-cap", required_argument, NULL, OPT_INJ_CAP },
+		{ "inject-budget", required_argument, NULL, OPT_INJ_BUDGET },
+		{ "unsafe", no_argument, NULL, OPT_UNSAFE },
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t v;
@@ -72,6 +90,9 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 	memset(env, 0, sizeof(*env));
 	env->min_resets = 1;
 	env->max_stacks = 5;
+	env->inject_cap_ns = INJECT_CAP_DEFAULT_NS;
+	env->inject_budget_ns = INJECT_BUDGET_DEFAULT_NS;
+	env->inject_prob_ppm = 1000000;
 	optind = 1;
 	opterr = 0;
 	/* "+": stop at the first non-option, so "-- CMD -x" reaches us intact */
@@ -121,6 +142,43 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 		case OPT_STATS:
 			env->stats = true;
 			break;
+		case OPT_INJ_DELAY:
+			if (parse_duration_ns(optarg, &env->inject_delay_ns) || !env->inject_delay_ns)
+				return bad("--inject-delay", optarg);
+			break;
+		case OPT_INJ_DEV:
+			if (env->ninject == CLI_MAX_DEVICES)
+				return bad("--inject-device (at most 8)", optarg);
+			if (parse_bdf(optarg, &env->inject_devices[env->ninject]))
+				return bad("--inject-device (expected SSSS:BB:DD.F)", optarg);
+			env->ninject++;
+			break;
+		case OPT_INJ_PROB: {
+			char *end;
+			double p = strtod(optarg, &end);
+
+			if (*end || end == optarg || !(p > 0 && p <= 1))
+				return bad("--inject-prob (a probability in (0, 1])", optarg);
+			env->inject_prob_ppm = (uint32_t)(p * 1000000 + 0.5);
+			break;
+		}
+		case OPT_INJ_MAX:
+			if (parse_uint(optarg, UINT64_MAX, &env->inject_max) || !env->inject_max)
+				return bad("--inject-max", optarg);
+			break;
+		case OPT_INJ_CAP:
+			if (parse_duration_ns(optarg, &env->inject_cap_ns) || !env->inject_cap_ns ||
+			    env->inject_cap_ns > INJECT_CAP_HARD_NS)
+				return bad("--inject-cap (at most 10ms)", optarg);
+			break;
+		case OPT_INJ_BUDGET:
+			if (parse_duration_ns(optarg, &env->inject_budget_ns) || !env->inject_budget_ns ||
+			    env->inject_budget_ns > INJECT_BUDGET_HARD_NS)
+				return bad("--inject-budget (at most 500ms per second)", optarg);
+			break;
+		case OPT_UNSAFE:
+			env->unsafe = true;
+			break;
 		case OPT_FAIL_UNBR:
 			env->fail_unbracketed = true;
 			break;
@@ -138,6 +196,23 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 				argv[optind - 1]);
 			return 2;
 		}
+	}
+	if (env->inject_delay_ns > env->inject_cap_ns) {
+		fprintf(stderr, "atstrace: --inject-delay %llu ns is above the cap of %llu ns "
+				"(raise it with --inject-cap, at most 10ms)\n",
+			(unsigned long long)env->inject_delay_ns,
+			(unsigned long long)env->inject_cap_ns);
+		return 2;
+	}
+	if (env->inject_delay_ns > env->inject_budget_ns) {
+		fprintf(stderr, "atstrace: --inject-delay is above the per-second budget\n");
+		return 2;
+	}
+	if (!env->inject_delay_ns && (env->ninject || env->inject_max ||
+				     env->inject_prob_ppm != 1000000)) {
+		fprintf(stderr, "atstrace: --inject-device, --inject-prob and --inject-max "
+				"need --inject-delay\n");
+		return 2;
 	}
 	if (env->assert_mode) {
 		if (optind >= argc || strcmp(argv[optind - 1], "--")) {

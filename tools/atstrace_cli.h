@@ -9,6 +9,10 @@
 #include "lib/parse.h"
 
 #define CLI_MAX_DEVICES 8
+#define INJECT_CAP_DEFAULT_NS 1000000ULL    /* 1 ms */
+#define INJECT_CAP_HARD_NS 10000000ULL      /* 10 ms: 1/1000 of the hard-lockup watchdog */
+#define INJECT_BUDGET_DEFAULT_NS 200000000ULL /* 200 ms of each second, per CPU */
+#define INJECT_BUDGET_HARD_NS 500000000ULL
 
 struct atstrace_env {
 	struct pci_bdf devices[CLI_MAX_DEVICES];
@@ -28,6 +32,15 @@ struct atstrace_env {
 	uint64_t min_resets;    /* --assert: fewer resets means the run proved nothing */
 	unsigned int max_stacks;/* flagged invalidations printed with their stack */
 	char **command;         /* --assert: argv of the workload */
+	/* --inject-delay: delay ATC invalidation completions */
+	uint64_t inject_delay_ns;
+	uint64_t inject_cap_ns;     /* the delay may not exceed it */
+	uint64_t inject_budget_ns;  /* per CPU per second */
+	uint32_t inject_prob_ppm;
+	uint64_t inject_max;
+	struct pci_bdf inject_devices[CLI_MAX_DEVICES];
+	int ninject;
+	bool unsafe;
 };
 
 /*

@@ -267,6 +267,12 @@ void report_summary_text(FILE *f, const struct run_totals *t)
 	fprintf(f, "bus resets: %llu; ring buffer drops: %llu\n",
 		(unsigned long long)t->global[G_BUS_WINDOWS],
 		(unsigned long long)t->global[G_RINGBUF_DROPS]);
+	if (t->global[G_INJECTED] || t->global[G_INJECT_OVER_BUDGET] || t->global[G_INJECT_OVER_MAX])
+		fprintf(f, "injected: %llu completions delayed, %.3f ms in all; skipped: %llu over "
+			"budget, %llu over --inject-max\n",
+			(unsigned long long)t->global[G_INJECTED], t->global[G_INJECTED_NS] / 1e6,
+			(unsigned long long)t->global[G_INJECT_OVER_BUDGET],
+			(unsigned long long)t->global[G_INJECT_OVER_MAX]);
 }
 
 void report_summary_json(struct json_writer *w, const struct run_totals *t,
@@ -306,6 +312,13 @@ void report_summary_json(struct json_writer *w, const struct run_totals *t,
 	json_kv_u64(w, "ringbuf_drops", t->global[G_RINGBUF_DROPS]);
 	json_kv_u64(w, "unbalanced_window_exits", t->global[G_UNBALANCED]);
 	json_kv_u64(w, "inflight_overflow", t->global[G_INFLIGHT_OVERFLOW]);
+	json_key(w, "injection");
+	json_object_begin(w);
+	json_kv_u64(w, "delayed", t->global[G_INJECTED]);
+	json_kv_u64(w, "injected_ns", t->global[G_INJECTED_NS]);
+	json_kv_u64(w, "over_budget", t->global[G_INJECT_OVER_BUDGET]);
+	json_kv_u64(w, "over_max", t->global[G_INJECT_OVER_MAX]);
+	json_object_end(w);
 	if (verdict) {
 		json_kv_string(w, "verdict", verdict);
 		json_kv_i64(w, "exit_code", exit_code);

@@ -58,6 +58,7 @@ install_products() { # tree key name
 			"$3" "$key" "$srcver" "$4" >"$out.tmp/info.json"
 		mv "$out.tmp" "$out"
 	fi
+	touch "$out" "$tree"
 	ln -sfn "$out" "$top/build/kernels/$3"
 	ln -sfn "$tree" "$top/build/kernels/$3.tree"
 }
@@ -139,8 +140,23 @@ build_patched() {
 	install_products "$tree" "$pkey" lab-6.12 ${#patches[@]}
 }
 
+# Builds of other inputs (older fragments or series) left for two days
+# unused are removed: each tree is ~3 GB.
+prune_cache() {
+	local d key
+	for d in "$cache"/tree-* "$cache"/out-*; do
+		[ -e "$d" ] || continue
+		key=${d##*-}
+		[ "$key" = "$vkey" ] || [ "$key" = "$pkey" ] && continue
+		if [ -z "$(find "$d" -maxdepth 0 -mtime -2)" ]; then
+			progress "kernel: removing the unused cache entry $(basename "$d")"
+			rm -rf "$d" "$cache/build-$key.log"
+		fi
+	done
+}
+
 case "$want" in
-all) build_vanilla; build_patched ;;
+all) build_vanilla; build_patched; prune_cache ;;
 vanilla) build_vanilla ;;
 *) die "kernel: unknown target '$want' (all or vanilla)" ;;
 esac
