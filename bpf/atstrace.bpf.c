@@ -26,6 +26,8 @@ _Static_assert(WK_NR == sizeof(((struct dev_counts *)0)->windows) / sizeof(__u64
 const volatile bool bracketing;          /* kernel has pci_dev_reset_iommu_prepare() */
 const volatile bool want_hist;
 const volatile bool want_open_events;    /* -v: report window openings too */
+const volatile bool want_events = true;  /* false with --quiet: counts only */
+const volatile __u32 max_stacks = 5;     /* flagged invalidations sent with a stack */
 const volatile __u32 nr_cpus = 1;
 const volatile __u32 n_filter;           /* 0: every device */
 const volatile __u32 filter_rid[ATSTRACE_MAX_FILTER];
@@ -179,7 +181,7 @@ struct {
 
 struct {
 	__uint(type, BPF_MAP_TYPE_RINGBUF);
-	__uint(max_entries, 4 << 20);
+	__uint(max_entries, RINGBUF_SIZE);
 } events SEC(".maps");
 
 /* ------------------------------------------------------------------ helpers */
@@ -237,8 +239,11 @@ static __always_inline void hist_add(__u32 rid, __u32 kind, __u64 value)
 
 static __always_inline struct event *event_reserve(__u32 type, __u32 rid)
 {
-	struct event *e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	struct event *e;
 
+	if (!want_events)
+		return NULL;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
 	if (!e) {
 		global_inc(G_RINGBUF_DROPS);
 		return NULL;
@@ -313,11 +318,25 @@ static __always_inline bool in_window(__u32 rid, __u32 *kind)
 
 /* ----------------------------------------------- invalidation submit/complete */
 
+/*
+ * Flagged invalidations can come by the tens of thousands a second; window
+ * and attach events must never be lost to them. Past half the ring buffer
+ * they are shed (counted, never silently), and only the first few per
+ * device and CPU carry a stack. The counts in maps stay exact either way.
+ */
 static __always_inline void flag_invalidation(__u32 rid, __u32 reason, __u32 kind,
-					      const struct atc_inv *inv, __u32 vendor, void *ctx)
+					      const struct atc_inv *inv, __u32 vendor, void *ctx,
+					      __u64 nth)
 {
-	struct event *e = event_reserve(EV_INV_FLAGGED, rid);
+	struct event *e;
 
+	if (!want_events)
+		return;
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > RINGBUF_SIZE / 2) {
+		global_inc(G_EVENTS_SHED);
+		return;
+	}
+	e = event_reserve(EV_INV_FLAGGED, rid);
 	if (!e)
 		return;
 	e->inv.reason = reason;
@@ -326,7 +345,8 @@ static __always_inline void flag_invalidation(__u32 rid, __u32 reason, __u32 kin
 	e->inv.addr = inv ? inv->addr : 0;
 	e->inv.size = inv ? inv->size : 0;
 	e->inv.vendor = vendor;
-	e->inv.nstack = ctx ? bpf_get_stack(ctx, e->inv.stack, sizeof(e->inv.stack), 0) : 0;
+	e->inv.nstack = ctx && nth <= max_stacks ?
+			bpf_get_stack(ctx, e->inv.stack, sizeof(e->inv.stack), 0) : 0;
 	bpf_ringbuf_submit(e, 0);
 }
 
@@ -368,7 +388,7 @@ static __always_inline void on_atc_inv(void *ctx, __u32 rid, const struct atc_in
 		c->in_window++;
 		if (hits)
 			__sync_fetch_and_add(hits, 1);
-		flag_invalidation(rid, FLAG_IN_WINDOW, kind, inv, vendor, ctx);
+		flag_invalidation(rid, FLAG_IN_WINDOW, kind, inv, vendor, ctx, c->in_window);
 	}
 }
 
@@ -588,7 +608,7 @@ static __always_inline void open_window(void *ctx, __u32 rid, __u32 kind, struct
 				continue;
 			fl->counted[i] = 1;
 			c->in_flight_at_open++;
-			flag_invalidation(rid, FLAG_IN_FLIGHT_AT_OPEN, kind, NULL, VENDOR_VTD, NULL);
+			flag_invalidation(rid, FLAG_IN_FLIGHT_AT_OPEN, kind, NULL, VENDOR_VTD, NULL, 0);
 		}
 	}
 	if (want_open_events) {

@@ -14,6 +14,7 @@
 #define STACK_DEPTH 16
 #define HIST_SLOTS 64
 #define TASK_COMM_LEN 16
+#define RINGBUF_SIZE (16 << 20)
 /* injection stops when user space has not beaten for this long */
 #define HEARTBEAT_TIMEOUT_NS 300000000ULL
 
@@ -49,6 +50,7 @@ enum global_counter {
 	G_INJECT_OVER_BUDGET, /* not delayed: this CPU's budget for the second was spent */
 	G_INJECT_OVER_MAX,    /* not delayed: --inject-max reached */
 	G_INJECT_ORPHANED,    /* not delayed: user space stopped its heartbeat */
+	G_EVENTS_SHED,        /* flagged-invalidation events not sent: ring buffer half full */
 	G_NR,
 };
 

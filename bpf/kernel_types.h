@@ -50,6 +50,10 @@ enum {
 	BPF_F_USER_STACK = 256,
 };
 
+enum {
+	BPF_RB_AVAIL_DATA = 0,
+};
+
 #pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)
 
 /* arch/x86/include/asm/ptrace.h: kprobe programs' context */

@@ -83,7 +83,7 @@ static int on_event(void *ctx, void *data, size_t size)
 	(void)ctx;
 	if (size < sizeof(*e) || env.quiet)
 		return 0;
-	stack = e->type == EV_INV_FLAGGED && e->inv.reason == FLAG_IN_WINDOW && take_stack(e->rid);
+	stack = e->type == EV_INV_FLAGGED && e->inv.nstack > 0 && take_stack(e->rid);
 	if (stack && !ksyms)
 		ksyms = ksyms_load(NULL);
 	if (env.json)
@@ -378,6 +378,8 @@ int main(int argc, char **argv)
 	skel->rodata->bracketing = facts.bracketing;
 	skel->rodata->want_hist = env.hist;
 	skel->rodata->want_open_events = env.verbose;
+	skel->rodata->want_events = !env.quiet;
+	skel->rodata->max_stacks = env.max_stacks;
 	skel->rodata->nr_cpus = nr_cpus < ATSTRACE_MAX_CPUS ? nr_cpus : ATSTRACE_MAX_CPUS;
 	skel->rodata->inject_delay_ns = env.inject_delay_ns;
 	skel->rodata->inject_prob_ppm = env.inject_prob_ppm;
@@ -519,6 +521,10 @@ int main(int argc, char **argv)
 	if (totals->global[G_RINGBUF_DROPS])
 		fprintf(stderr, "atstrace: %llu events dropped (ring buffer full); counts are exact\n",
 			(unsigned long long)totals->global[G_RINGBUF_DROPS]);
+	if (totals->global[G_EVENTS_SHED])
+		fprintf(stderr, "atstrace: %llu flagged invalidations not reported one by one "
+				"(ring buffer half full); counts are exact\n",
+			(unsigned long long)totals->global[G_EVENTS_SHED]);
 out:
 	if (stats_fd >= 0)
 		close(stats_fd);

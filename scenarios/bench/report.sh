@@ -11,5 +11,5 @@ jq -r '
 	"",
 	"atstrace cost / bpftrace cost: unmaps \(.cost_vs_bpftrace.unmaps | r3), IOPS \(.cost_vs_bpftrace.iops | r3)",
 	"per-run: vtd_submit_fentry \(.per_run_ns.vtd_submit_fentry | round) ns, vtd_complete_fexit \(.per_run_ns.vtd_complete_fexit | round) ns, empty fentry floor \(.per_run_ns.floor_fentry | round) ns; recursion misses \(.per_run_ns.recursion_misses)",
-	"storm: \(.storm.flagged) flagged invalidations, \(.storm.events) events, ring buffer drops \(.storm.ringbuf_drops)",
+	"storm: \(.storm.flagged) flagged invalidations, \(.storm.events) reported one by one, \(.storm.events_shed) shed, ring buffer drops \(.storm.ringbuf_drops)",
 	"targets: \(.targets)"' "$1"
