@@ -115,6 +115,22 @@ static struct observer_window *read_observer(const char *path, size_t *n,
 	return w;
 }
 
+/* kprobe_profile lines "EVENT HITS MISSED": the qisub probe's misses, -1 if absent */
+static long long read_missed(const char *path)
+{
+	char name[64];
+	long long hits, missed, found = -1;
+	FILE *f = fopen(path, "r");
+
+	if (!f)
+		return -1;
+	while (fscanf(f, "%63s %lld %lld", name, &hits, &missed) == 3)
+		if (!strcmp(name, "qisub") || !strcmp(name, "atsora/qisub"))
+			found = missed;
+	fclose(f);
+	return found;
+}
+
 /* "cpuN COUNT" lines; -1 when the file is missing */
 static long long read_overrun(const char *path)
 {
@@ -139,7 +155,7 @@ int main(int argc, char **argv)
 	char def_overrun[4096];
 	struct json_writer w;
 	uint64_t garbled = 0, edge_ns = 20000; /* 20 us, plus the measured lags */
-	long long overrun;
+	long long overrun, qisub_missed;
 	int i, r;
 
 	for (i = 1; i < argc; i++) {
@@ -189,6 +205,13 @@ int main(int argc, char **argv)
 	if (r)
 		return r;
 	overrun = read_overrun(overrun_path);
+	{
+		const char *slash = strrchr(trace, '/');
+
+		snprintf(def_overrun, sizeof(def_overrun), "%.*soracle-kprobe-profile.txt",
+			 slash ? (int)(slash - trace + 1) : 0, trace);
+		qisub_missed = read_missed(def_overrun);
+	}
 
 	json_init(&w, stdout);
 	json_object_begin(&w);
@@ -203,6 +226,7 @@ int main(int argc, char **argv)
 	json_kv_u64(&w, "unknown_events", st.unknown_events);
 	json_kv_u64(&w, "unmatched_returns", st.unmatched_returns);
 	json_kv_i64(&w, "overrun", overrun);
+	json_kv_i64(&w, "qi_submit_missed", qisub_missed);
 	json_key(&w, "qi_submit");
 	json_object_begin(&w);
 	json_kv_u64(&w, "calls", st.qi_calls);

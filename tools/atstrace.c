@@ -200,6 +200,22 @@ static void read_totals(struct atstrace *skel, struct run_totals *t)
 	}
 	free(vals);
 	free(gv);
+	/* a submission nested (e.g. from an IRQ) inside our program on its CPU is not seen */
+	{
+		struct bpf_program *p;
+
+		bpf_object__for_each_program(p, skel->obj) {
+			struct bpf_prog_info info = { 0 };
+			__u32 len = sizeof(info);
+			const char *n = bpf_program__name(p);
+
+			if (strncmp(n, "vtd_submit", 10) && strncmp(n, "amd_submit", 10))
+				continue;
+			if (bpf_program__fd(p) >= 0 &&
+			    !bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len))
+				t->submit_misses += info.recursion_misses;
+		}
+	}
 }
 
 static const char *const hist_titles[H_NR] = {

@@ -311,6 +311,7 @@ void report_summary_json(struct json_writer *w, const struct run_totals *t,
 	json_kv_u64(w, "bus_resets", t->global[G_BUS_WINDOWS]);
 	json_kv_u64(w, "ringbuf_drops", t->global[G_RINGBUF_DROPS]);
 	json_kv_u64(w, "events_shed", t->global[G_EVENTS_SHED]);
+	json_kv_u64(w, "submit_recursion_misses", t->submit_misses);
 	json_kv_u64(w, "unbalanced_window_exits", t->global[G_UNBALANCED]);
 	json_kv_u64(w, "inflight_overflow", t->global[G_INFLIGHT_OVERFLOW]);
 	json_key(w, "injection");

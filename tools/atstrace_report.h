@@ -23,6 +23,8 @@ struct run_totals {
 	struct device_totals dev[ATSTRACE_MAX_DEVICES];
 	int ndev;
 	__u64 global[G_NR];
+	/* submissions the invalidation program did not see (nested on its CPU) */
+	__u64 submit_misses;
 };
 
 const char *window_kind_name(__u32 kind);

@@ -48,7 +48,8 @@ for round in $(seq "$rounds"); do
 			fail "atsflr failed in mode $mode"
 		fio --name=bench --filename="/dev/$disk" --direct=1 --rw=randread --bs=4k \
 			--ioengine=psync --time_based --runtime="$secs" --output-format=json \
-			--output="$RESULTS/fio.json" >/dev/null || fail "fio failed in mode $mode"
+			--output=/run/tmp/fio.json >/dev/null || fail "fio failed in mode $mode"
+		cp /run/tmp/fio.json "$RESULTS/fio.json"
 		stop_tracer
 		jq -cn --argjson r "$round" --arg m "$mode" \
 			--slurpfile f "$RESULTS/flr.json" --slurpfile io "$RESULTS/fio.json" \

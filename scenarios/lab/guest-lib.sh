@@ -88,6 +88,8 @@ oracle_stop() {
 	echo 0 >"$TRACEFS/tracing_on"
 	echo 0 >"$TRACEFS/events/atsora/enable"
 	cat "$TRACEFS/trace" >"$RESULTS/oracle.trace"
+	# hits a kprobe missed (nested in another kprobe handler, e.g. from an IRQ)
+	cat "$TRACEFS/kprobe_profile" >"$RESULTS/oracle-kprobe-profile.txt"
 	for cpu in "$TRACEFS"/per_cpu/cpu*; do
 		echo "$(basename "$cpu") $(awk '/^overrun:/ {print $2}' "$cpu/stats")"
 	done >"$RESULTS/oracle-overrun.txt"

@@ -14,11 +14,12 @@ atstrace_start --quiet
 log "fio on /dev/$disk while $dev is reset"
 fio --name=ats --filename="/dev/$disk" --direct=1 --rw=randrw --bs=4k --iodepth=8 \
 	--ioengine=psync --numjobs=1 --time_based --runtime=4 --output-format=json \
-	--output="$RESULTS/fio.json" &
+	--output=/run/tmp/fio.json &
 fio_pid=$!
 "$BIN/atsflr" --duration 3 --output "$RESULTS/atsflr.json" "$dev" 2>"$RESULTS/atsflr.err"
 wait $fio_pid
 echo $? >"$RESULTS/fio.rc"
+cp /run/tmp/fio.json "$RESULTS/fio.json"
 atstrace_stop
 oracle_stop
 log "done"
