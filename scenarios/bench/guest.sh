@@ -24,10 +24,13 @@ start_tracer() { # MODE
 	none) tracer_pid=; return 0 ;;
 	atstrace) "$BIN/atstrace" --quiet --json >/dev/null 2>"$log" & ;;
 	hist) "$BIN/atstrace" --quiet --json --hist >/dev/null 2>"$log" & ;;
-	bpftrace) bpftrace "$ATSTRACE_REPO/scenarios/bench/atstrace.bt" >/dev/null 2>"$log" & ;;
+	bpftrace)
+		# "Attaching N probes..." comes on stdout, after compiling
+		# (tens of seconds under TCG)
+		bpftrace "$ATSTRACE_REPO/scenarios/bench/atstrace.bt" >"$log" 2>&1 & ;;
 	esac
 	tracer_pid=$!
-	for i in $(seq 600); do
+	for i in $(seq 3000); do
 		grep -qE '^atstrace: tracing|^Attaching' "$log" 2>/dev/null && return 0
 		kill -0 "$tracer_pid" 2>/dev/null || fail "tracer $1 exited: $(tail -2 "$log")"
 		sleep 0.1
