@@ -62,7 +62,7 @@ for spec in $kernels; do
 		echo "$k, $( [ $mode = base ] && echo "no delay" || echo "5 ms delay"): ATC invalidation latency, submit to complete"
 		jq -r 'select(.type == "hist" and .kind == "inv_latency" and .device == "0000:01:00.0") |
 			(.buckets | map(.count) | max) as $max | .buckets[] |
-			"  \(.low | tostring | (" " * (10 - length)) + .) -> \(.high | tostring | (" " * (10 - length)) + .) ns : \(.count | tostring | (" " * (6 - length)) + .) |\("*" * (.count * 40 / $max | floor))"' \
+			"  \(.low | tostring | (" " * (10 - length)) + .) -> \(.high | tostring | (" " * (10 - length)) + .) ns : \(.count | tostring | (" " * (6 - length)) + .) |\((.count * 40 / $max | floor) as $n | if $n > 0 then "*" * $n else "" end)"' \
 			"$d/atstrace-$mode.ndjson"
 	done
 done
