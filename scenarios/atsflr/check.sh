@@ -2,7 +2,8 @@
 # Host-side judge of the atsflr scenario. Usage: check.sh RUN_DIR
 set -euo pipefail
 run=$1
-jq -s --argjson iommufd "$(cat "$run/has_iommufd")" '
+jq -s -L "$(dirname "$0")/../lib" --argjson iommufd "$(cat "$run/has_iommufd")" 'include "verdict";
+	
 	(map({(.name): .}) | add) as $c |
 	def rc($n): $c[$n].rc;
 	def err($n): $c[$n].stderr;
@@ -40,6 +41,4 @@ jq -s --argjson iommufd "$(cat "$run/has_iommufd")" '
 	     (if $obs.replace.rc != 2 then "replace without iommufd not refused" else empty end)
 	   end)
 	] as $bad |
-	{verdict: (if ($bad | length) == 0 then "pass" else "fail" end),
-	 reason: (if ($bad | length) == 0 then "errors reported with exit 2; every mode this kernel offers ran" else ($bad | join("; ")) end),
-	 observed: $obs, expected: $exp}' "$run/cases.ndjson"
+	verdict($bad; "errors reported with exit 2; every mode this kernel offers ran"; $obs; $exp)' "$run/cases.ndjson"

@@ -2,7 +2,8 @@
 # Host-side judge of atstrace's command-line contract. Usage: check.sh RUN_DIR
 set -euo pipefail
 run=$1
-jq -s '
+jq -s -L "$(dirname "$0")/../lib" 'include "verdict";
+	
 	(map({(.name): .}) | add) as $c |
 	{
 	  list_probes: {rc: $c.list_probes.rc,
@@ -27,6 +28,4 @@ jq -s '
 	  (if $obs.command_missing.rc != 2 then "--assert without a command not refused" else empty end),
 	  (if $obs.programs_left_attached != 0 then "programs left attached after exit: \($obs.programs_left_attached)" else empty end)
 	] as $bad |
-	{verdict: (if ($bad | length) == 0 then "pass" else "fail" end),
-	 reason: (if ($bad | length) == 0 then "plan resolves; errors exit 2 with a message; a vacuous run exits 3; nothing left attached" else ($bad | join("; ")) end),
-	 observed: $obs, expected: $exp}' "$run/cases.ndjson"
+	verdict($bad; "plan resolves; errors exit 2 with a message; a vacuous run exits 3; nothing left attached"; $obs; $exp)' "$run/cases.ndjson"

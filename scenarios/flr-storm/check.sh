@@ -7,11 +7,12 @@ set -euo pipefail
 run=$1
 dev=0000:01:00.0
 expect=${ATSTRACE_EXPECT:?no expectation given for this kernel}
-jq -n --arg dev "$dev" --arg expect "$expect" \
+jq -n -L "$(dirname "$0")/../lib" --arg dev "$dev" --arg expect "$expect" \
 	--argjson rc "$(cat "$run/atstrace.rc")" \
 	--slurpfile ev "$run/atstrace.ndjson" \
 	--slurpfile ora "$run/oracle.json" \
-	--slurpfile flr "$run/atsflr.json" '
+	--slurpfile flr "$run/atsflr.json" 'include "verdict";
+	
 	($ev | map(select(.type == "summary")) | .[0]) as $s |
 	($s.devices[$dev] // {}) as $a | ($ora[0].devices[$dev] // {}) as $o |
 	($ev | map(select(.type == "hist" and .device == $dev and .kind == "inv_latency")) | .[0]) as $h |
@@ -33,7 +34,7 @@ jq -n --arg dev "$dev" --arg expect "$expect" \
 	  oracle_overrun: $ora[0].overrun,
 	  missed_submissions: {oracle: ($ora[0].qi_submit_missed // 0), atstrace: ($s.submit_recursion_misses // 0)}
 	} as $obs |
-	(16 * ($obs.missed_submissions.oracle + $obs.missed_submissions.atstrace)) as $slack |
+	missed_slack($ora[0]; $s) as $slack |
 	{
 	  atstrace_exit: (if $expect == "flagged" then 1 else 0 end),
 	  atstrace: "invalidations (but for submissions either observer missed) and windows equal to the oracle; in_window + in_flight_at_open within the oracle sum minus edge_in, plus edge_out",
@@ -57,6 +58,4 @@ jq -n --arg dev "$dev" --arg expect "$expect" \
 	  (if $expect == "flagged" and $obs.flagged_with_stack < 1 then "no flagged invalidation carried a stack" else empty end),
 	  (if $obs.oracle_overrun != 0 then "the oracle lost events" else empty end)
 	] as $bad |
-	{verdict: (if ($bad | length) == 0 then "pass" else "fail" end),
-	 reason: (if ($bad | length) == 0 then "atstrace \($s.verdict) (exit \($rc)): \($obs.atstrace.in_window)+\($obs.atstrace.in_flight_at_open) flagged of \($obs.atstrace.invalidations), oracle \($obs.oracle.in_window)+\($obs.oracle.in_flight_at_open) (edge band -\($obs.oracle.edge_in)/+\($obs.oracle.edge_out)), windows \($obs.atstrace.windows)=\($obs.oracle.windows)" else ($bad | join("; ")) end),
-	 observed: $obs, expected: $exp}'
+	verdict($bad; "atstrace \($s.verdict) (exit \($rc)): \($obs.atstrace.in_window)+\($obs.atstrace.in_flight_at_open) flagged of \($obs.atstrace.invalidations), oracle \($obs.oracle.in_window)+\($obs.oracle.in_flight_at_open) (edge band -\($obs.oracle.edge_in)/+\($obs.oracle.edge_out)), windows \($obs.atstrace.windows)=\($obs.oracle.windows)"; $obs; $exp)'

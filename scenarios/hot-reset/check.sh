@@ -4,11 +4,12 @@ set -euo pipefail
 run=$1
 dev=0000:01:00.0
 expect=${ATSTRACE_EXPECT:?no expectation given for this kernel}
-jq -n --arg dev "$dev" --arg expect "$expect" \
+jq -n -L "$(dirname "$0")/../lib" --arg dev "$dev" --arg expect "$expect" \
 	--argjson rc "$(cat "$run/atstrace.rc")" \
 	--slurpfile ev "$run/atstrace.ndjson" \
 	--slurpfile ora "$run/oracle.json" \
-	--slurpfile flr "$run/atsflr.json" '
+	--slurpfile flr "$run/atsflr.json" 'include "verdict";
+	
 	($ev | map(select(.type == "summary")) | .[0]) as $s |
 	($s.devices[$dev] // {}) as $a | ($ora[0].devices[$dev] // {}) as $o |
 	{
@@ -23,7 +24,7 @@ jq -n --arg dev "$dev" --arg expect "$expect" \
 	  ringbuf_drops: $s.ringbuf_drops,
 	  missed_submissions: {oracle: ($ora[0].qi_submit_missed // 0), atstrace: ($s.submit_recursion_misses // 0)}
 	} as $obs |
-	(16 * ($obs.missed_submissions.oracle + $obs.missed_submissions.atstrace)) as $slack |
+	missed_slack($ora[0]; $s) as $slack |
 	{atstrace_exit: (if $expect == "flagged" then 1 else 0 end),
 	 bus_resets: "== oracle, > 0, == bus_window events", invalidations: "== oracle",
 	 flagged: "within the oracle edge band"} as $exp |
@@ -36,6 +37,4 @@ jq -n --arg dev "$dev" --arg expect "$expect" \
 	  (if $obs.atstrace.flagged < $obs.oracle.flagged - $obs.oracle.edge_in or $obs.atstrace.flagged > $obs.oracle.flagged + $obs.oracle.edge_out then "flagged: atstrace \($obs.atstrace.flagged), oracle \($obs.oracle.flagged) (-\($obs.oracle.edge_in)/+\($obs.oracle.edge_out))" else empty end),
 	  (if $expect == "flagged" and $obs.atstrace.flagged < 1 then "no invalidation flagged inside a bus reset" else empty end)
 	] as $bad |
-	{verdict: (if ($bad | length) == 0 then "pass" else "fail" end),
-	 reason: (if ($bad | length) == 0 then "atstrace \($s.verdict) (exit \($rc)): \($obs.atstrace.bus_resets) bus resets, \($obs.atstrace.flagged) flagged (oracle \($obs.oracle.flagged))" else ($bad | join("; ")) end),
-	 observed: $obs, expected: $exp}'
+	verdict($bad; "atstrace \($s.verdict) (exit \($rc)): \($obs.atstrace.bus_resets) bus resets, \($obs.atstrace.flagged) flagged (oracle \($obs.oracle.flagged))"; $obs; $exp)'

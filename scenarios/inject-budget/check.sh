@@ -2,10 +2,11 @@
 # Host-side judge of inject-budget. Usage: check.sh RUN_DIR
 set -euo pipefail
 run=$1
-jq -n --slurpfile ev "$run/atstrace.ndjson" --argjson elapsed "$(cat "$run/elapsed-ms")" \
+jq -n -L "$(dirname "$0")/../lib" --slurpfile ev "$run/atstrace.ndjson" --argjson elapsed "$(cat "$run/elapsed-ms")" \
 	--slurpfile small "$run/atstrace-small.ndjson" --argjson elapsed_small "$(cat "$run/elapsed-small-ms")" \
 	--argjson cpus "$(cat "$run/cpus")" \
-	--argjson rc "$(cat "$run/atstrace.rc")" --slurpfile flr "$run/flr.json" '
+	--argjson rc "$(cat "$run/atstrace.rc")" --slurpfile flr "$run/flr.json" 'include "verdict";
+	
 	($ev | map(select(.type == "summary")) | .[0].injection) as $inj |
 	($small | map(select(.type == "summary")) | .[0].injection) as $sm |
 	{
@@ -25,6 +26,4 @@ jq -n --slurpfile ev "$run/atstrace.ndjson" --argjson elapsed "$(cat "$run/elaps
 	  (if $obs.small_budget.over_budget < 1 or $obs.small_budget.delayed > $obs.small_budget.max_delays or $obs.small_budget.delayed < 1 then "a 20 ms budget did not bind: \($obs.small_budget)" else empty end),
 	  (if $obs.atstrace_exit == 2 then "atstrace failed" else empty end)
 	] as $bad |
-	{verdict: (if ($bad | length) == 0 then "pass" else "fail" end),
-	 reason: (if ($bad | length) == 0 then "\($obs.delayed) completions delayed 10 ms, \($obs.injected_ms | round) ms in \($obs.elapsed_ms) ms on \($obs.cpus) CPUs ; a 20 ms/s budget admitted \($obs.small_budget.delayed) and refused \($obs.small_budget.over_budget); no lockup, stall or hung task" else ($bad | join("; ")) end),
-	 observed: $obs, expected: $exp}'
+	verdict($bad; "\($obs.delayed) completions delayed 10 ms, \($obs.injected_ms | round) ms in \($obs.elapsed_ms) ms on \($obs.cpus) CPUs ; a 20 ms/s budget admitted \($obs.small_budget.delayed) and refused \($obs.small_budget.over_budget); no lockup, stall or hung task"; $obs; $exp)'

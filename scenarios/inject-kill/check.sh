@@ -2,11 +2,12 @@
 # Host-side judge of inject-kill. Usage: check.sh RUN_DIR
 set -euo pipefail
 run=$1
-jq -n --argjson during "$(cat "$run/links-during")" --argjson after "$(cat "$run/links-after")" \
+jq -n -L "$(dirname "$0")/../lib" --argjson during "$(cat "$run/links-during")" --argjson after "$(cat "$run/links-after")" \
 	--argjson ms "$(cat "$run/detach-ms")" --argjson progs "$(cat "$run/progs-after")" \
 	--argjson freed "$(cat "$run/freed-ms")" \
 	--slurpfile b "$run/flr-before.json" --slurpfile d "$run/flr-during.json" \
-	--slurpfile a "$run/flr-after.json" '
+	--slurpfile a "$run/flr-after.json" 'include "verdict";
+	
 	{
 	  links_while_running: $during, links_after_kill: $after, links_gone_ms: $ms,
 	  programs_after_kill: $progs, programs_freed_ms: $freed,
@@ -22,6 +23,4 @@ jq -n --argjson during "$(cat "$run/links-during")" --argjson after "$(cat "$run
 	  (if $obs.unmap_mean_us.during < $obs.unmap_mean_us.before + 700 then "injection did not slow unmaps: \($obs.unmap_mean_us)" else empty end),
 	  (if $obs.unmap_mean_us.after > ([$obs.unmap_mean_us.before + 100, 1.5 * $obs.unmap_mean_us.before] | max) then "latency not back to baseline: \($obs.unmap_mean_us)" else empty end)
 	] as $bad |
-	{verdict: (if ($bad | length) == 0 then "pass" else "fail" end),
-	 reason: (if ($bad | length) == 0 then "injection stopped at once (heartbeat); links gone \($obs.links_gone_ms) ms, programs freed \($obs.programs_freed_ms) ms after kill -9; unmap latency \($obs.unmap_mean_us.before | round) -> \($obs.unmap_mean_us.during | round) -> \($obs.unmap_mean_us.after | round) us" else ($bad | join("; ")) end),
-	 observed: $obs, expected: $exp}'
+	verdict($bad; "injection stopped at once (heartbeat); links gone \($obs.links_gone_ms) ms, programs freed \($obs.programs_freed_ms) ms after kill -9; unmap latency \($obs.unmap_mean_us.before | round) -> \($obs.unmap_mean_us.during | round) -> \($obs.unmap_mean_us.after | round) us"; $obs; $exp)'

@@ -4,9 +4,10 @@ set -euo pipefail
 run=$1
 dev=0000:01:00.0
 delay_ns=$(( $(sed 's/us$//' "$run/delay") * 1000 ))
-jq -n --arg dev "$dev" --argjson delay "$delay_ns" \
+jq -n -L "$(dirname "$0")/../lib" --arg dev "$dev" --argjson delay "$delay_ns" \
 	--slurpfile b "$run/atstrace-base.ndjson" --slurpfile i "$run/atstrace-inject.ndjson" \
-	--slurpfile fb "$run/flr-base.json" --slurpfile fi "$run/flr-inject.json" '
+	--slurpfile fb "$run/flr-base.json" --slurpfile fi "$run/flr-inject.json" 'include "verdict";
+	
 	def summary(x): x | map(select(.type == "summary")) | .[0];
 	def hist(x): x | map(select(.type == "hist" and .device == $dev and .kind == "inv_latency")) | .[0].buckets;
 	def at_least(h; t): [h[] | select(.low >= t) | .count] | add // 0;
@@ -33,6 +34,4 @@ jq -n --arg dev "$dev" --argjson delay "$delay_ns" \
 	  (if $obs.mean_injected_us < $delay / 1000 or $obs.mean_injected_us > 2 * $delay / 1000 then "each delay lasted \($obs.mean_injected_us) us on average" else empty end),
 	  (if $obs.hist_share_above_131us.inject - $obs.hist_share_above_131us.base < 0.8 * ([$obs.delayed, $subs] | min) / $subs then "the latency histogram did not move: \($obs.hist_share_above_131us)" else empty end)
 	] as $bad |
-	{verdict: (if ($bad | length) == 0 then "pass" else "fail" end),
-	 reason: (if ($bad | length) == 0 then "\($obs.delayed) completions delayed \($obs.mean_injected_us * 10 | round / 10) us each; unmap latency +\($obs.unmap_shift_us | round) us (expected +\($obs.expected_shift_us | round))" else ($bad | join("; ")) end),
-	 observed: $obs, expected: $exp}'
+	verdict($bad; "\($obs.delayed) completions delayed \($obs.mean_injected_us * 10 | round / 10) us each; unmap latency +\($obs.unmap_shift_us | round) us (expected +\($obs.expected_shift_us | round))"; $obs; $exp)'

@@ -6,9 +6,10 @@ set -euo pipefail
 run=$1
 dev=0000:01:00.0
 expect=${ATSTRACE_EXPECT:?no expectation given for this kernel}
-jq -n --arg dev "$dev" --arg expect "$expect" \
+jq -n -L "$(dirname "$0")/../lib" --arg dev "$dev" --arg expect "$expect" \
 	--slurpfile b "$run/atstrace-base.ndjson" --slurpfile i "$run/atstrace-inject.ndjson" \
-	--argjson rcb "$(cat "$run/atstrace-base.rc")" --argjson rci "$(cat "$run/atstrace-inject.rc")" '
+	--argjson rcb "$(cat "$run/atstrace-base.rc")" --argjson rci "$(cat "$run/atstrace-inject.rc")" 'include "verdict";
+	
 	def s(x): x | map(select(.type == "summary")) | .[0];
 	def d(x): s(x).devices[$dev];
 	{
@@ -33,6 +34,4 @@ jq -n --arg dev "$dev" --arg expect "$expect" \
 	     (if ($obs.inject.in_window + $obs.inject.in_flight_at_open + $obs.base.in_window + $obs.base.in_flight_at_open) != 0 then "flagged invalidations on a bracketing kernel" else empty end)
 	   end)
 	] as $bad |
-	{verdict: (if ($bad | length) == 0 then "pass" else "fail" end),
-	 reason: (if ($bad | length) == 0 then "in flight at open: \($obs.base.in_flight_at_open) without injection, \($obs.inject.in_flight_at_open) with (about \($expected_extra | round) more expected) (\($obs.inject.delayed) delayed, \($obs.inject.injected_ms | round) ms); in-window \($obs.base.in_window) / \($obs.inject.in_window)" else ($bad | join("; ")) end),
-	 observed: $obs, expected: $exp}'
+	verdict($bad; "in flight at open: \($obs.base.in_flight_at_open) without injection, \($obs.inject.in_flight_at_open) with (about \($expected_extra | round) more expected) (\($obs.inject.delayed) delayed, \($obs.inject.injected_ms | round) ms); in-window \($obs.base.in_window) / \($obs.inject.in_window)"; $obs; $exp)'

@@ -4,15 +4,14 @@ set -euo pipefail
 run=$1
 dev=0000:01:00.0
 disk=0000:02:00.0
-jq -n --arg dev "$dev" --arg disk "$disk" \
+jq -n -L "$(dirname "$0")/../lib" --arg dev "$dev" --arg disk "$disk" \
 	--argjson fio_rc "$(cat "$run/fio.rc")" \
 	--slurpfile ats "$run/atstrace.json" \
 	--slurpfile ora "$run/oracle.json" \
-	--slurpfile fio "$run/fio.json" '
+	--slurpfile fio "$run/fio.json" 'include "verdict";
+	
 	($ats | map(select(.type == "summary")) | .[0]) as $s |
-	# submissions one observer missed: a kprobe hit nested in another
-	# handler (an IRQ), or a nested run of the BPF program; 16 descriptors each at most
-	(16 * (($ora[0].qi_submit_missed // 0) + ($s.submit_recursion_misses // 0))) as $slack |
+	missed_slack($ora[0]; $s) as $slack |
 	{
 	  fio_exit: $fio_rc,
 	  fio_io: ($fio[0].jobs[0].read.total_ios + $fio[0].jobs[0].write.total_ios),
@@ -32,6 +31,4 @@ jq -n --arg dev "$dev" --arg disk "$disk" \
 	  (if $obs.disk.oracle_flagged != 0 then "the oracle put \($obs.disk.oracle_flagged) disk invalidations in a window" else empty end),
 	  (if $obs.reset_device_windows < 1 then "no reset window on \($dev)" else empty end)
 	] as $bad |
-	{verdict: (if ($bad | length) == 0 then "pass" else "fail" end),
-	 reason: (if ($bad | length) == 0 then "\($obs.disk.invalidations) disk invalidations during \($obs.reset_device_windows) reset windows of the other device, none flagged" else ($bad | join("; ")) end),
-	 observed: $obs, expected: $exp}'
+	verdict($bad; "\($obs.disk.invalidations) disk invalidations during \($obs.reset_device_windows) reset windows of the other device, none flagged"; $obs; $exp)'
