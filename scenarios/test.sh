@@ -49,6 +49,7 @@ while read -r scenario machine kernels; do
 		expect=
 		[ "$spec" != "$k" ] && expect=${spec#*:}
 		out=$results/runs/$scenario@$k
+		[ "$machine" = default ] || out=$out+$machine
 		scenarios/lab/run.sh --machine "$machine" --expect "$expect" --out "$out" "$k" "$scenario"
 		rc=$?
 		if [ -f "$out/verdict.json" ]; then
@@ -74,10 +75,12 @@ jq -s --argjson up "$unit_pass" --argjson uf "$unit_fail" \
 	  runs: .}' "$verdicts" >"$results/e2e.json"
 
 echo
-printf '%-10s %-18s %-6s %5s  %s\n' SCENARIO KERNEL RESULT SECS REASON
-jq -r '.runs[] | [.scenario, .kernel, (.verdict | ascii_upcase), (.seconds // 0 | tostring), .reason] | @tsv' \
+printf '%-16s %-27s %-6s %5s  %s\n' SCENARIO KERNEL RESULT SECS REASON
+jq -r '.runs[] | [.scenario,
+	(.kernel + (if (.machine // "default") != "default" then " (\(.machine))" else "" end)),
+	(.verdict | ascii_upcase), (.seconds // 0 | tostring), .reason] | @tsv' \
 	"$results/e2e.json" | while IFS=$'\t' read -r s k v secs r; do
-	printf '%-10s %-18s %-6s %5s  %s\n' "$s" "$k" "$v" "$secs" "$r"
+	printf '%-16s %-27s %-6s %5s  %s\n' "$s" "$k" "$v" "$secs" "$r"
 done
 echo "results: $results/e2e.json"
 finish 0

@@ -37,7 +37,10 @@ kernel=$1
 scenario=$2
 sdir=$top/scenarios/$scenario
 [ -f "$sdir/guest.sh" ] && [ -x "$sdir/check.sh" ] || die "run.sh: no scenario '$scenario'"
-out=${out:-$top/build/results/runs/$scenario@$kernel}
+if [ -z "$out" ]; then
+	out=$top/build/results/runs/$scenario@$kernel
+	[ "$machine" = default ] || out=$out+$machine
+fi
 rm -rf "$out" && mkdir -p "$out"
 
 verdict() { # verdict reason [observed-json]
