@@ -29,7 +29,7 @@ for spec in $kernels; do
 done
 
 echo
-echo "VFIO FLR storm: 5 s of DMA map/unmap (100/s) on 0000:01:00.0, ATS on, while another"
+echo "VFIO FLR storm: 8 s of DMA map/unmap (100/s) on 0000:01:00.0, ATS on, while another"
 echo "thread resets it with VFIO_DEVICE_RESET; once as is, once with every ATC invalidation's"
 echo "completion delayed 5 ms (atstrace --inject-delay 5ms), each under atstrace --assert --hist."
 echo

@@ -16,7 +16,7 @@ for mode in base inject; do
 	[ $mode = inject ] && args=(--inject-cap 5ms --inject-delay 5ms --inject-budget 500ms
 				    --inject-device "$dev")
 	"$BIN/atstrace" --quiet --json --hist "${args[@]}" --assert --min-resets 5 -- \
-		"$BIN/atsflr" --rate 100 --duration 5 --output "$RESULTS/flr-$mode.json" "$dev" \
+		"$BIN/atsflr" --rate 100 --duration 8 --output "$RESULTS/flr-$mode.json" "$dev" \
 		>"$RESULTS/atstrace-$mode.ndjson" 2>"$RESULTS/atstrace-$mode.err"
 	echo $? >"$RESULTS/atstrace-$mode.rc"
 	log "$mode: $(tail -1 "$RESULTS/atstrace-$mode.err")"

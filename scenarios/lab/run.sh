@@ -47,8 +47,10 @@ verdict() { # verdict reason [observed-json]
 	jq -n --arg s "$scenario" --arg k "$kernel" --arg m "$machine" --arg v "$1" \
 		--arg r "$2" --argjson obs "${3:-{\}}" --arg dir "${out#"$top"/}" \
 		--argjson secs "$SECONDS" \
+		--argjson bf "${boot_failures:-0}" \
 		'{scenario: $s, kernel: $k, machine: $m, verdict: $v, reason: $r,
-		  observed: $obs, expected: {}, seconds: $secs, results: $dir}' >"$out/verdict.json"
+		  observed: $obs, expected: {}, seconds: $secs, results: $dir,
+		  boot_failures: $bf}' >"$out/verdict.json"
 }
 
 kdir=$top/build/kernels/$kernel
@@ -97,17 +99,29 @@ cmdline+=" atstrace.repo=$top atstrace.scenario=$scenario"
 
 progress "lab: $scenario on $kernel ($machine machine), timeout ${timeout}s"
 start=$SECONDS
-set +e
-timeout --signal=KILL "$timeout" qemu-system-x86_64 \
-	-machine q35,kernel-irqchip=split -accel tcg,thread=multi -cpu max -smp 2 -m 2048 \
-	-nodefaults -nographic -no-reboot \
-	-device "$iommu" "${devs[@]}" \
-	-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
-	-virtfs "local,path=$out,mount_tag=results,security_model=none,multidevs=remap" \
-	-kernel "$kimage" -initrd "$initrd" -append "$cmdline" \
-	-serial "file:$out/console.log" -monitor none >"$out/qemu.log" 2>&1
-qrc=$?
-set -e
+boot_failures=0
+# A kernel that dies before the scenario starts (Debian's 7.2 has oopsed at
+# boot under TCG on a text-patching int3) ran no test: boot it once more and
+# say so in the verdict. A crash once the scenario runs fails it.
+for attempt in 1 2; do
+	set +e
+	timeout --signal=KILL "$timeout" qemu-system-x86_64 \
+		-machine q35,kernel-irqchip=split -accel tcg,thread=multi -cpu max -smp 2 -m 2048 \
+		-nodefaults -nographic -no-reboot \
+		-device "$iommu" "${devs[@]}" \
+		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+		-virtfs "local,path=$out,mount_tag=results,security_model=none,multidevs=remap" \
+		-kernel "$kimage" -initrd "$initrd" -append "$cmdline" \
+		-serial "file:$out/console.log" -monitor none >"$out/qemu.log" 2>&1
+	qrc=$?
+	set -e
+	grep -q "^lab-init: running $scenario" "$out/console.log" && break
+	[ $attempt = 2 ] && break
+	boot_failures=$((boot_failures + 1))
+	mv "$out/console.log" "$out/console-boot-failure-$attempt.log"
+	progress "lab: the guest died before the scenario started ($(grep -m1 -E 'Oops|BUG:|panic' \
+		"$out/console-boot-failure-$attempt.log" || echo 'no kernel message')); booting again"
+done
 progress "lab: guest ran $((SECONDS - start)) s"
 
 # A kernel splat anywhere in the log fails the scenario, whatever it measured.
@@ -146,8 +160,10 @@ if ! judged=$(ATSTRACE_EXPECT=$expect "$sdir/check.sh" "$out" 2>"$out/check.err"
 	exit 1
 fi
 jq --arg s "$scenario" --arg k "$kernel" --arg m "$machine" --arg dir "${out#"$top"/}" \
-	--argjson secs "$SECONDS" \
-	'{scenario: $s, kernel: $k, machine: $m} + . + {seconds: $secs, results: $dir}' \
+	--argjson secs "$SECONDS" --argjson bf "$boot_failures" \
+	'{scenario: $s, kernel: $k, machine: $m} + . +
+	 {seconds: $secs, results: $dir, boot_failures: $bf} |
+	 if $bf > 0 then .reason += " (after \($bf) boot failure before the scenario started)" else . end' \
 	<<<"$judged" >"$out/verdict.json"
 v=$(jq -r .verdict "$out/verdict.json")
 progress "lab: $scenario on $kernel: $v: $(jq -r .reason "$out/verdict.json")"
