@@ -6,7 +6,7 @@ passed=0 failed=0
 for t in "$@"; do
 	out=$(CMOCKA_MESSAGE_OUTPUT=stdout "$t" 2>&1)
 	rc=$?
-	echo "$out" | grep -E '^\[  (FAILED|  ERROR) \]|^\[  PASSED  \]|^\[==========\]' | sed "s|^|$(basename "$t"): |"
+	echo "$out" | grep -E '^\[  (FAILED|ERROR|PASSED)  *\]|^\[   LINE   \]|^\[==========\]' | sed "s|^|$(basename "$t"): |"
 	p=$(echo "$out" | sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p')
 	f=$(echo "$out" | sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p')
 	passed=$((passed + ${p:-0}))
