@@ -21,7 +21,7 @@ BPF_OBJS := $(OBJ)/atstrace.bpf.o
 TEST_SRCS := $(wildcard tests/test_*.c)
 TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
-.PHONY: all deps check kernel kernel-vanilla lab test demo bench clean help
+.PHONY: all deps check kernel kernel-vanilla series-check lab test test-debug demo bench clean help
 .DELETE_ON_ERROR:
 
 all: $(addprefix $(BIN)/,$(TOOLS))
@@ -31,8 +31,10 @@ help:
 	@echo "make          build the tools as static binaries in $(BIN)/"
 	@echo "make check    unit tests (cmocka), no root, no VM"
 	@echo "make kernel   build lab-6.12-vanilla and lab-6.12 (cached outside the clone)"
+	@echo "make series-check  git am + checkpatch + build at every patch of kernel-patch/"
 	@echo "make lab      fetch Debian's kernels for the lab, build the initramfs images"
 	@echo "make test     check + the lab's end-to-end scenarios -> $(BUILD)/results/e2e.json"
+	@echo "make test-debug  the series' scenarios on a lockdep + KASAN kernel -> $(BUILD)/results/e2e-debug.json"
 	@echo "make demo     the main job, on the built-in lab"
 	@echo "make bench    tracing overhead, side by side in one boot -> $(BUILD)/results/bench.json"
 
@@ -94,26 +96,42 @@ kernel:
 kernel-vanilla:
 	@scenarios/kernel/build.sh vanilla
 
+# kernel-patch/: git am, checkpatch --strict, a build after every patch
+series-check: deps
+	@scenarios/kernel/build.sh vanilla
+	@scenarios/kernel/check-series.sh
+
 lab: all
 	@scenarios/kernel/fetch-debian.sh
 	@for k in build/kernels/*; do \
 		case $$k in *.skip|*.tree) continue;; esac; \
 		scenarios/lab/initramfs.sh $$(basename $$k) >/dev/null || exit 2; \
 	done
+	@if [ -d build/kernels/lab-6.12.tree ]; then scenarios/reset-nesting/build-module.sh lab-6.12; fi
 
 test: deps
 	@scenarios/test.sh
 
+# The series' scenarios on a lockdep + KASAN build (outside make test's budget)
+test-debug: deps
+	@scenarios/test.sh --debug
+
 demo: deps
 	@scenarios/demo.sh
 
-# Tracing cost, side by side in one boot (outside make test's time budget).
+# Tracing cost, side by side in one boot, and what the series costs a reset
+# (lab-6.12 vs its vanilla twin, alternating boots); outside make test.
 bench: deps all
 	@scenarios/kernel/build.sh
 	@$(MAKE) -s lab
 	@scenarios/lab/run.sh --timeout 1200 --out $(BUILD)/results/bench debian-6.12 bench
 	@cp $(BUILD)/results/bench/bench.json $(BUILD)/results/bench.json
 	@scenarios/bench/report.sh $(BUILD)/results/bench.json
+	@rm -rf $(BUILD)/results/reset-cost
+	@for r in 1 2; do for k in lab-6.12-vanilla lab-6.12; do \
+		scenarios/lab/run.sh --out $(BUILD)/results/reset-cost/$$k-$$r $$k reset-cost || exit 1; \
+	done; done
+	@scenarios/reset-cost/report.sh $(BUILD)/results/reset-cost
 
 clean:
 	rm -rf $(BUILD)

@@ -5,7 +5,8 @@ set -eu
 
 PKGS="build-essential clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
 libcmocka-dev dwarves bc bison flex libssl-dev rsync cpio xz-utils kmod
-qemu-system-x86 busybox-static fio jq linux-source-6.12 git pkg-config bpftrace"
+qemu-system-x86 busybox-static fio jq linux-source-6.12 git pkg-config bpftrace
+gcc-aarch64-linux-gnu"
 
 missing=""
 for p in $PKGS; do

@@ -5,6 +5,8 @@
 #   build.sh            build lab-6.12-vanilla, then lab-6.12 (with kernel-patch/)
 #   build.sh vanilla    only the unpatched kernel
 #   KERNEL_PATCHES=0    lab-6.12 is built without the series (same as vanilla)
+#   KERNEL_FLAVOR=debug lab-6.12-debug(-vanilla): lab.config + debug.config
+#                       (lockdep, KASAN), for make test-debug
 #
 # The patched tree starts as a copy of the built vanilla tree (timestamps kept),
 # so make rebuilds only what the series touches. Results are linked from
@@ -17,7 +19,13 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 
 # Bump when the way a kernel is built changes in a way that alters its output.
 RECIPE=1
-fragment=$top/scenarios/kernel/lab.config
+fragments=("$top/scenarios/kernel/lab.config")
+sfx=
+case "${KERNEL_FLAVOR:-}" in
+'') ;;
+debug) fragments+=("$top/scenarios/kernel/debug.config"); sfx=-debug ;;
+*) die "kernel: unknown KERNEL_FLAVOR '$KERNEL_FLAVOR' (debug or none)" ;;
+esac
 patchdir=$top/kernel-patch
 tarball=/usr/src/linux-source-6.12.tar.xz
 want=${1:-all}
@@ -33,8 +41,14 @@ series_patches() {
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
 toolver="$(gcc -dumpfullversion) $(pahole --version) $(ld --version | head -1)"
 vkey=$( { echo "recipe $RECIPE"; echo "source $srcver"; echo "tools $toolver";
-	  cat "$fragment"; } | sha256sum | cut -c1-16)
+	  cat "${fragments[@]}"; } | sha256sum | cut -c1-16)
+# The patches as they are now: the key and the build must see the same text,
+# even if kernel-patch/ changes while a build runs.
+snap=$(mktemp -d)
+trap 'rm -rf "$snap"' EXIT
 mapfile -t patches < <(series_patches)
+for p in "${patches[@]}"; do cp "$p" "$snap/"; done
+mapfile -t patches < <(find "$snap" -name '*.patch' | sort)
 if [ ${#patches[@]} -gt 0 ]; then
 	pkey=$( { echo "$vkey"; cat "${patches[@]}"; } | sha256sum | cut -c1-16)
 else
@@ -58,6 +72,10 @@ install_products() { # tree key name
 			"$3" "$key" "$srcver" "$4" >"$out.tmp/info.json"
 		mv "$out.tmp" "$out"
 	fi
+	# what an out-of-tree module build needs (the lab's test module)
+	[ -f "$tree/scripts/module.lds" ] ||
+		make -C "$tree" modules_prepare >/dev/null 2>&1 ||
+		die "kernel: make modules_prepare failed in $tree"
 	touch "$out" "$tree"
 	ln -sfn "$out" "$top/build/kernels/$3"
 	ln -sfn "$tree" "$top/build/kernels/$3.tree"
@@ -86,21 +104,21 @@ run_make() { # tree log
 build_vanilla() {
 	local tree=$cache/tree-$vkey
 	if [ -f "$tree/.atstrace-done" ]; then
-		progress "kernel: lab-6.12-vanilla cached ($vkey)"
+		progress "kernel: lab-6.12$sfx-vanilla cached ($vkey)"
 	else
-		progress "kernel: building lab-6.12-vanilla ($vkey) from linux-source-6.12 $srcver;" \
+		progress "kernel: building lab-6.12$sfx-vanilla ($vkey) from linux-source-6.12 $srcver;" \
 			"cold build takes ~12 min on 2 cores"
 		rm -rf "$tree" && mkdir -p "$tree"
 		progress "kernel: unpacking $tarball"
 		tar -xJf "$tarball" -C "$tree" --strip-components=1
 		make -C "$tree" allnoconfig >/dev/null
-		(cd "$tree" && scripts/kconfig/merge_config.sh -m .config "$fragment" >/dev/null)
+		(cd "$tree" && scripts/kconfig/merge_config.sh -m .config "${fragments[@]}" >/dev/null)
 		make -C "$tree" olddefconfig >/dev/null
 		check_fragment "$tree/.config"
 		run_make "$tree" "$cache/build-$vkey.log"
 		touch "$tree/.atstrace-done"
 	fi
-	install_products "$tree" "$vkey" lab-6.12-vanilla 0
+	install_products "$tree" "$vkey" "lab-6.12$sfx-vanilla" 0
 }
 
 # Every option the fragment sets must survive olddefconfig, or the lab is not
@@ -110,7 +128,7 @@ check_fragment() {
 	while IFS= read -r line; do
 		case "$line" in CONFIG_*=*) ;; *) continue ;; esac
 		grep -qx "$line" "$cfg" || { echo "kernel: fragment option lost: $line" >&2; bad=1; }
-	done <"$fragment"
+	done < <(cat "${fragments[@]}")
 	[ $bad = 0 ] || die "kernel: config fragment does not apply cleanly"
 }
 
@@ -118,14 +136,14 @@ build_patched() {
 	local tree=$cache/tree-$pkey base=$cache/tree-$vkey p
 	if [ "$pkey" = "$vkey" ]; then
 		progress "kernel: no patches in kernel-patch/ (or KERNEL_PATCHES=0):" \
-			"lab-6.12 is the vanilla build"
-		install_products "$base" "$vkey" lab-6.12 0
+			"lab-6.12$sfx is the vanilla build"
+		install_products "$base" "$vkey" "lab-6.12$sfx" 0
 		return
 	fi
 	if [ -f "$tree/.atstrace-done" ]; then
-		progress "kernel: lab-6.12 cached ($pkey, ${#patches[@]} patches)"
+		progress "kernel: lab-6.12$sfx cached ($pkey, ${#patches[@]} patches)"
 	else
-		progress "kernel: building lab-6.12 ($pkey): ${#patches[@]} patches on the vanilla objects"
+		progress "kernel: building lab-6.12$sfx ($pkey): ${#patches[@]} patches on the vanilla objects"
 		rm -rf "$tree"
 		cp -a "$base" "$tree"
 		rm -f "$tree/.atstrace-done"
@@ -137,7 +155,7 @@ build_patched() {
 		run_make "$tree" "$cache/build-$pkey.log"
 		touch "$tree/.atstrace-done"
 	fi
-	install_products "$tree" "$pkey" lab-6.12 ${#patches[@]}
+	install_products "$tree" "$pkey" "lab-6.12$sfx" ${#patches[@]}
 }
 
 # Builds of other inputs (older fragments or series) left for two days
