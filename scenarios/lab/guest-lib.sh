@@ -61,7 +61,7 @@ EOT
 }
 
 oracle_start() {
-	local line
+	local line tp
 	echo 0 >"$TRACEFS/tracing_on"
 	echo >"$TRACEFS/trace"
 	echo 65536 >"$TRACEFS/buffer_size_kb"
@@ -79,14 +79,28 @@ oracle_start() {
 	grep -q '^p:atsora/qisub ' "$RESULTS/oracle-probes.txt" ||
 		fail "oracle: cannot probe qi_submit_sync"
 	echo 1 >"$TRACEFS/events/atsora/enable"
+	# tracepoints a scenario asks for (ORACLE_TRACEPOINTS="iommu/x ..."), in
+	# the same buffer and clock; those the kernel lacks are listed as absent
+	: >"$RESULTS/oracle-tracepoints.txt"
+	for tp in ${ORACLE_TRACEPOINTS:-}; do
+		if [ -e "$TRACEFS/events/$tp/enable" ]; then
+			echo 1 >"$TRACEFS/events/$tp/enable"
+			echo "$tp" >>"$RESULTS/oracle-tracepoints.txt"
+		else
+			log "oracle: no tracepoint $tp"
+		fi
+	done
 	echo 1 >"$TRACEFS/tracing_on"
 }
 
 # Stops tracing and saves the trace and the per-CPU overrun counts.
 oracle_stop() {
-	local cpu
+	local cpu tp
 	echo 0 >"$TRACEFS/tracing_on"
 	echo 0 >"$TRACEFS/events/atsora/enable"
+	for tp in $(cat "$RESULTS/oracle-tracepoints.txt" 2>/dev/null); do
+		echo 0 >"$TRACEFS/events/$tp/enable"
+	done
 	cat "$TRACEFS/trace" >"$RESULTS/oracle.trace"
 	# hits a kprobe missed (nested in another kprobe handler, e.g. from an IRQ)
 	cat "$TRACEFS/kprobe_profile" >"$RESULTS/oracle-kprobe-profile.txt"
@@ -125,4 +139,18 @@ atstrace_stop() {
 	kill -INT "$ATSTRACE_PID"
 	wait "$ATSTRACE_PID"
 	echo $? >"$RESULTS/atstrace.rc"
+}
+
+# DMA map/unmap churn on devices already bound to vfio-pci, in the
+# background: churn_start SECONDS BDF...; churn_wait saves its exit code.
+churn_start() {
+	local secs=$1
+	shift
+	"$BIN/atsflr" --mode legacy --reset none --duration "$secs" --output "$RESULTS/churn.json" \
+		"$@" 2>"$RESULTS/churn.err" &
+	churn_pid=$!
+}
+churn_wait() {
+	wait "$churn_pid"
+	echo $? >"$RESULTS/churn.rc"
 }

@@ -95,7 +95,7 @@ devs+=(-device pcie-root-port,id=rp2,chassis=2,slot=2,x-speed=5
        -device virtio-blk-pci,bus=rp2,drive=d0,disable-legacy=on,iommu_platform=on,ats=on)
 
 cmdline="console=ttyS0 intel_iommu=on iommu.strict=1 panic=-1 oops=panic"
-cmdline+=" atstrace.repo=$top atstrace.scenario=$scenario"
+cmdline+=" atstrace.repo=$top atstrace.scenario=$scenario atstrace.kernel=$kernel"
 
 progress "lab: $scenario on $kernel ($machine machine), timeout ${timeout}s"
 start=$SECONDS
