@@ -2,6 +2,10 @@
 # make test: the unit tests, then every scenario of scenarios/e2e.list on its
 # kernels in the lab. Writes build/results/e2e.json and ends with the line
 # "N passed, N failed, N skipped" (unit tests and scenarios together).
+#
+#   test.sh --debug   make test-debug: the series' scenarios of
+#                     scenarios/e2e-debug.list on the lockdep + KASAN build
+#                     (KERNEL_FLAVOR=debug); writes build/results/e2e-debug.json
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
@@ -12,6 +16,11 @@ cd "$top" || exit 2
 results=build/results
 mkdir -p "$results"
 ALL_KERNELS="lab-6.12 lab-6.12-vanilla debian-6.12 debian-upstream"
+list=scenarios/e2e.list name=e2e
+if [ "${1:-}" = --debug ]; then
+	list=scenarios/e2e-debug.list name=e2e-debug
+	export KERNEL_FLAVOR=debug
+fi
 unit_pass=0 unit_fail=0
 e2e_pass=0 e2e_fail=0 e2e_skip=0
 t0=$SECONDS
@@ -26,6 +35,7 @@ finish() {
 
 progress "test: unit tests"
 make -s check 2>&1 | tee "$results/unit.log"
+[ $name = e2e ] || progress "test: debug kernels (cached: seconds; cold: ~25 min on 2 cores)"
 line=$(grep '^unit: ' "$results/unit.log" | tail -1)
 unit_pass=$(echo "$line" | sed -n 's/^unit: \([0-9]*\) passed.*/\1/p')
 unit_fail=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
@@ -36,10 +46,15 @@ progress "test: building the tools"
 make -s all || { echo "error: build failed" >&2; finish 1; }
 progress "test: lab kernels (cached: seconds; cold: ~15 min on 2 cores)"
 scenarios/kernel/build.sh || { echo "error: kernel build failed" >&2; finish 1; }
+if [ $name = e2e-debug ]; then
+	scenarios/lab/initramfs.sh lab-6.12-debug >/dev/null &&
+		scenarios/reset-nesting/build-module.sh lab-6.12-debug ||
+		{ echo "error: debug lab set-up failed" >&2; finish 1; }
+fi
 progress "test: Debian kernels and initramfs images"
 make -s lab || { echo "error: lab set-up failed" >&2; finish 1; }
 
-verdicts=$results/verdicts.ndjson
+verdicts=$results/verdicts-$name.ndjson
 : >"$verdicts"
 while read -r scenario machine kernels; do
 	case "$scenario" in '' | '#'*) continue ;; esac
@@ -65,22 +80,22 @@ while read -r scenario machine kernels; do
 		*) e2e_fail=$((e2e_fail + 1)) ;;
 		esac
 	done
-done <scenarios/e2e.list
+done <"$list"
 
 jq -s --argjson up "$unit_pass" --argjson uf "$unit_fail" \
 	'{summary: {passed: (map(select(.verdict == "pass")) | length),
 	            failed: (map(select(.verdict == "fail")) | length),
 	            skipped: (map(select(.verdict == "skip")) | length),
 	            unit: {passed: $up, failed: $uf}},
-	  runs: .}' "$verdicts" >"$results/e2e.json"
+	  runs: .}' "$verdicts" >"$results/$name.json"
 
 echo
 printf '%-16s %-27s %-6s %5s  %s\n' SCENARIO KERNEL RESULT SECS REASON
 jq -r '.runs[] | [.scenario,
 	(.kernel + (if (.machine // "default") != "default" then " (\(.machine))" else "" end)),
 	(.verdict | ascii_upcase), (.seconds // 0 | tostring), .reason] | @tsv' \
-	"$results/e2e.json" | while IFS=$'\t' read -r s k v secs r; do
+	"$results/$name.json" | while IFS=$'\t' read -r s k v secs r; do
 	printf '%-16s %-27s %-6s %5s  %s\n' "$s" "$k" "$v" "$secs" "$r"
 done
-echo "results: $results/e2e.json"
+echo "results: $results/$name.json"
 finish 0

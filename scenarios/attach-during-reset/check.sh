@@ -1,0 +1,48 @@
+#!/bin/bash
+# Host-side judge of attach-during-reset. Usage: check.sh RUN_DIR
+# EXPECT: bracketed (the series: replaces refused inside windows, the only
+# driver attaches during an FLR are the block and the restore) or
+# unbracketed (replaces go through in the middle of FLRs).
+set -euo pipefail
+run=$1
+dev=0000:01:00.0
+expect=${ATSTRACE_EXPECT:?no expectation given for this kernel}
+trace=$(awk -v dev="$dev" -f "$(dirname "$0")/../lib/reset-trace.awk" "$run/oracle.trace")
+jq -n -L "$(dirname "$0")/../lib" --arg expect "$expect" --argjson rc "$(cat "$run/atsflr.rc")" \
+	--argjson t "$trace" --slurpfile flr "$run/atsflr.json" 'include "verdict";
+	
+	$flr[0] as $f |
+	{
+	  atsflr_exit: $rc, resets_ok: $f.reset.ok, replaces_ok: $f.replace.ok,
+	  replace_errors: $f.replace.errors, trace: $t
+	} as $obs |
+	($f.replace.errors.EBUSY // 0) as $ebusy |
+	([$f.replace.errors | to_entries[] | select(.key != "EBUSY") | .value] | add // 0) as $other |
+	(if $expect == "bracketed" then
+	  {replace_ebusy: "> 0, each one seen by the kernel as a refusal inside a window",
+	   attaches_in_window: 0, attaches_in_flr_other: "0 (only prepare blocks and done restores)",
+	   attaches_restore: "== attaches_block",
+	   replaces_ok: "> 0 (outside windows)"}
+	 else
+	  {replace_ebusy: 0, attaches_in_flr: "> 0 (replaces land in the middle of FLRs)"} end) as $exp |
+	[ (if $rc != 0 then "atsflr exited \($rc)" else empty end),
+	  (if $obs.resets_ok < 5 then "only \($obs.resets_ok) resets" else empty end),
+	  (if $other > 0 then "replace failed with errors other than EBUSY: \($obs.replace_errors)" else empty end),
+	  (if $t.flrs != $t.flrs_ok or $t.flrs < 5 then "FLRs traced \($t.flrs), succeeded \($t.flrs_ok)" else empty end),
+	  (if $expect == "bracketed" then
+	     (if $ebusy < 1 then "no replace was refused" else empty end),
+	     (if $t.rejected != $ebusy then "\($ebusy) EBUSY returned, \($t.rejected) refusals traced" else empty end),
+	     (if $t.rejected_outside_window != 0 then "\($t.rejected_outside_window) refusals outside a window" else empty end),
+	     (if $t.attaches_in_window != 0 then "\($t.attaches_in_window) driver attaches inside windows" else empty end),
+	     (if $t.attaches_in_flr_other != 0 then "\($t.attaches_in_flr_other) driver attaches during FLRs other than block and restore" else empty end),
+	     (if $t.attaches_restore != $t.attaches_block or $t.attaches_block < 1 then "\($t.attaches_block) blocks, \($t.attaches_restore) restores" else empty end),
+	     (if $t.windows != $t.flrs or $t.dones != $t.windows or $t.depth_at_end != 0 then "windows \($t.windows), dones \($t.dones), FLRs \($t.flrs), depth at end \($t.depth_at_end)" else empty end),
+	     (if $obs.replaces_ok < 1 then "no replace succeeded" else empty end)
+	   else
+	     (if $ebusy != 0 then "\($ebusy) replaces refused on a kernel without the series" else empty end),
+	     (if $t.attaches_in_flr < 1 then "no replace landed inside an FLR: the run proved nothing" else empty end)
+	   end)
+	] as $bad |
+	verdict($bad; if $expect == "bracketed" then
+	  "\($ebusy) replaces refused (all inside windows, \($t.rejected) traced), \($obs.replaces_ok) went through; driver attaches during \($t.flrs) FLRs: \($t.attaches_block) blocks, \($t.attaches_restore) restores, nothing else"
+	 else "\($t.attaches_in_flr) driver attaches inside \($t.flrs) FLRs, none refused" end; $obs; $exp)'

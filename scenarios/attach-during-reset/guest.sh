@@ -1,0 +1,19 @@
+#!/bin/bash
+# Attach during reset: the device moves between two iommufd IOASes every
+# 2 ms (VFIO_DEVICE_ATTACH_IOMMUFD_PT replace) while VFIO_DEVICE_RESET runs
+# in a loop and map/unmap traffic goes on. The oracle records the FLRs, the
+# brackets and every IOMMU driver attach (iommu:attach_device_to_domain),
+# plus the series' refusals (iommu:dev_reset_attach_rejected) where present.
+set -u
+. "$ATSTRACE_REPO/scenarios/lab/guest-lib.sh"
+
+dev=0000:01:00.0
+bind_vfio "$dev"
+ORACLE_TRACEPOINTS="iommu/attach_device_to_domain iommu/dev_reset_prepare iommu/dev_reset_done iommu/dev_reset_attach_rejected" \
+	oracle_start
+log "replace every 2 ms during an FLR storm on $dev"
+"$BIN/atsflr" --mode iommufd --replace-interval 2ms --duration 3 \
+	--output "$RESULTS/atsflr.json" "$dev" 2>"$RESULTS/atsflr.err"
+echo $? >"$RESULTS/atsflr.rc"
+oracle_stop
+log "done: atsflr exited $(cat "$RESULTS/atsflr.rc")"
