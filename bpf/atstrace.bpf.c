@@ -622,7 +622,7 @@ static __always_inline void open_window(void *ctx, __u32 rid, __u32 kind, struct
 	}
 }
 
-static __always_inline void close_window(__u32 rid)
+static __always_inline void close_window_as(__u32 rid, int ready)
 {
 	struct dev_key key = { .rid = rid };
 	struct dev_window *w = bpf_map_lookup_elem(&windows, &key);
@@ -635,7 +635,7 @@ static __always_inline void close_window(__u32 rid)
 		return;
 	}
 	kind = w->kind;
-	switch (window_leave(w, now, &dur)) {
+	switch (window_leave_as(w, ready, now, &dur)) {
 	case WS_UNBALANCED:
 		global_inc(G_UNBALANCED);
 		return;
@@ -654,6 +654,11 @@ static __always_inline void close_window(__u32 rid)
 	e->win.duration = dur;
 	e->win.hits = hits ? *hits : 0;
 	bpf_ringbuf_submit(e, 0);
+}
+
+static __always_inline void close_window(__u32 rid)
+{
+	close_window_as(rid, 1);
 }
 
 /*
@@ -922,6 +927,14 @@ SEC("?fexit/pci_dev_reset_iommu_done")
 int BPF_PROG(done_fexit, struct pci_dev *pdev)
 {
 	bracket_end(pdev_rid(pdev), H_DONE);
+	return 0;
+}
+
+/* kernel-patch/'s series: not ready after the reset, the device stays blocked */
+SEC("?fentry/pci_dev_reset_iommu_done_unready")
+int BPF_PROG(done_unready_fentry, struct pci_dev *pdev)
+{
+	close_window_as(pdev_rid(pdev), 0);
 	return 0;
 }
 

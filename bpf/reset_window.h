@@ -12,6 +12,9 @@
  *    FLR starts when Initiate FLR is written to Device Control (after the
  *    pending-transaction wait), other methods at their entry; the window ends when pci_dev_wait() returns inside the
  *    method, or at the method's return when it never waits;
+ *    A device that is not ready after its reset stays blocked (the series in
+ *    kernel-patch/: pci_dev_reset_iommu_done_unready()): its window stays
+ *    open until the done of a later reset that completes;
  *  - on every kernel, a secondary bus reset opens a window on every device
  *    below the bridge, from pci_reset_secondary_bus() to the return of
  *    pci_bridge_wait_for_secondary_bus() in the same task.
@@ -42,6 +45,8 @@ struct dev_window {
 	__u32 depth;
 	__u32 kind;      /* of the outermost open window */
 	__u64 open_ns;
+	__u32 stuck;     /* 1: left blocked by an unready reset (holds depth 1) */
+	__u32 pad;
 };
 
 enum window_step {
@@ -60,15 +65,35 @@ static __always_inline int window_enter(struct dev_window *w, __u32 kind, __u64 
 	return WS_OPENED;
 }
 
-static __always_inline int window_leave(struct dev_window *w, __u64 now, __u64 *duration)
+/*
+ * The end of a bracket. @ready is false when the device was not ready after
+ * the reset: the outermost bracket then ends but the window stays open (the
+ * device stays blocked); the next outermost ready leave closes it.
+ */
+static __always_inline int window_leave_as(struct dev_window *w, int ready, __u64 now,
+					   __u64 *duration)
 {
 	if (!w->depth)
 		return WS_UNBALANCED;
-	if (--w->depth)
+	if (w->depth != 1 + w->stuck) {
+		w->depth--;
 		return WS_NESTED;
+	}
+	if (!ready) {
+		w->stuck = 1;
+		w->depth = 1;
+		return WS_NESTED;
+	}
+	w->depth = 0;
+	w->stuck = 0;
 	*duration = now - w->open_ns;
 	w->open_ns = 0;
 	return WS_CLOSED;
+}
+
+static __always_inline int window_leave(struct dev_window *w, __u64 now, __u64 *duration)
+{
+	return window_leave_as(w, 1, now, duration);
 }
 
 /* a bridge's secondary bus reset in progress (BPF: small array) */

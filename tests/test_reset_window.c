@@ -31,6 +31,34 @@ static void test_window_nesting(void **state)
 	assert_int_equal(w.kind, WK_PM);
 }
 
+/* kernel-patch/'s series: a device not ready after its reset stays blocked */
+static void test_window_unready(void **state)
+{
+	struct dev_window w = { 0 };
+	__u64 dur = 0;
+
+	assert_int_equal(window_enter(&w, WK_BRACKET, 100), WS_OPENED);
+	/* the reset failed: the bracket ends, the window stays open */
+	assert_int_equal(window_leave_as(&w, 0, 200, &dur), WS_NESTED);
+	assert_int_equal(w.depth, 1);
+	assert_int_equal(w.stuck, 1);
+	/* the next reset nests inside it; a failed one again changes nothing */
+	assert_int_equal(window_enter(&w, WK_BRACKET, 300), WS_NESTED);
+	assert_int_equal(window_leave_as(&w, 0, 400, &dur), WS_NESTED);
+	assert_int_equal(w.depth, 1);
+	/* a nested bracket inside the next reset ends as usual ... */
+	assert_int_equal(window_enter(&w, WK_BRACKET, 500), WS_NESTED);
+	assert_int_equal(window_enter(&w, WK_FLR, 510), WS_NESTED);
+	assert_int_equal(window_leave(&w, 520, &dur), WS_NESTED);
+	assert_int_equal(w.depth, 2);
+	/* ... and the outermost that completes closes the window opened at 100 */
+	assert_int_equal(window_leave(&w, 600, &dur), WS_CLOSED);
+	assert_int_equal(dur, 500);
+	assert_int_equal(w.depth, 0);
+	assert_int_equal(w.stuck, 0);
+	assert_int_equal(window_leave(&w, 700, &dur), WS_UNBALANCED);
+}
+
 static void test_flr_phases(void **state)
 {
 	struct task_frames t = { 0 };
@@ -128,6 +156,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_window_nesting),
+		cmocka_unit_test(test_window_unready),
 		cmocka_unit_test(test_flr_phases),
 		cmocka_unit_test(test_flr_immediate_ready),
 		cmocka_unit_test(test_other_methods_open_at_entry),

@@ -339,13 +339,36 @@ static void window_enter(struct oracle_state *st, uint16_t sid, int method)
 	}
 }
 
-static void window_leave(struct oracle_state *st, uint16_t sid)
+/*
+ * The end of a bracket; as bpf/reset_window.h's window_leave_as(): when the
+ * device was not ready (kernel-patch/'s pci_dev_reset_iommu_done_unready())
+ * the outermost bracket ends but the window stays open until a later
+ * outermost bracket ends ready.
+ */
+static void window_leave_as(struct oracle_state *st, uint16_t sid, bool ready)
 {
 	struct oracle_device *d = oracle_device(st, sid);
 	struct oracle_edge e = { .sid = sid };
 
-	if (d && d->depth > 0 && --d->depth == 0)
-		record_edge(st, &e);
+	if (!d || d->depth == 0)
+		return;
+	if (d->depth != 1 + d->stuck) {
+		d->depth--;
+		return;
+	}
+	if (!ready) {
+		d->stuck = true;
+		d->depth = 1;
+		return;
+	}
+	d->depth = 0;
+	d->stuck = false;
+	record_edge(st, &e);
+}
+
+static void window_leave(struct oracle_state *st, uint16_t sid)
+{
+	window_leave_as(st, sid, true);
 }
 
 static uint16_t event_sid(const struct oracle_event *ev)
@@ -547,6 +570,10 @@ void oracle_feed(struct oracle_state *st, const struct oracle_event *ev)
 		return;
 	if (!strcmp(ev->name, "done")) {
 		window_leave(st, event_sid(ev));
+		return;
+	}
+	if (!strcmp(ev->name, "doneur")) {
+		window_leave_as(st, event_sid(ev), false);
 		return;
 	}
 	/*

@@ -74,6 +74,7 @@ bool oracle_kv_u64(const struct oracle_event *ev, const char *key, uint64_t *v);
 struct oracle_device {
 	uint16_t sid; /* bus << 8 | devfn, segment 0 */
 	int depth;    /* open windows (nesting) */
+	bool stuck;   /* left blocked by an unready reset: holds depth 1 */
 	uint64_t windows;
 	uint64_t windows_by_method[ORACLE_NR_METHODS];
 	uint64_t devtlb_descriptors;

@@ -77,6 +77,9 @@ const struct probe_row probe_table[] = {
 	       "pci_dev_reset_iommu_prepare"),
 	FIXED1("done_end", NEED_BRACKETING, false, HOOK_FEXIT, "done_fexit",
 	       "pci_dev_reset_iommu_done"),
+	/* kernel-patch/'s series: a device not ready after its reset stays blocked */
+	FIXED1("bracket_unready", NEED_BRACKETING, false, HOOK_FENTRY, "done_unready_fentry",
+	       "pci_dev_reset_iommu_done_unready"),
 	/* IOMMU attach, detach and PASID ops of each driver */
 	ATTACH_OP("intel_iommu_attach_device", NEED_VTD),
 	ATTACH_OP("blocking_domain_attach_dev", NEED_VTD),

@@ -20,7 +20,7 @@ jq -n -L "$(dirname "$0")/../lib" --arg expect "$expect" --argjson rc "$(cat "$r
 	([$f.replace.errors | to_entries[] | select(.key != "EBUSY") | .value] | add // 0) as $other |
 	(if $expect == "bracketed" then
 	  {replace_ebusy: "> 0, each one seen by the kernel as a refusal inside a window",
-	   attaches_in_window: 0, attaches_in_flr_other: "0 (only prepare blocks and done restores)",
+	   attaches_in_window: 0, attaches_in_bracket_other: "0 (between prepare and done, only prepare blocks and done restores)",
 	   attaches_restore: "== attaches_block",
 	   replaces_ok: "> 0 (outside windows)"}
 	 else
@@ -34,7 +34,7 @@ jq -n -L "$(dirname "$0")/../lib" --arg expect "$expect" --argjson rc "$(cat "$r
 	     (if $t.rejected != $ebusy then "\($ebusy) EBUSY returned, \($t.rejected) refusals traced" else empty end),
 	     (if $t.rejected_outside_window != 0 then "\($t.rejected_outside_window) refusals outside a window" else empty end),
 	     (if $t.attaches_in_window != 0 then "\($t.attaches_in_window) driver attaches inside windows" else empty end),
-	     (if $t.attaches_in_flr_other != 0 then "\($t.attaches_in_flr_other) driver attaches during FLRs other than block and restore" else empty end),
+	     (if $t.attaches_in_bracket_other != 0 then "\($t.attaches_in_bracket_other) driver attaches inside brackets other than block and restore" else empty end),
 	     (if $t.attaches_restore != $t.attaches_block or $t.attaches_block < 1 then "\($t.attaches_block) blocks, \($t.attaches_restore) restores" else empty end),
 	     (if $t.windows != $t.flrs or $t.dones != $t.windows or $t.depth_at_end != 0 then "windows \($t.windows), dones \($t.dones), FLRs \($t.flrs), depth at end \($t.depth_at_end)" else empty end),
 	     (if $obs.replaces_ok < 1 then "no replace succeeded" else empty end)

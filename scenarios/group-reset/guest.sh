@@ -32,7 +32,7 @@ log "B: both functions reset together, churn on both"
 "$BIN/atsflr" --mode legacy --reset none --duration 4 --output "$RESULTS/atsflr-b.json" \
 	$f0 $f1 2>"$RESULTS/atsflr-b.err" &
 churn=$!
-sleep 0.5
+vfio_wait_open $churn
 ok=0
 for i in 1 2 3 4 5 6; do
 	echo 1 >/sys/bus/pci/devices/$f0/reset & p0=$!

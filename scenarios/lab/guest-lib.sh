@@ -57,6 +57,7 @@ r:atsora/bridgereset_r pci_try_reset_bridge ret=\$retval:s32
 p:atsora/prep pci_dev_reset_iommu_prepare bus=pdev->bus->number:u8 devfn=pdev->devfn:u32
 r:atsora/prep_r pci_dev_reset_iommu_prepare ret=\$retval:s32
 p:atsora/done pci_dev_reset_iommu_done bus=pdev->bus->number:u8 devfn=pdev->devfn:u32
+p:atsora/doneur pci_dev_reset_iommu_done_unready bus=pdev->bus->number:u8 devfn=pdev->devfn:u32
 EOT
 }
 
@@ -149,6 +150,18 @@ churn_start() {
 	"$BIN/atsflr" --mode legacy --reset none --duration "$secs" --output "$RESULTS/churn.json" \
 		"$@" 2>"$RESULTS/churn.err" &
 	churn_pid=$!
+	vfio_wait_open "$churn_pid"
+}
+# Returns once process PID holds a VFIO device fd (its group is attached to
+# a container, so a reset from now on cannot make that attach fail), or
+# after 20 s.
+vfio_wait_open() {
+	local i
+	for i in $(seq 200); do
+		ls -l "/proc/$1/fd" 2>/dev/null | grep -q 'vfio-device' && return 0
+		sleep 0.1
+	done
+	log "process $1 opened no VFIO device in 20 s"
 }
 churn_wait() {
 	wait "$churn_pid"

@@ -5,8 +5,10 @@
 # (iommu:attach_device_to_domain) inside each, the attaches refused
 # (iommu:dev_reset_attach_rejected) and the bracket events. An attach made by
 # prepare (between its entry and return) is a block, one made by done (between
-# its entry and the end of the FLR) a restore; any other attach during an FLR
-# changed the device's domain in the middle of its reset. With -v other=BDF,
+# its entry and the end of the FLR) a restore; any other attach between the
+# outermost prepare's entry and its done changed the device's domain in the
+# middle of its reset (attaches_in_bracket_other). Before prepare, pcie_flr
+# only waits for pending transactions: an attach there is legitimate. With -v other=BDF,
 # also counts the VT-d device-TLB invalidations (descriptor types 3 and 8) to
 # that other device while DEV is inside a window or an FLR.
 # The lab resets one device at a time from one task, so entry/return events
@@ -50,7 +52,7 @@ BEGIN {
 	if (in_win) attach_in_window++
 	if (pending) attach_block++
 	else if (in_done) attach_restore++
-	else if (in_flr) attach_in_flr_other++
+	else if (depth > 0) attach_in_bracket_other++
 	if (in_flr) attach_in_flr++
 	next
 }
@@ -60,7 +62,7 @@ BEGIN {
 END {
 	printf "{\"flrs\":%d,\"flrs_ok\":%d,\"windows\":%d,\"dones\":%d,\"depth_at_end\":%d,", flrs, flr_ok, windows, dones, depth
 	printf "\"attaches\":%d,\"attaches_in_flr\":%d,\"attaches_in_window\":%d,", attaches, attach_in_flr, attach_in_window
-	printf "\"attaches_block\":%d,\"attaches_restore\":%d,\"attaches_in_flr_other\":%d,", attach_block, attach_restore, attach_in_flr_other
+	printf "\"attaches_block\":%d,\"attaches_restore\":%d,\"attaches_in_bracket_other\":%d,", attach_block, attach_restore, attach_in_bracket_other
 	printf "\"other_devtlb_in_window\":%d,", other_in_win
 	printf "\"rejected\":%d,\"rejected_outside_window\":%d,", rejected, rejected_outside
 	printf "\"tp_prepare\":%d,\"tp_done\":%d,\"tp_done_errors\":%d,\"tp_max_depth\":%d}\n", tp_prepare, tp_done, tp_done_err, max_depth

@@ -31,7 +31,6 @@ open_group() { # name: a 1 s VFIO session on the device's group
 ORACLE_TRACEPOINTS="iommu/attach_device_to_domain iommu/dev_reset_prepare iommu/dev_reset_done iommu/dev_reset_attach_rejected" \
 	oracle_start
 churn_start 5 "$dev"
-sleep 0.5
 stage nest
 stage unbalanced
 churn_wait
