@@ -12,7 +12,7 @@ bind_vfio "$dev"
 cat "$sys/reset_method" >"$RESULTS/methods-before"
 ORACLE_TRACEPOINTS="iommu/attach_device_to_domain iommu/dev_reset_prepare iommu/dev_reset_done" \
 	oracle_start
-churn_start 3 "$dev"
+churn_start 6 "$dev"
 echo "probe-start" >"$TRACEFS/trace_marker"
 : >"$RESULTS/writes"
 for m in flr bus pm "flr bus" device_specific acpi "flr pm bus" default; do
