@@ -90,12 +90,12 @@ jq -s --argjson up "$unit_pass" --argjson uf "$unit_fail" \
 	  runs: .}' "$verdicts" >"$results/$name.json"
 
 echo
-printf '%-16s %-27s %-6s %5s  %s\n' SCENARIO KERNEL RESULT SECS REASON
+printf '%-19s %-32s %-6s %5s  %s\n' SCENARIO KERNEL RESULT SECS REASON
 jq -r '.runs[] | [.scenario,
 	(.kernel + (if (.machine // "default") != "default" then " (\(.machine))" else "" end)),
 	(.verdict | ascii_upcase), (.seconds // 0 | tostring), .reason] | @tsv' \
 	"$results/$name.json" | while IFS=$'\t' read -r s k v secs r; do
-	printf '%-16s %-27s %-6s %5s  %s\n' "$s" "$k" "$v" "$secs" "$r"
+	printf '%-19s %-32s %-6s %5s  %s\n' "$s" "$k" "$v" "$secs" "$r"
 done
 echo "results: $results/$name.json"
 finish 0
