@@ -207,10 +207,11 @@ int main(int argc, char **argv)
 	overrun = read_overrun(overrun_path);
 	{
 		const char *slash = strrchr(trace, '/');
+		char profile[4096];
 
-		snprintf(def_overrun, sizeof(def_overrun), "%.*soracle-kprobe-profile.txt",
+		snprintf(profile, sizeof(profile), "%.*soracle-kprobe-profile.txt",
 			 slash ? (int)(slash - trace + 1) : 0, trace);
-		qisub_missed = read_missed(def_overrun);
+		qisub_missed = read_missed(profile);
 	}
 
 	json_init(&w, stdout);

@@ -14,7 +14,7 @@ b_f0=$(awk -v dev=$f0 -f "$lib/reset-trace.awk" "$run/oracle.trace")
 b_f1=$(awk -v dev=$f1 -f "$lib/reset-trace.awk" "$run/oracle.trace")
 jq -n -L "$lib" --arg expect "$expect" --arg f0 $f0 --arg f1 $f1 \
 	--rawfile groups "$run/groups" \
-	--argjson rc_a "$(cat "$run/atsflr-a.rc")" --argjson rc_b "$(cat "$run/atsflr-b.rc")" \
+	--argjson rc_a "$(cat "$run/atsflr-a.rc")" --argjson rc_b "$(cat "$run/churn.rc")" \
 	--argjson rc_c "$(cat "$run/atsflr-c.rc")" --argjson conc "$(cat "$run/concurrent-resets-ok")" \
 	--argjson a_f1 "$a_f1" --argjson b_f0 "$b_f0" --argjson b_f1 "$b_f1" \
 	--slurpfile oa "$run/oracle-a.json" --slurpfile ob "$run/oracle.json" \

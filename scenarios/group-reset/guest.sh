@@ -29,10 +29,7 @@ mv "$RESULTS/oracle-overrun.txt" "$RESULTS/oracle-a-overrun.txt"
 
 ORACLE_TRACEPOINTS="iommu/dev_reset_prepare iommu/dev_reset_done" oracle_start
 log "B: both functions reset together, churn on both"
-"$BIN/atsflr" --mode legacy --reset none --duration 4 --output "$RESULTS/atsflr-b.json" \
-	$f0 $f1 2>"$RESULTS/atsflr-b.err" &
-churn=$!
-vfio_wait_open $churn
+churn_start 4 $f0 $f1
 ok=0
 for i in 1 2 3 4 5 6; do
 	echo 1 >/sys/bus/pci/devices/$f0/reset & p0=$!
@@ -40,8 +37,7 @@ for i in 1 2 3 4 5 6; do
 	wait $p0 && ok=$((ok + 1))
 	wait $p1 && ok=$((ok + 1))
 done
-wait $churn
-echo $? >"$RESULTS/atsflr-b.rc"
+churn_wait
 echo $ok >"$RESULTS/concurrent-resets-ok"
 oracle_stop
 

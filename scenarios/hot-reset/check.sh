@@ -8,13 +8,16 @@ jq -n -L "$(dirname "$0")/../lib" --arg dev "$dev" --arg expect "$expect" \
 	--argjson rc "$(cat "$run/atstrace.rc")" \
 	--slurpfile ev "$run/atstrace.ndjson" \
 	--slurpfile ora "$run/oracle.json" \
-	--slurpfile flr "$run/atsflr.json" --argjson sub "$(cat "$run/subordinate-ok" 2>/dev/null || echo null)" 'include "verdict";
+	--slurpfile flr "$run/atsflr.json" --argjson sub "$(cat "$run/subordinate-ok" 2>/dev/null || echo null)" \
+	--argjson churn_rc "$(cat "$run/churn.rc" 2>/dev/null || echo null)" \
+	--slurpfile churn "$run/churn.json" 'include "verdict";
 	
 	($ev | map(select(.type == "summary")) | .[0]) as $s |
 	($s.devices[$dev] // {}) as $a | ($ora[0].devices[$dev] // {}) as $o |
 	{
 	  atstrace_exit: $rc, verdict: $s.verdict,
 	  hot_resets_ok: $flr[0].reset.ok, subordinate_resets_ok: $sub,
+	  unmaps_during_subordinate_resets: {exit: $churn_rc, ok: $churn[0].unmap.ok},
 	  atstrace: {bus_resets: $s.bus_resets, invalidations: ($a.invalidations // 0),
 	             flagged: (($a.in_window // 0) + ($a.in_flight_at_open // 0))},
 	  oracle: {bus_resets: $ora[0].bus_resets, invalidations: ($o.devtlb_descriptors // 0),
@@ -27,11 +30,12 @@ jq -n -L "$(dirname "$0")/../lib" --arg dev "$dev" --arg expect "$expect" \
 	missed_slack($ora[0]; $s) as $slack |
 	{atstrace_exit: (if $expect == "flagged" then 1 else 0 end),
 	 bus_resets: "== oracle, >= hot resets + reset_subordinate writes, == bus_window events",
-	 subordinate_resets_ok: 5, invalidations: "== oracle",
+	 subordinate_resets_ok: 5, unmaps_during_subordinate_resets: "exit 0, > 0", invalidations: "== oracle",
 	 flagged: "within the oracle edge band"} as $exp |
 	[ (if $obs.atstrace_exit != $exp.atstrace_exit then "atstrace exited \($obs.atstrace_exit), expected \($exp.atstrace_exit)" else empty end),
 	  (if $obs.hot_resets_ok < 1 then "no hot reset succeeded" else empty end),
 	  (if $sub != 5 then "reset_subordinate: \($sub) of 5 writes succeeded" else empty end),
+	  (if $churn_rc != 0 or $churn[0].unmap.ok < 1 then "no DMA traffic during the reset_subordinate writes: \($obs.unmaps_during_subordinate_resets)" else empty end),
 	  (if $obs.atstrace.bus_resets < $obs.hot_resets_ok + ($sub // 0) then "\($obs.atstrace.bus_resets) bus resets traced for \($obs.hot_resets_ok) hot resets + \($sub) reset_subordinate" else empty end),
 	  (if $obs.atstrace.bus_resets != $obs.oracle.bus_resets or $obs.atstrace.bus_resets < 1 then "bus resets: atstrace \($obs.atstrace.bus_resets), oracle \($obs.oracle.bus_resets)" else empty end),
 	  (if $obs.ringbuf_drops != 0 then "\($obs.ringbuf_drops) events lost to a full ring buffer" else empty end),

@@ -10,19 +10,20 @@ set -u
 dev=0000:01:00.0
 port=$(basename "$(readlink -f "/sys/bus/pci/devices/$dev/..")")
 bind_vfio "$dev"
+# the workload atstrace --assert runs: hot resets, then reset_subordinate
+# under churn that is attached before the first write
 cat >/run/tmp/bus-resets.sh <<EOT
 #!/bin/bash
-"$BIN/atsflr" --mode legacy --reset hot --duration 3 --output "$RESULTS/atsflr.json" "$dev" || exit \$?
-"$BIN/atsflr" --mode legacy --reset none --duration 3 --output "$RESULTS/atsflr-sub.json" "$dev" &
+. "\$ATSTRACE_REPO/scenarios/lab/guest-lib.sh"
+"\$BIN/atsflr" --mode legacy --reset hot --duration 3 --output "\$RESULTS/atsflr.json" $dev || exit \$?
+churn_start 3 $dev
 ok=0
-if [ -e /sys/bus/pci/devices/$port/reset_subordinate ]; then
-	for i in 1 2 3 4 5; do
-		sleep 0.4
-		echo 1 >/sys/bus/pci/devices/$port/reset_subordinate && ok=\$((ok + 1))
-	done
-fi
-wait
-echo \$ok >"$RESULTS/subordinate-ok"
+for i in 1 2 3 4 5; do
+	sleep 0.3
+	echo 1 >/sys/bus/pci/devices/$port/reset_subordinate && ok=\$((ok + 1))
+done
+churn_wait
+echo \$ok >"\$RESULTS/subordinate-ok"
 EOT
 chmod +x /run/tmp/bus-resets.sh
 oracle_start

@@ -9,7 +9,7 @@ set -u
 
 dev=0000:01:00.0
 bind_vfio "$dev"
-"$BIN/atsflr" --mode legacy --rate 1 --duration "${RESET_COST_SECONDS:-8}" \
+"$BIN/atsflr" --mode legacy --rate 1 --duration 8 \
 	--output "$RESULTS/resets.json" "$dev" 2>"$RESULTS/resets.err"
 echo $? >"$RESULTS/resets.rc"
 "$BIN/atstrace" --quiet --json --hist --assert --min-resets 1 -- \

@@ -9,7 +9,7 @@ segment() { awk -v s="atsnest-stage $1" '/atsnest-stage / { on = index($0, s) > 
 # the module's own reset events (a VFIO close may reset the device meanwhile);
 # invalidations from every task
 mine() { awk '!/ (prep|prep_r|done|flr|flr_r|attach_device_to_domain|dev_reset_[a-z_]*): / || $1 ~ /^insmod-/'; }
-nest=$(segment nest | mine | awk -v dev=$dev -v other=$dev -f "$lib/reset-trace.awk")
+nest=$(segment nest | mine | awk -v dev=$dev -f "$lib/reset-trace.awk")
 unbal=$(segment unbalanced | mine | awk -v dev=$dev -f "$lib/reset-trace.awk")
 line() { grep -o "atsnest: $1 .*" "$run/dmesg.txt" | tail -1; }
 kv() { echo "$1" | tr ' ' '\n' | grep "^$2=" | cut -d= -f2; }
@@ -35,8 +35,9 @@ jq -n -L "$lib" --argjson nest "$nest" --argjson unbal "$unbal" \
 	  recover: (kv($v) + {messages: $ready_msgs, vfio_open_exit: $recovered_rc,
 	            ats_after_open: $rec[0].devices[0].ats_after.enabled}),
 	  churn_exit: $churn_rc,
-	  devtlb_in_outer_window: $nest.other_devtlb_in_window,
-	  devtlb_total: ($ora[0].devices["0000:01:00.0"].devtlb_descriptors // 0)
+	  oracle: ($ora[0].devices["0000:01:00.0"] // {} |
+	           {devtlb: (.devtlb_descriptors // 0), windows: (.windows // 0),
+	            flagged: ((.in_window // 0) + (.in_flight_at_open // 0))})
 	} as $obs |
 	{insmod: "0 for every stage",
 	 nest: {prepare: 0, flr: 0, ats_before: 1, ats_after_inner_done: 0, ats_late: 0, ats_after: 1,
@@ -44,8 +45,8 @@ jq -n -L "$lib" --argjson nest "$nest" --argjson unbal "$unbal" \
 	 unbalanced: {warnings: 1, ats_before: "== ats_after", trace_done_errors: 2},
 	 unready: {ats_after: 0, messages: 1, vfio_open_exit: "2 (EBUSY)"},
 	 recover: {ats_after: 1, messages: 1, vfio_open_exit: 0, ats_after_open: true},
-	 devtlb_in_outer_window: "0 (the device stays blocked from the outer prepare to the outer done)",
-	 devtlb_total: "> 0"} as $exp |
+	 oracle: {flagged: "0 over the whole run (blocked through the outer bracket and from unready to recover)",
+	          devtlb: "> 0"}} as $exp |
 	$obs.nest.trace as $t |
 	[ ($obs.insmod | to_entries[] | select(.value != 0) | "insmod stage=\(.key) failed (\(.value))"),
 	  (if $obs.churn_exit != 0 then "map/unmap churn exited \($obs.churn_exit)" else empty end),
@@ -61,7 +62,7 @@ jq -n -L "$lib" --argjson nest "$nest" --argjson unbal "$unbal" \
 	  (if $obs.unready.vfio_open_exit != 2 or ($obs.unready.vfio_open_error // "" | test("busy"; "i") | not) then "unready: VFIO open was not refused with EBUSY: exit \($obs.unready.vfio_open_exit) \($obs.unready.vfio_open_error)" else empty end),
 	  (if $obs.recover.ats_after != 1 or $obs.recover.messages != 1 then "recover: ATS \($obs.recover.ats_after), \($obs.recover.messages) messages" else empty end),
 	  (if $obs.recover.vfio_open_exit != 0 or $obs.recover.ats_after_open != true then "recover: VFIO session exit \($obs.recover.vfio_open_exit), ATS \($obs.recover.ats_after_open)" else empty end),
-	  (if $obs.devtlb_in_outer_window != 0 then "\($obs.devtlb_in_outer_window) device-TLB invalidations inside the outer window" else empty end),
-	  (if $obs.devtlb_total < 1 then "no device-TLB invalidation at all: the churn proved nothing" else empty end)
+	  (if $obs.oracle.flagged != 0 then "the oracle counted \($obs.oracle.flagged) device-TLB invalidations inside windows" else empty end),
+	  (if $obs.oracle.devtlb < 1 then "no device-TLB invalidation at all: the churn proved nothing" else empty end)
 	] as $bad |
 	verdict($bad; "nest: depth 2, one block + one restore, ATS off until the outer done; unbalanced: 1 warning for 2 dones; unready: blocked, VFIO open refused; recover: DMA back, ATS on"; $obs; $exp)'
