@@ -98,4 +98,17 @@ jq -r '.runs[] | [.scenario,
 	printf '%-19s %-32s %-6s %5s  %s\n' "$s" "$k" "$v" "$secs" "$r"
 done
 echo "results: $results/$name.json"
+# CI keeps only the tail of this output: name every failed run again here,
+# with the end of its guest log, so the tail says what went wrong
+jq -r '.runs[] | select(.verdict == "fail") |
+	"\(.scenario)@\(.kernel)\(if (.machine // "default") != "default" then "+" + .machine else "" end)\t\(.reason)"' \
+	"$results/$name.json" | while IFS=$'\t' read -r run r; do
+	echo "FAILED $run: $r"
+	for log in "$results/runs/$run/check.err" "$results/runs/$run/console.log"; do
+		[ -s "$log" ] || continue
+		echo "    (end of $log)"
+		tail -n 6 "$log" | cut -c1-200 | sed 's/^/    | /'
+		break
+	done
+done
 finish 0
