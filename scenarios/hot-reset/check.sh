@@ -9,6 +9,7 @@ jq -n -L "$(dirname "$0")/../lib" --arg dev "$dev" --arg expect "$expect" \
 	--slurpfile ev "$run/atstrace.ndjson" \
 	--slurpfile ora "$run/oracle.json" \
 	--slurpfile flr "$run/atsflr.json" --argjson sub "$(cat "$run/subordinate-ok" 2>/dev/null || echo null)" \
+	--arg suberr "$(cat "$run/subordinate.err" 2>/dev/null)" \
 	--argjson churn_rc "$(cat "$run/churn.rc" 2>/dev/null || echo null)" \
 	--slurpfile churn "$run/churn.json" 'include "verdict";
 	
@@ -34,7 +35,7 @@ jq -n -L "$(dirname "$0")/../lib" --arg dev "$dev" --arg expect "$expect" \
 	 flagged: "within the oracle edge band"} as $exp |
 	[ (if $obs.atstrace_exit != $exp.atstrace_exit then "atstrace exited \($obs.atstrace_exit), expected \($exp.atstrace_exit)" else empty end),
 	  (if $obs.hot_resets_ok < 1 then "no hot reset succeeded" else empty end),
-	  (if $sub != 5 then "reset_subordinate: \($sub) of 5 writes succeeded" else empty end),
+	  (if $sub != 5 then "reset_subordinate: \($sub) of 5 writes succeeded: \($suberr[-200:])" else empty end),
 	  (if $churn_rc != 0 or $churn[0].unmap.ok < 1 then "no DMA traffic during the reset_subordinate writes: \($obs.unmaps_during_subordinate_resets)" else empty end),
 	  (if $obs.atstrace.bus_resets < $obs.hot_resets_ok + ($sub // 0) then "\($obs.atstrace.bus_resets) bus resets traced for \($obs.hot_resets_ok) hot resets + \($sub) reset_subordinate" else empty end),
 	  (if $obs.atstrace.bus_resets != $obs.oracle.bus_resets or $obs.atstrace.bus_resets < 1 then "bus resets: atstrace \($obs.atstrace.bus_resets), oracle \($obs.oracle.bus_resets)" else empty end),

@@ -20,7 +20,15 @@ churn_start 3 $dev
 ok=0
 for i in 1 2 3 4 5; do
 	sleep 0.3
-	echo 1 >/sys/bus/pci/devices/$port/reset_subordinate && ok=\$((ok + 1))
+	# the kernel only trylocks the bus: "busy, try again" (EAGAIN) is retried
+	for try in 1 2 3; do
+		if echo 1 2>>"\$RESULTS/subordinate.err" >/sys/bus/pci/devices/$port/reset_subordinate; then
+			ok=\$((ok + 1))
+			break
+		fi
+		tail -1 "\$RESULTS/subordinate.err" | grep -q "temporarily unavailable" || break
+		sleep 0.05
+	done
 done
 churn_wait
 echo \$ok >"\$RESULTS/subordinate-ok"

@@ -8,7 +8,8 @@
 # guest.sh (runs in the guest) and a check.sh (judges the results on the
 # host; --expect passes what this kernel should show to it as
 # ATSTRACE_EXPECT). Machines: default (intel-iommu, legacy mode), scalable (scalable
-# mode), multifunction (two ATS functions in one slot).
+# mode), multifunction (two ATS functions in one slot), amd (amd-iommu: DMA
+# remapping and VFIO work, but its guest driver never enables ATS).
 #
 # Writes DIR/verdict.json and exits 0 pass, 1 fail, 77 skip, 2 tool error.
 # A guest still running at the timeout is killed and the scenario fails.
@@ -68,6 +69,7 @@ if [ ! -f "$initrd" ] || [ "$top/scenarios/lab/init" -nt "$initrd" ] ||
 fi
 
 iommu="intel-iommu,intremap=on,device-iotlb=on"
+iommu_cmdline="intel_iommu=on"
 # x-speed=5: QEMU 7.2 root ports never report Data Link Layer Link Active
 # after a secondary bus reset, so a kernel that sees a port faster than
 # 5 GT/s fails every bus reset with -ENOTTY; at 5 GT/s it polls the device.
@@ -75,6 +77,12 @@ devs=(-device pcie-root-port,id=rp1,chassis=1,slot=1,x-speed=5)
 case "$machine" in
 default | scalable)
 	[ "$machine" = scalable ] && iommu="$iommu,x-scalable-mode=on"
+	devs+=(-netdev user,id=n0,restrict=on
+	       -device virtio-net-pci,bus=rp1,addr=0.0,netdev=n0,disable-legacy=on,iommu_platform=on,ats=on)
+	;;
+amd)
+	iommu="amd-iommu,device-iotlb=on,intremap=on"
+	iommu_cmdline=""
 	devs+=(-netdev user,id=n0,restrict=on
 	       -device virtio-net-pci,bus=rp1,addr=0.0,netdev=n0,disable-legacy=on,iommu_platform=on,ats=on)
 	;;
@@ -87,22 +95,31 @@ multifunction)
 esac
 
 # The fio disk: an ATS virtio-blk behind its own root port, never reset.
-disk=$(mktemp /tmp/atstrace-disk.XXXXXX)
-trap 'rm -f "$disk"' EXIT
-truncate -s 256M "$disk"
-devs+=(-device pcie-root-port,id=rp2,chassis=2,slot=2,x-speed=5
-       -drive "file=$disk,if=none,id=d0,format=raw,cache=unsafe"
-       -device virtio-blk-pci,bus=rp2,drive=d0,disable-legacy=on,iommu_platform=on,ats=on)
+# Not on the amd machine: behind QEMU 7.2's AMD IOMMU the disk's first read
+# (the partition scan in virtio_blk's probe) never completes.
+if [ "$machine" != amd ]; then
+	disk=$(mktemp /tmp/atstrace-disk.XXXXXX)
+	trap 'rm -f "$disk"' EXIT
+	truncate -s 256M "$disk"
+	devs+=(-device pcie-root-port,id=rp2,chassis=2,slot=2,x-speed=5
+	       -drive "file=$disk,if=none,id=d0,format=raw,cache=unsafe"
+	       -device virtio-blk-pci,bus=rp2,drive=d0,disable-legacy=on,iommu_platform=on,ats=on)
+fi
 
-cmdline="console=ttyS0 intel_iommu=on iommu.strict=1 panic=-1 oops=panic"
+cmdline="console=ttyS0 $iommu_cmdline iommu.strict=1 panic=-1 oops=panic"
 cmdline+=" atstrace.repo=$top atstrace.scenario=$scenario atstrace.kernel=$kernel"
 
 progress "lab: $scenario on $kernel ($machine machine), timeout ${timeout}s"
 start=$SECONDS
-boot_failures=0
-# A kernel that dies before the scenario starts (Debian's 7.2 has oopsed at
-# boot under TCG on a text-patching int3) ran no test: boot it once more and
-# say so in the verdict. A crash once the scenario runs fails it.
+boot_failures=0 int3_oopses=0
+# A kernel that dies before the scenario starts ran no test: boot it once
+# more and say so in the verdict. Debian's 7.2 also oopses, now and then, on
+# an int3 left by live text patching (ftrace, static keys: "Oops: int3" in
+# __schedule and the like), before or while the scenario runs: QEMU's
+# multi-threaded TCG can run a stale translation of a patched instruction on
+# the other vCPU. No kernel here patches text through int3 for any other
+# reason, so such a run is repeated once, its first log kept in attempt-1/
+# and the verdict says so. Any other crash fails the scenario.
 for attempt in 1 2; do
 	set +e
 	timeout --signal=KILL "$timeout" qemu-system-x86_64 \
@@ -115,6 +132,13 @@ for attempt in 1 2; do
 		-serial "file:$out/console.log" -monitor none >"$out/qemu.log" 2>&1
 	qrc=$?
 	set -e
+	if [ $attempt = 1 ] && grep -q 'Oops: int3' "$out/console.log"; then
+		int3_oopses=1
+		mkdir -p "$out/attempt-1"
+		find "$out" -mindepth 1 -maxdepth 1 ! -name attempt-1 -exec mv -t "$out/attempt-1" {} +
+		progress "lab: the guest oopsed on a text-patching int3 (TCG): running it once more"
+		continue
+	fi
 	grep -q "^lab-init: running $scenario" "$out/console.log" && break
 	[ $attempt = 2 ] && break
 	boot_failures=$((boot_failures + 1))
@@ -159,11 +183,16 @@ if ! judged=$(ATSTRACE_EXPECT=$expect "$sdir/check.sh" "$out" 2>"$out/check.err"
 	verdict fail "check.sh failed: $(head -c 300 "$out/check.err")"
 	exit 1
 fi
+if ! jq -e '.verdict' <<<"$judged" >/dev/null 2>&1; then
+	verdict fail "check.sh gave no verdict: $(head -c 300 "$out/check.err")"
+	exit 1
+fi
 jq --arg s "$scenario" --arg k "$kernel" --arg m "$machine" --arg dir "${out#"$top"/}" \
-	--argjson secs "$SECONDS" --argjson bf "$boot_failures" \
+	--argjson secs "$SECONDS" --argjson bf "$boot_failures" --argjson i3 "$int3_oopses" \
 	'{scenario: $s, kernel: $k, machine: $m} + . +
-	 {seconds: $secs, results: $dir, boot_failures: $bf} |
-	 if $bf > 0 then .reason += " (after \($bf) boot failure before the scenario started)" else . end' \
+	 {seconds: $secs, results: $dir, boot_failures: $bf, int3_oops_reruns: $i3} |
+	 if $bf > 0 then .reason += " (after \($bf) boot failure before the scenario started)" else . end |
+	 if $i3 > 0 then .reason += " (second attempt: the first hit a TCG text-patching int3 oops, kept in attempt-1/)" else . end' \
 	<<<"$judged" >"$out/verdict.json"
 v=$(jq -r .verdict "$out/verdict.json")
 progress "lab: $scenario on $kernel: $v: $(jq -r .reason "$out/verdict.json")"
