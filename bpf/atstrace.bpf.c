@@ -38,6 +38,7 @@ const volatile __u32 attach_op[ATTACH_SLOTS];
 const volatile __s32 attach_dom_arg[ATTACH_SLOTS];
 const volatile __s32 attach_dev_arg[ATTACH_SLOTS];
 const volatile __s32 attach_pasid_arg[ATTACH_SLOTS];  /* -1: none */
+const volatile bool attach_smmu[ATTACH_SLOTS];        /* an SMMUv3 op: learn StreamIDs */
 /* --inject-delay: spin at an invalidation's completion point */
 const volatile __u64 inject_delay_ns;                 /* 0: off */
 const volatile __u32 inject_prob_ppm = 1000000;
@@ -114,7 +115,46 @@ struct {
 	__type(value, struct inflight_state);
 } inflight SEC(".maps");
 
+/* SMMUv3 StreamID -> segment:bus:devfn, filled at attach */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, ATSTRACE_MAX_DEVICES);
+	__type(key, struct sid_key);
+	__type(value, __u32);
+} sid_map SEC(".maps");
+
+/* one command list (SMMUv3, 64 x 16 bytes) or VT-d batch (16 x 32), one copy */
+struct cmd_buf {
+	__u64 dw[2 * SMMU_MAX_BATCH];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct cmd_buf);
+} cmd_scratch SEC(".maps");
+
+/*
+ * Windows open right now (device and bus): while there are none, which is
+ * nearly always, a submission needs no window lookup at all.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __s64);
+} open_windows SEC(".maps");
+
 static const __u32 zero_key;
+
+static __always_inline void open_windows_add(__s64 d)
+{
+	__s64 *n = bpf_map_lookup_elem(&open_windows, &zero_key);
+
+	if (n)
+		__sync_fetch_and_add(n, d);
+}
 
 static __always_inline struct bus_window *bus_windows_get(void)
 {
@@ -306,7 +346,12 @@ static __always_inline bool in_bus_window(__u32 rid)
 static __always_inline bool in_window(__u32 rid, __u32 *kind)
 {
 	struct dev_key key = { .rid = rid };
-	struct dev_window *w = bpf_map_lookup_elem(&windows, &key);
+	__s64 *open = bpf_map_lookup_elem(&open_windows, &zero_key);
+	struct dev_window *w;
+
+	if (open && *open <= 0)
+		return false;
+	w = bpf_map_lookup_elem(&windows, &key);
 
 	if (w && w->depth) {
 		*kind = w->kind;
@@ -398,8 +443,23 @@ static __always_inline struct inflight *inflight_begin(void)
 
 	if (fl) {
 		fl->n = 0;
-		fl->ts = bpf_ktime_get_ns();
+		if (want_hist) /* the start is read only for the latency histogram */
+			fl->ts = bpf_ktime_get_ns();
 	}
+	return fl;
+}
+
+/*
+ * AMD-Vi and SMMUv3 queue commands one call at a time and wait later, in
+ * another call: the set of this CPU starts with its first ATC command and
+ * grows until that wait returns.
+ */
+static __always_inline struct inflight *inflight_join(void)
+{
+	struct inflight *fl = inflight_get(bpf_get_smp_processor_id());
+
+	if (fl && !fl->n && want_hist)
+		fl->ts = bpf_ktime_get_ns();
 	return fl;
 }
 
@@ -489,30 +549,42 @@ static __always_inline void inflight_end(void)
 
 	if (!fl || !fl->n)
 		return;
-	dur = bpf_ktime_get_ns() - fl->ts;
-	n = fl->n;
-	for (__u32 i = 0; i < INFLIGHT_MAX; i++)
-		if (i < n)
-			hist_add(fl->rid[i], H_INV_LATENCY, dur);
+	if (want_hist) {
+		dur = bpf_ktime_get_ns() - fl->ts;
+		n = fl->n;
+		for (__u32 i = 0; i < INFLIGHT_MAX; i++)
+			if (i < n)
+				hist_add(fl->rid[i], H_INV_LATENCY, dur);
+	}
 	fl->n = 0;
 }
 
 static __always_inline int vtd_submit(void *ctx, struct intel_iommu *iommu, struct qi_desc *desc,
 				      unsigned int count)
 {
-	__u32 seg = BPF_CORE_READ(iommu, segment);
+	struct cmd_buf *buf = bpf_map_lookup_elem(&cmd_scratch, &zero_key);
 	struct inflight *fl = inflight_begin();
+	__u64 bytes;
+	__u32 seg;
 
+	if (!buf || !count)
+		return 0;
+	if (count > VTD_MAX_BATCH)
+		count = VTD_MAX_BATCH;
+	/* descriptors are the hardware's 256-bit format: fixed layout, one copy */
+	bytes = (__u64)count * 32;
+	barrier_var(bytes); /* the clamp must bound the very register the helper gets */
+	if (bytes > sizeof(buf->dw))
+		bytes = sizeof(buf->dw);
+	if (bpf_probe_read_kernel(buf->dw, bytes, desc))
+		return 0;
+	seg = BPF_CORE_READ(iommu, segment);
 	for (int i = 0; i < VTD_MAX_BATCH; i++) {
 		struct atc_inv inv;
-		struct qi_desc d;
 
 		if (i >= count)
 			break;
-		/* descriptors are the hardware's 256-bit format: fixed layout */
-		if (bpf_probe_read_kernel(&d, sizeof(d), &desc[i]))
-			break;
-		if (atc_inv_decode_vtd(d.qw0, d.qw1, &inv))
+		if (atc_inv_decode_vtd(buf->dw[4 * i], buf->dw[4 * i + 1], &inv))
 			on_atc_inv(ctx, seg << 16 | inv.sid, &inv, VENDOR_VTD, fl);
 	}
 	return 0;
@@ -547,10 +619,14 @@ int BPF_KRETPROBE(vtd_complete_kretprobe)
 }
 
 /*
- * AMD-Vi: every command goes through __iommu_queue_command_sync(). Its
- * completion is a later COMPLETION_WAIT on the same IOMMU, so AMD
- * invalidations are counted and checked against windows at submission, but
- * not tracked in flight.
+ * AMD-Vi: every command goes through __iommu_queue_command_sync(), which
+ * only queues it; the wait is a later COMPLETION_WAIT (iommu_completion_wait,
+ * a compiler clone that fentry cannot name). The callers that flush device
+ * TLBs wait before they return, with the domain lock held and IRQs off:
+ * amd_iommu_domain_flush_pages() (unmap, flush-all) and
+ * amd_iommu_dev_flush_pasid_pages(). Their fexit is the completion point and
+ * the injection point; an attach op's return completes the full-ATC flushes
+ * of device_flush_dte() (see on_attach).
  */
 SEC("?fentry/__iommu_queue_command_sync")
 int BPF_PROG(amd_submit_fentry, struct amd_iommu *iommu, struct iommu_cmd *cmd)
@@ -563,7 +639,92 @@ int BPF_PROG(amd_submit_fentry, struct amd_iommu *iommu, struct iommu_cmd *cmd)
 	if (bpf_probe_read_kernel(&c, sizeof(c), cmd))
 		return 0;
 	if (atc_inv_decode_amd(c.data[0], c.data[1], c.data[2], c.data[3], &inv))
-		on_atc_inv(ctx, seg << 16 | inv.sid, &inv, VENDOR_AMD, NULL);
+		on_atc_inv(ctx, seg << 16 | inv.sid, &inv, VENDOR_AMD, inflight_join());
+	return 0;
+}
+
+SEC("?fexit/amd_iommu_domain_flush_pages")
+int BPF_PROG(amd_complete_pages_fexit)
+{
+	maybe_inject(false);
+	inflight_end();
+	return 0;
+}
+
+SEC("?fexit/amd_iommu_dev_flush_pasid_pages")
+int BPF_PROG(amd_complete_pasid_fexit)
+{
+	maybe_inject(false);
+	inflight_end();
+	return 0;
+}
+
+/*
+ * Arm SMMUv3: arm_smmu_cmdq_issue_cmdlist(smmu, cmdq, cmds, n, sync) (static
+ * in 6.12, global in 7.x; module BTF) issues n 16-byte commands and, with
+ * sync set, waits for a CMD_SYNC behind them: a batch sent without sync
+ * completes at the next call with sync on that CPU. The fexit of a sync call
+ * is the completion and injection point (IRQs are on again there).
+ * Arguments are read untyped: the cmds type differs between versions.
+ */
+static __always_inline int smmu_submit(void *ctx)
+{
+	struct cmd_buf *buf = bpf_map_lookup_elem(&cmd_scratch, &zero_key);
+	__u64 smmu = 0, cmds = 0, n = 0;
+	struct inflight *fl = NULL;
+	__u64 bytes;
+
+	if (!buf || bpf_get_func_arg(ctx, 0, &smmu) || bpf_get_func_arg(ctx, 2, &cmds) ||
+	    bpf_get_func_arg(ctx, 3, &n))
+		return 0;
+	n = (__u32)n;
+	if (!n)
+		return 0;
+	if (n > SMMU_MAX_BATCH)
+		n = SMMU_MAX_BATCH;
+	bytes = n * 16;
+	barrier_var(bytes);
+	if (bytes > sizeof(buf->dw))
+		bytes = sizeof(buf->dw);
+	if (bpf_probe_read_kernel(buf->dw, bytes, (void *)cmds))
+		return 0;
+	for (int i = 0; i < SMMU_MAX_BATCH; i++) {
+		struct sid_key key = { .smmu = smmu };
+		struct atc_inv inv;
+		__u32 *rid;
+
+		if (i >= n)
+			break;
+		if (!atc_inv_decode_smmuv3(buf->dw[2 * i], buf->dw[2 * i + 1], &inv))
+			continue;
+		key.sid = inv.sid;
+		rid = bpf_map_lookup_elem(&sid_map, &key);
+		if (!rid) {
+			global_inc(G_SID_UNKNOWN);
+			continue;
+		}
+		if (!fl)
+			fl = inflight_join();
+		on_atc_inv(ctx, *rid, &inv, VENDOR_SMMUV3, fl);
+	}
+	return 0;
+}
+
+SEC("?fentry/arm_smmu_cmdq_issue_cmdlist")
+int BPF_PROG(smmu_submit_fentry)
+{
+	return smmu_submit(ctx);
+}
+
+SEC("?fexit/arm_smmu_cmdq_issue_cmdlist")
+int BPF_PROG(smmu_complete_fexit)
+{
+	__u64 sync = 0;
+
+	if (bpf_get_func_arg(ctx, 4, &sync) || !(sync & 1))
+		return 0;
+	maybe_inject(false);
+	inflight_end();
 	return 0;
 }
 
@@ -581,6 +742,7 @@ static __always_inline void open_window(void *ctx, __u32 rid, __u32 kind, struct
 
 	if (!w || window_enter(w, kind, now) != WS_OPENED)
 		return;
+	open_windows_add(1);
 	bpf_map_update_elem(&window_hits, &key, &zero, BPF_ANY);
 	if (!rid_selected(rid))
 		return;
@@ -642,6 +804,7 @@ static __always_inline void close_window_as(__u32 rid, int ready)
 	case WS_NESTED:
 		return;
 	}
+	open_windows_add(-1);
 	if (!rid_selected(rid))
 		return;
 	hist_add(rid, H_WINDOW, dur);
@@ -816,6 +979,7 @@ int BPF_PROG(bus_reset_fentry, struct pci_dev *bridge)
 		b->bus_hi = BPF_CORE_READ(sub, busn_res.end) & 0xff;
 		b->open_ns = bpf_ktime_get_ns();
 		b->active = 1;
+		open_windows_add(1);
 		global_inc(G_BUS_WINDOWS);
 		e = event_reserve(EV_BUS_WINDOW_OPEN, brid);
 		if (e) {
@@ -849,6 +1013,7 @@ static __always_inline int close_task_bus_windows(void)
 			continue;
 		now = bpf_ktime_get_ns();
 		b->active = 0;
+		open_windows_add(-1);
 		e = event_reserve(EV_BUS_WINDOW_CLOSE, b->bridge);
 		if (e) {
 			e->ts = now;
@@ -869,6 +1034,16 @@ BUS_END_SLOT(0)
 BUS_END_SLOT(1)
 BUS_END_SLOT(2)
 BUS_END_SLOT(3)
+
+extern const void pci_bus_type __ksym;
+
+/* the pci_dev of a struct device, or NULL for a device on another bus */
+static __always_inline struct pci_dev *pdev_of(struct device *dev)
+{
+	if (!dev || BPF_CORE_READ(dev, bus) != &pci_bus_type)
+		return NULL;
+	return (struct pci_dev *)((void *)dev - bpf_core_field_offset(struct pci_dev, dev));
+}
 
 /* ------------------------------------------------- upstream's bracketing */
 
@@ -914,6 +1089,27 @@ int BPF_PROG(prepare_fexit, struct pci_dev *pdev, int ret)
 	return 0;
 }
 
+/*
+ * kernel-patch/'s iommu:dev_reset_prepare fires as prepare returns, once per
+ * PASID it dropped and last for the device itself (PASID 0) with the
+ * result: the same point as prepare's fexit, without a trampoline. It does
+ * not fire for a device prepare leaves alone (no ATS, no IOMMU).
+ */
+SEC("?tp_btf/dev_reset_prepare")
+int BPF_PROG(prepare_tp, struct device *dev, unsigned int depth, u32 pasid, int result)
+{
+	struct pci_dev *pdev = pdev_of(dev);
+	__u32 rid;
+
+	if (pasid || !pdev)
+		return 0;
+	rid = pdev_rid(pdev);
+	bracket_end(rid, H_PREPARE);
+	if (result == 0)
+		open_window(ctx, rid, WK_BRACKET, pdev);
+	return 0;
+}
+
 /* ... and closes when done starts: done's own restore flushes are legitimate. */
 SEC("?fentry/pci_dev_reset_iommu_done")
 int BPF_PROG(done_fentry, struct pci_dev *pdev)
@@ -940,7 +1136,34 @@ int BPF_PROG(done_unready_fentry, struct pci_dev *pdev)
 
 /* --------------------------------------------------------- IOMMU attach */
 
-extern const void pci_bus_type __ksym;
+/*
+ * SMMUv3 names devices by StreamID: record each of the device's StreamIDs
+ * (dev->iommu->priv is its struct arm_smmu_master) when an attach succeeds.
+ * The type lives in the arm_smmu_v3 module's BTF; elsewhere this is dead
+ * code the verifier never walks.
+ */
+static __always_inline void smmu_learn_streams(struct device *dev, __u32 rid)
+{
+	struct arm_smmu_master *master;
+	struct arm_smmu_stream *streams;
+	__u32 n;
+
+	if (!bpf_core_type_exists(struct arm_smmu_master))
+		return;
+	master = BPF_CORE_READ(dev, iommu, priv);
+	if (!master)
+		return;
+	streams = BPF_CORE_READ(master, streams);
+	n = BPF_CORE_READ(master, num_streams);
+	for (__u32 i = 0; i < SMMU_MAX_STREAMS; i++) {
+		struct sid_key key = { .smmu = (__u64)BPF_CORE_READ(master, smmu) };
+
+		if (i >= n || !streams)
+			break;
+		key.sid = BPF_CORE_READ(&streams[i], id);
+		bpf_map_update_elem(&sid_map, &key, &rid, BPF_ANY);
+	}
+}
 
 static __always_inline int on_attach(void *ctx, int slot)
 {
@@ -953,12 +1176,14 @@ static __always_inline int on_attach(void *ctx, int slot)
 	__u32 rid;
 	int r;
 
+	/* the op has waited for its own flushes (AMD: device_flush_dte) */
+	inflight_end();
 	if (bpf_get_func_arg(ctx, attach_dev_arg[slot], &devp) || !devp)
 		return 0;
 	dev = (struct device *)devp;
-	if (BPF_CORE_READ(dev, bus) != &pci_bus_type)
+	pdev = pdev_of(dev);
+	if (!pdev)
 		return 0;
-	pdev = (struct pci_dev *)((void *)dev - bpf_core_field_offset(struct pci_dev, dev));
 	rid = pdev_rid(pdev);
 	if (!rid_selected(rid))
 		return 0;
@@ -968,6 +1193,8 @@ static __always_inline int on_attach(void *ctx, int slot)
 		bpf_get_func_arg(ctx, attach_pasid_arg[slot], &pasid);
 	bpf_get_func_ret(ctx, &ret);
 	r = (int)ret;
+	if (attach_smmu[slot] && !r)
+		smmu_learn_streams(dev, rid);
 	domain = (struct iommu_domain *)dom;
 	c = counts_of(rid);
 	if (c) {
@@ -1003,3 +1230,38 @@ ATTACH_SLOT(8)
 ATTACH_SLOT(9)
 ATTACH_SLOT(10)
 ATTACH_SLOT(11)
+
+/*
+ * kernel-patch/'s iommu:dev_reset_attach_rejected: an attach, replace or
+ * PASID attach refused with -EBUSY because the group is in reset. The core
+ * refuses it before any driver op runs, so only this shows it.
+ */
+SEC("?tp_btf/dev_reset_attach_rejected")
+int BPF_PROG(attach_rejected_tp, struct device *dev, unsigned int depth, u32 pasid, int result)
+{
+	struct pci_dev *pdev = pdev_of(dev);
+	struct dev_counts *c;
+	struct event *e;
+	__u32 rid;
+
+	if (!pdev)
+		return 0;
+	rid = pdev_rid(pdev);
+	if (!rid_selected(rid))
+		return 0;
+	c = counts_of(rid);
+	if (c) {
+		c->attaches++;
+		c->attach_errors++;
+		c->attach_busy++;
+	}
+	e = event_reserve(EV_ATTACH, rid);
+	if (!e)
+		return 0;
+	e->attach.op = pasid ? OP_SET_PASID : OP_ATTACH;
+	e->attach.domain_type = 0xffffffff;
+	e->attach.ret = result;
+	e->attach.pasid = pasid ? pasid : ATC_NO_PASID;
+	bpf_ringbuf_submit(e, 0);
+	return 0;
+}

@@ -7,6 +7,8 @@
 #define ATSTRACE_MAX_CPUS 128
 #define ATSTRACE_MAX_FILTER 8
 #define VTD_MAX_BATCH 16      /* QI_MAX_BATCHED_DESC_COUNT */
+#define SMMU_MAX_BATCH 64     /* CMDQ_BATCH_ENTRIES: commands per issue_cmdlist call */
+#define SMMU_MAX_STREAMS 8    /* StreamIDs recorded per device at attach */
 #define INFLIGHT_MAX 16       /* devices one submission can target */
 #define METHOD_SLOTS 8        /* reset methods hooked through generic slots */
 #define ATTACH_SLOTS 12       /* IOMMU attach ops hooked through generic slots */
@@ -21,6 +23,13 @@
 /* a PCI function: segment << 16 | bus << 8 | devfn */
 struct dev_key {
 	__u32 rid;
+};
+
+/* an SMMUv3 StreamID, on its SMMU (learnt from the device's attach) */
+struct sid_key {
+	__u64 smmu;
+	__u32 sid;
+	__u32 pad;
 };
 
 enum submit_vendor { VENDOR_VTD, VENDOR_AMD, VENDOR_SMMUV3 };
@@ -51,6 +60,7 @@ enum global_counter {
 	G_INJECT_OVER_MAX,    /* not delayed: --inject-max reached */
 	G_INJECT_ORPHANED,    /* not delayed: user space stopped its heartbeat */
 	G_EVENTS_SHED,        /* flagged-invalidation events not sent: ring buffer half full */
+	G_SID_UNKNOWN,        /* SMMUv3 ATC_INV to a StreamID no attach has named yet */
 	G_NR,
 };
 

@@ -139,6 +139,18 @@ struct amd_iommu {
 	struct amd_iommu_pci_seg *pci_seg;
 };
 
+/* drivers/iommu/arm/arm-smmu-v3/arm-smmu-v3.h (module BTF: arm_smmu_v3) */
+struct arm_smmu_device;
+struct arm_smmu_stream {
+	u32 id;
+};
+
+struct arm_smmu_master {
+	struct arm_smmu_device *smmu;
+	struct arm_smmu_stream *streams;
+	unsigned int num_streams;
+};
+
 #pragma clang attribute pop
 
 #endif

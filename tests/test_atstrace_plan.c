@@ -21,6 +21,7 @@
 struct fake {
 	const char *const *btf;
 	const char *const *traceable;
+	const char *const *tracepoints;
 };
 
 static bool in_list(const char *const *l, const char *name)
@@ -33,6 +34,7 @@ static bool in_list(const char *const *l, const char *name)
 
 static bool fake_btf(void *ctx, const char *name) { return in_list(((struct fake *)ctx)->btf, name); }
 static bool fake_trace(void *ctx, const char *name) { return in_list(((struct fake *)ctx)->traceable, name); }
+static bool fake_tp(void *ctx, const char *name) { return in_list(((struct fake *)ctx)->tracepoints, name); }
 
 static const char *const k612[] = {
 	"qi_submit_sync", "pcie_flr", "pci_pm_reset", "pcie_capability_clear_and_set_word_unlocked",
@@ -50,8 +52,8 @@ static const struct plan_entry *find(const struct plan_entry *p, const char *eve
 
 static void test_plan_vtd_612(void **state)
 {
-	struct fake f = { k612, k612 };
-	struct kernel_facts facts = { fake_btf, fake_trace, &f, NEED_VTD, false };
+	struct fake f = { k612, k612, NULL };
+	struct kernel_facts facts = { fake_btf, fake_trace, &f, NEED_VTD, false, fake_tp };
 	struct plan_entry plan[64];
 
 	assert_int_equal(probe_plan_resolve(&facts, plan, 8, 12, 4), 0);
@@ -59,7 +61,7 @@ static void test_plan_vtd_612(void **state)
 	assert_int_equal(find(plan, "inv_submit", "qi_submit_sync")->chosen, 0); /* fentry */
 	assert_int_equal(find(plan, "inv_submit", "__iommu_queue_command_sync")->status,
 			 ROW_NOT_APPLICABLE);
-	assert_int_equal(find(plan, "bracket_open", "pci_dev_reset_iommu_prepare")->status,
+	assert_int_equal(find(plan, "bracket_open", "dev_reset_prepare")->status,
 			 ROW_NOT_APPLICABLE);
 	assert_int_equal(find(plan, "reset_method", "pci_af_flr")->status, ROW_MISSING);
 	/* generic slots are handed out in table order */
@@ -72,8 +74,8 @@ static void test_plan_fallback_and_missing(void **state)
 	/* qi_submit_sync without BTF: fentry impossible, kprobe works */
 	static const char *const btf[] = { "pcie_flr", "pcie_capability_clear_and_set_word_unlocked",
 					   "pci_reset_secondary_bus", "pci_reset_bus", NULL };
-	struct fake f = { btf, k612 };
-	struct kernel_facts facts = { fake_btf, fake_trace, &f, NEED_VTD, false };
+	struct fake f = { btf, k612, NULL };
+	struct kernel_facts facts = { fake_btf, fake_trace, &f, NEED_VTD, false, fake_tp };
 	struct plan_entry plan[64];
 
 	assert_int_equal(probe_plan_resolve(&facts, plan, 8, 12, 4), 0);
@@ -93,6 +95,82 @@ static void test_plan_fallback_and_missing(void **state)
 	f.btf = f.traceable = k612;
 	assert_int_equal(probe_plan_resolve(&facts, plan, 1, 12, 4), 0);
 	assert_int_equal(find(plan, "reset_method", "pci_pm_reset")->status, ROW_NO_SLOT);
+}
+
+/* AMD-Vi: submissions at the queueing choke point, completions at the flushers' return */
+static void test_plan_amd(void **state)
+{
+	static const char *const k[] = {
+		"__iommu_queue_command_sync", "amd_iommu_domain_flush_pages", "pcie_flr",
+		"pcie_capability_clear_and_set_word_unlocked", "pci_reset_secondary_bus",
+		"pci_reset_bus", "amd_iommu_attach_device", "blocked_domain_attach_device", NULL,
+	};
+	struct fake f = { k, k, NULL };
+	struct kernel_facts facts = { fake_btf, fake_trace, &f, NEED_AMD, false, fake_tp };
+	struct plan_entry plan[64];
+
+	assert_int_equal(probe_plan_resolve(&facts, plan, 8, 12, 4), 0);
+	assert_int_equal(find(plan, "inv_submit", "qi_submit_sync")->status, ROW_NOT_APPLICABLE);
+	assert_int_equal(find(plan, "inv_submit", "__iommu_queue_command_sync")->status, ROW_ATTACH_OK);
+	assert_int_equal(find(plan, "inv_complete", "amd_iommu_domain_flush_pages")->status,
+			 ROW_ATTACH_OK);
+	assert_int_equal(find(plan, "inv_complete", "amd_iommu_domain_flush_pages")->row->cand[0].type,
+			 HOOK_FEXIT);
+	/* the PASID flusher is optional: its absence is no error */
+	assert_int_equal(find(plan, "inv_complete", "amd_iommu_dev_flush_pasid_pages")->status,
+			 ROW_MISSING);
+	assert_int_equal(find(plan, "attach", "amd_iommu_attach_device")->slot, 0);
+	assert_int_equal(find(plan, "attach", "blocked_domain_attach_device")->slot, 1);
+	/* without the page flusher, completions cannot be seen: an error */
+	static const char *const nocomp[] = { "__iommu_queue_command_sync", "pcie_flr",
+		"pcie_capability_clear_and_set_word_unlocked", "pci_reset_secondary_bus",
+		"pci_reset_bus", NULL };
+	f.btf = f.traceable = nocomp;
+	assert_int_equal(probe_plan_resolve(&facts, plan, 8, 12, 4), 1);
+}
+
+/* SMMUv3: one choke point for both ends, StreamIDs taught by the attach ops */
+static void test_plan_smmuv3(void **state)
+{
+	static const char *const k[] = {
+		"arm_smmu_cmdq_issue_cmdlist", "arm_smmu_attach_dev", "arm_smmu_attach_dev_blocked",
+		"arm_smmu_attach_dev_identity", "arm_smmu_remove_dev_pasid", "pcie_flr",
+		"pcie_capability_clear_and_set_word_unlocked", "pci_reset_secondary_bus",
+		"pci_reset_bus", "pci_dev_reset_iommu_prepare", "pci_dev_reset_iommu_done", NULL,
+	};
+	struct fake f = { k, k, NULL };
+	struct kernel_facts facts = { fake_btf, fake_trace, &f, NEED_SMMUV3, true, fake_tp };
+	struct plan_entry plan[64];
+	int smmu_attach = 0;
+
+	assert_int_equal(probe_plan_resolve(&facts, plan, 8, 12, 4), 0);
+	assert_int_equal(find(plan, "inv_submit", "arm_smmu_cmdq_issue_cmdlist")->status, ROW_ATTACH_OK);
+	assert_int_equal(find(plan, "inv_complete", "arm_smmu_cmdq_issue_cmdlist")->status,
+			 ROW_ATTACH_OK);
+	assert_int_equal(find(plan, "inv_complete", "qi_submit_sync")->status, ROW_NOT_APPLICABLE);
+	/* no tracepoint: the bracket opens at prepare's fexit (the fallback) */
+	assert_int_equal(find(plan, "bracket_open", "dev_reset_prepare")->status, ROW_ATTACH_OK);
+	assert_int_equal(find(plan, "bracket_open", "dev_reset_prepare")->chosen, 1);
+	assert_int_equal(find(plan, "attach_rejected", "dev_reset_attach_rejected")->status,
+			 ROW_MISSING);
+	/* the series' tracepoints are preferred when present */
+	static const char *const tps[] = { "dev_reset_prepare", "dev_reset_attach_rejected", NULL };
+	f.tracepoints = tps;
+	assert_int_equal(probe_plan_resolve(&facts, plan, 8, 12, 4), 0);
+	assert_int_equal(find(plan, "bracket_open", "dev_reset_prepare")->chosen, 0);
+	assert_int_equal(find(plan, "bracket_open", "dev_reset_prepare")->row->cand[0].type,
+			 HOOK_TP_BTF);
+	assert_int_equal(find(plan, "attach_rejected", "dev_reset_attach_rejected")->status,
+			 ROW_ATTACH_OK);
+	for (int i = 0; i < probe_table_len; i++)
+		if (plan[i].row->kind == ROW_ATTACH && plan[i].status == ROW_ATTACH_OK) {
+			assert_true(plan[i].row->needs & NEED_SMMUV3);
+			smmu_attach++;
+		}
+	assert_int_equal(smmu_attach, 4);
+	/* the module not loaded: its functions are unknown, the plan says so */
+	f.btf = f.traceable = k + 5;
+	assert_int_equal(probe_plan_resolve(&facts, plan, 8, 12, 4), 2);
 }
 
 static void test_log2_slots(void **state)
@@ -152,6 +230,16 @@ static void test_verdict(void **state)
 	assert_verdict(&t, &env, 0, &v);
 	assert_int_equal(v.exit_code, 3);
 	assert_non_null(strstr(v.line, "INCONCLUSIVE"));
+	/* SMMUv3 invalidations it could not place forbid a PASS */
+	t.dev[0].c.invalidations = 100;
+	assert_verdict(&t, &env, 0, &v);
+	assert_int_equal(v.exit_code, 0);
+	t.global[G_SID_UNKNOWN] = 4;
+	assert_verdict(&t, &env, 0, &v);
+	assert_int_equal(v.exit_code, 3);
+	assert_non_null(strstr(v.line, "StreamIDs"));
+	t.global[G_SID_UNKNOWN] = 0;
+	t.dev[0].c.invalidations = 0;
 	/* a violation wins over a vacuous run */
 	t.dev[0].c.in_window = 1;
 	assert_verdict(&t, &env, 7, &v);
@@ -164,6 +252,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plan_vtd_612),
 		cmocka_unit_test(test_plan_fallback_and_missing),
+		cmocka_unit_test(test_plan_amd),
+		cmocka_unit_test(test_plan_smmuv3),
 		cmocka_unit_test(test_log2_slots),
 		cmocka_unit_test(test_verdict),
 	};

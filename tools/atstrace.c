@@ -163,6 +163,7 @@ static void apply_plan(struct atstrace *skel, const struct plan_entry *plan, int
 			skel->rodata->attach_dom_arg[e->slot] = r->dom_arg;
 			skel->rodata->attach_dev_arg[e->slot] = r->dev_arg;
 			skel->rodata->attach_pasid_arg[e->slot] = r->pasid_arg;
+			skel->rodata->attach_smmu[e->slot] = r->needs & NEED_SMMUV3;
 			break;
 		}
 	}
@@ -209,7 +210,8 @@ static void read_totals(struct atstrace *skel, struct run_totals *t)
 			__u32 len = sizeof(info);
 			const char *n = bpf_program__name(p);
 
-			if (strncmp(n, "vtd_submit", 10) && strncmp(n, "amd_submit", 10))
+			if (strncmp(n, "vtd_submit", 10) && strncmp(n, "amd_submit", 10) &&
+			    strncmp(n, "smmu_submit", 11))
 				continue;
 			if (bpf_program__fd(p) >= 0 &&
 			    !bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len))
@@ -280,18 +282,18 @@ static void print_hists(struct atstrace *skel)
 }
 
 /*
- * Injection spins at the VT-d completion point, fexit of qi_submit_sync():
- * q_lock is free there and the kernel itself waits in the same context. A
- * kretprobe fallback runs from the return trampoline with preemption off
- * and a limited pool of instances: refused unless --unsafe.
+ * Injection spins at each driver's completion point, where the kernel itself
+ * waits for the invalidation: fexit of qi_submit_sync() (VT-d; q_lock is
+ * free there), of amd_iommu_domain_flush_pages() and
+ * amd_iommu_dev_flush_pasid_pages() (AMD-Vi; the domain lock is held, IRQs
+ * off) and of arm_smmu_cmdq_issue_cmdlist() with sync set (SMMUv3; IRQs on
+ * again). A kretprobe fallback runs from the return trampoline with
+ * preemption off and a limited pool of instances: refused unless --unsafe.
  */
-static bool inject_refused(const struct plan_entry *plan, const struct kernel_facts *facts)
+static bool inject_refused(const struct plan_entry *plan)
 {
-	if (!(facts->drivers & NEED_VTD)) {
-		fprintf(stderr, "atstrace: --inject-delay needs Intel VT-d: AMD-Vi completions "
-				"are not tracked yet\n");
-		return true;
-	}
+	int points = 0;
+
 	for (int i = 0; i < probe_table_len; i++) {
 		const struct plan_entry *e = &plan[i];
 
@@ -302,8 +304,112 @@ static bool inject_refused(const struct plan_entry *plan, const struct kernel_fa
 					"%s here): refused without --unsafe\n", e->row->cand[0].target);
 			return true;
 		}
+		points++;
 	}
-	return false;
+	if (!points)
+		fprintf(stderr, "atstrace: --inject-delay: no invalidation completion point "
+				"attaches on this kernel (see --list-probes)\n");
+	return !points;
+}
+
+/*
+ * --verify: every program of the object through this kernel's verifier, with
+ * every optional path switched on (histograms, filters, injection, the
+ * StreamID map), once with and once without bracketing, since those are
+ * load-time constants the verifier prunes by. A program whose function this
+ * kernel lacks (another IOMMU driver's, upstream's bracketing) is loaded
+ * against a stand-in with at least as many arguments: it reads them untyped
+ * or through probe reads, so the verifier's verdict carries over. Nothing
+ * is attached. Returns the exit code.
+ */
+static int verify_programs(const struct kernel_facts *facts)
+{
+	char standin_names[512] = "", skipped_names[256] = "";
+	int total = 0, standins = 0, skipped = 0;
+
+	for (int pass = 0; pass < 2; pass++) {
+		struct atstrace *skel = atstrace__open();
+		struct bpf_program *p;
+		int err;
+
+		if (!skel) {
+			fprintf(stderr, "atstrace: cannot open the BPF object: %s\n", strerror(errno));
+			return 2;
+		}
+		skel->rodata->bracketing = pass;
+		skel->rodata->want_hist = true;
+		skel->rodata->want_open_events = true;
+		skel->rodata->nr_cpus = 2;
+		skel->rodata->n_filter = 1;
+		skel->rodata->n_inject = 1;
+		skel->rodata->inject_delay_ns = 1000000;
+		skel->rodata->inject_prob_ppm = 500000;
+		skel->rodata->inject_max = 10;
+		skel->rodata->inject_in_kretprobe = true;
+		for (int i = 0; i < METHOD_SLOTS; i++)
+			skel->rodata->method_probe_arg[i] = 1;
+		for (int i = 0; i < ATTACH_SLOTS; i++) {
+			skel->rodata->attach_smmu[i] = true;
+			skel->rodata->attach_dom_arg[i] = 0;
+			skel->rodata->attach_dev_arg[i] = 1;
+			skel->rodata->attach_pasid_arg[i] = 2;
+		}
+		bpf_object__for_each_program(p, skel->obj) {
+			const char *sec = bpf_program__section_name(p), *fn = strchr(sec, '/');
+			enum bpf_attach_type t = bpf_program__expected_attach_type(p);
+
+			bpf_program__set_autoload(p, true);
+			/*
+			 * A tracepoint has no stand-in of the same prototype, and
+			 * a program that reads a driver's structs needs them in
+			 * this kernel's BTF: skip those.
+			 */
+			if ((t == BPF_TRACE_RAW_TP && fn && facts->has_tracepoint &&
+			     !facts->has_tracepoint(facts->ctx, fn + 1)) ||
+			    (!strncmp(bpf_program__name(p), "amd_submit", 10) &&
+			     !kernel_has_struct(facts, "amd_iommu")) ||
+			    (!strncmp(bpf_program__name(p), "vtd_submit", 10) &&
+			     !kernel_has_struct(facts, "intel_iommu"))) {
+				bpf_program__set_autoload(p, false);
+				if (!pass) {
+					skipped++;
+					snprintf(skipped_names + strlen(skipped_names),
+						 sizeof(skipped_names) - strlen(skipped_names), " %s",
+						 bpf_program__name(p));
+				}
+				continue;
+			}
+			if (t != BPF_TRACE_FENTRY && t != BPF_TRACE_FEXIT)
+				continue;
+			if (fn && facts->has_btf_func(facts->ctx, fn + 1))
+				continue;
+			/* arm_smmu_cmdq_issue_cmdlist() takes five arguments */
+			bpf_program__set_attach_target(p, 0, !strncmp(bpf_program__name(p), "smmu_", 5) ?
+							      "pci_generic_config_read" : "pcie_flr");
+			if (pass || !fn) /* a generic slot: its function is chosen at run time */
+				continue;
+			standins++;
+			snprintf(standin_names + strlen(standin_names),
+				 sizeof(standin_names) - strlen(standin_names), " %s",
+				 bpf_program__name(p));
+		}
+		err = atstrace__load(skel);
+		if (!err)
+			bpf_object__for_each_program(p, skel->obj)
+				total += bpf_program__autoload(p);
+		atstrace__destroy(skel);
+		if (err) {
+			fprintf(stderr, "atstrace: the verifier refused a program (bracketing %s): %s "
+					"(run with -v for its log)\n", pass ? "on" : "off", strerror(-err));
+			return 2;
+		}
+	}
+	printf("verified: %d programs, with and without bracketing\n", total / 2);
+	printf("against a stand-in (their function is not in this kernel): %d%s\n", standins,
+	       standin_names);
+	printf("not verified (their tracepoint or driver is not in this kernel): %d%s\n", skipped,
+	       skipped_names);
+	return 0;
 }
 
 /* --assert: the workload starts once everything is attached. */
@@ -368,9 +474,13 @@ int main(int argc, char **argv)
 	missing = probe_plan_resolve(&facts, plan, METHOD_SLOTS, ATTACH_SLOTS, BUS_END_SLOTS);
 	if (env.list_probes || env.verbose)
 		probe_plan_print(env.list_probes ? stdout : stderr, &facts, plan, probe_table_len);
+	if (env.verify) {
+		ret = verify_programs(&facts);
+		goto out_facts;
+	}
 	if (!facts.drivers) {
-		fprintf(stderr, "atstrace: no IOMMU driver it knows: no Intel VT-d (dmar*) or "
-				"AMD-Vi (ivhd*) unit in /sys/class/iommu\n");
+		fprintf(stderr, "atstrace: no IOMMU driver it knows: no Intel VT-d (dmar*), "
+				"AMD-Vi (ivhd*) or Arm SMMUv3 (smmu3.*) unit in /sys/class/iommu\n");
 		goto out_facts;
 	}
 	if (missing) {
@@ -382,7 +492,7 @@ int main(int argc, char **argv)
 		ret = 0;
 		goto out_facts;
 	}
-	if (env.inject_delay_ns && inject_refused(plan, &facts))
+	if (env.inject_delay_ns && inject_refused(plan))
 		goto out_facts;
 
 	nr_cpus = libbpf_num_possible_cpus();

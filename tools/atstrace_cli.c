@@ -27,6 +27,8 @@ void atstrace_usage(FILE *f)
 "                        in the summary: atstrace's own cost\n"
 "      --list-probes     print the probe plan for this kernel and exit\n"
 "      --dry-run         same as --list-probes\n"
+"      --verify          load every program into this kernel's verifier (those of\n"
+"                        drivers it lacks against a stand-in), attach none, exit\n"
 "      --inject-delay T  delay the completion of ATC invalidations by T (busy-wait\n"
 "                        at the completion point), at most --inject-cap\n"
 "      --inject-device BDF  only invalidations to this device (repeatable)\n"
@@ -58,7 +60,7 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 {
 	enum { OPT_HIST = 256, OPT_LIST, OPT_ASSERT, OPT_MIN_RESETS, OPT_FAIL_UNBR, OPT_STACKS,
 	       OPT_STATS, OPT_INJ_DELAY, OPT_INJ_DEV, OPT_INJ_PROB, OPT_INJ_MAX, OPT_INJ_CAP,
-	       OPT_INJ_BUDGET, OPT_UNSAFE };
+	       OPT_INJ_BUDGET, OPT_UNSAFE, OPT_VERIFY };
 	static const struct option opts[] = {
 		{ "device", required_argument, NULL, 'D' },
 		{ "duration", required_argument, NULL, 'd' },
@@ -70,6 +72,7 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 		{ "hist", no_argument, NULL, OPT_HIST },
 		{ "list-probes", no_argument, NULL, OPT_LIST },
 		{ "dry-run", no_argument, NULL, OPT_LIST },
+		{ "verify", no_argument, NULL, OPT_VERIFY },
 		{ "assert", no_argument, NULL, OPT_ASSERT },
 		{ "min-resets", required_argument, NULL, OPT_MIN_RESETS },
 		{ "fail-unbracketed", no_argument, NULL, OPT_FAIL_UNBR },
@@ -131,6 +134,9 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 			break;
 		case OPT_LIST:
 			env->list_probes = true;
+			break;
+		case OPT_VERIFY:
+			env->verify = true;
 			break;
 		case OPT_ASSERT:
 			env->assert_mode = true;

@@ -26,6 +26,7 @@ struct atstrace_env {
 	bool hist;              /* --hist */
 	bool quiet;             /* -q: no live lines, summary only */
 	bool list_probes;       /* --list-probes / --dry-run */
+	bool verify;            /* --verify: every program through the verifier, none attached */
 	bool stats;             /* --stats: per-program run time (BPF_ENABLE_STATS) */
 	bool assert_mode;       /* --assert -- CMD */
 	bool fail_unbracketed;  /* --assert: unbracketed resets fail too */

@@ -267,6 +267,9 @@ void report_summary_text(FILE *f, const struct run_totals *t)
 	fprintf(f, "bus resets: %llu; ring buffer drops: %llu\n",
 		(unsigned long long)t->global[G_BUS_WINDOWS],
 		(unsigned long long)t->global[G_RINGBUF_DROPS]);
+	if (t->global[G_SID_UNKNOWN])
+		fprintf(f, "SMMUv3: %llu ATC invalidations to StreamIDs no attach has named yet "
+			"(not judged)\n", (unsigned long long)t->global[G_SID_UNKNOWN]);
 	if (t->global[G_INJECTED] || t->global[G_INJECT_OVER_BUDGET] || t->global[G_INJECT_OVER_MAX])
 		fprintf(f, "injected: %llu completions delayed, %.3f ms in all; skipped: %llu over "
 			"budget, %llu over --inject-max\n",
@@ -314,6 +317,7 @@ void report_summary_json(struct json_writer *w, const struct run_totals *t,
 	json_kv_u64(w, "submit_recursion_misses", t->submit_misses);
 	json_kv_u64(w, "unbalanced_window_exits", t->global[G_UNBALANCED]);
 	json_kv_u64(w, "inflight_overflow", t->global[G_INFLIGHT_OVERFLOW]);
+	json_kv_u64(w, "unknown_streamid", t->global[G_SID_UNKNOWN]);
 	json_key(w, "injection");
 	json_object_begin(w);
 	json_kv_u64(w, "delayed", t->global[G_INJECTED]);
@@ -346,6 +350,14 @@ void assert_verdict(const struct run_totals *t, const struct atstrace_env *env,
 			 "open, %llu unbracketed resets (%llu reset windows, %llu invalidations)%s",
 			 (unsigned long long)inw, (unsigned long long)infl, (unsigned long long)unbr,
 			 (unsigned long long)resets, (unsigned long long)invs, cmd);
+	} else if (t->global[G_SID_UNKNOWN]) {
+		/* invalidations it could not place: a PASS would be a guess */
+		v->exit_code = 3;
+		v->word = "INCONCLUSIVE";
+		snprintf(v->line, sizeof(v->line),
+			 "atstrace: INCONCLUSIVE: %llu SMMUv3 ATC invalidations to StreamIDs no "
+			 "attach named (devices attached before atstrace started): not judged%s",
+			 (unsigned long long)t->global[G_SID_UNKNOWN], cmd);
 	} else if (resets < env->min_resets || !invs) {
 		v->exit_code = 3;
 		v->word = "INCONCLUSIVE";

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <bpf/btf.h>
 #include <bpf/libbpf.h>
@@ -17,6 +18,10 @@
 #define FIXED(ev, need, req, t1, p1, f1, t2, p2)					\
 	{ .event = ev, .kind = ROW_FIXED, .needs = need, .required = req,		\
 	  .cand = { { t1, p1, f1 }, { t2, p2, f1 } }, .window_kind = -1, .probe_arg = -1, \
+	  .attach_op = -1, .dom_arg = -1, .dev_arg = -1, .pasid_arg = -1 }
+#define FIXED2(ev, need, req, t1, p1, f1, t2, p2, f2)					\
+	{ .event = ev, .kind = ROW_FIXED, .needs = need, .required = req,		\
+	  .cand = { { t1, p1, f1 }, { t2, p2, f2 } }, .window_kind = -1, .probe_arg = -1, \
 	  .attach_op = -1, .dom_arg = -1, .dev_arg = -1, .pasid_arg = -1 }
 #define FIXED1(ev, need, req, t1, p1, f1)						\
 	{ .event = ev, .kind = ROW_FIXED, .needs = need, .required = req,		\
@@ -52,6 +57,14 @@ const struct probe_row probe_table[] = {
 	      HOOK_KRETPROBE, "vtd_complete_kretprobe"),
 	FIXED1("inv_submit", NEED_AMD, true, HOOK_FENTRY, "amd_submit_fentry",
 	       "__iommu_queue_command_sync"),
+	FIXED1("inv_complete", NEED_AMD, true, HOOK_FEXIT, "amd_complete_pages_fexit",
+	       "amd_iommu_domain_flush_pages"),
+	FIXED1("inv_complete", NEED_AMD, false, HOOK_FEXIT, "amd_complete_pasid_fexit",
+	       "amd_iommu_dev_flush_pasid_pages"),
+	FIXED1("inv_submit", NEED_SMMUV3, true, HOOK_FENTRY, "smmu_submit_fentry",
+	       "arm_smmu_cmdq_issue_cmdlist"),
+	FIXED1("inv_complete", NEED_SMMUV3, true, HOOK_FEXIT, "smmu_complete_fexit",
+	       "arm_smmu_cmdq_issue_cmdlist"),
 	/* PCI reset: method spans and the hardware points inside them */
 	METHOD("pcie_flr", WK_FLR, -1, true),
 	METHOD("pci_af_flr", WK_AF_FLR, 1, false),
@@ -68,9 +81,12 @@ const struct probe_row probe_table[] = {
 	BUS_END("pci_reset_bus"),
 	BUS_END("pci_bus_error_reset"),
 	BUS_END("pci_try_reset_bridge"),
-	/* upstream's bracketing (7.0+) */
-	FIXED1("bracket_open", NEED_BRACKETING, true, HOOK_FEXIT, "prepare_fexit",
-	       "pci_dev_reset_iommu_prepare"),
+	/*
+	 * upstream's bracketing (7.0+); where kernel-patch/'s tracepoint exists
+	 * it marks the same point as prepare's return, without a trampoline
+	 */
+	FIXED2("bracket_open", NEED_BRACKETING, true, HOOK_TP_BTF, "prepare_tp", "dev_reset_prepare",
+	       HOOK_FEXIT, "prepare_fexit", "pci_dev_reset_iommu_prepare"),
 	FIXED1("bracket_close", NEED_BRACKETING, true, HOOK_FENTRY, "done_fentry",
 	       "pci_dev_reset_iommu_done"),
 	FIXED1("prepare_start", NEED_BRACKETING, false, HOOK_FENTRY, "prepare_fentry",
@@ -80,6 +96,9 @@ const struct probe_row probe_table[] = {
 	/* kernel-patch/'s series: a device not ready after its reset stays blocked */
 	FIXED1("bracket_unready", NEED_BRACKETING, false, HOOK_FENTRY, "done_unready_fentry",
 	       "pci_dev_reset_iommu_done_unready"),
+	/* ... and attaches it refused with -EBUSY, which never reach a driver op */
+	FIXED1("attach_rejected", NEED_BRACKETING, false, HOOK_TP_BTF, "attach_rejected_tp",
+	       "dev_reset_attach_rejected"),
 	/* IOMMU attach, detach and PASID ops of each driver */
 	ATTACH_OP("intel_iommu_attach_device", NEED_VTD),
 	ATTACH_OP("blocking_domain_attach_dev", NEED_VTD),
@@ -93,12 +112,21 @@ const struct probe_row probe_table[] = {
 	ATTACH_OP("amd_iommu_attach_device", NEED_AMD),
 	ATTACH_OP("blocked_domain_attach_device", NEED_AMD),
 	ATTACH_OP("amd_iommu_identity_attach", NEED_AMD),
+	/* SMMUv3 ops also teach the StreamID of each device (see smmu_learn_streams) */
+	ATTACH_OP("arm_smmu_attach_dev", NEED_SMMUV3),
+	ATTACH_OP("arm_smmu_attach_dev_identity", NEED_SMMUV3),
+	ATTACH_OP("arm_smmu_attach_dev_blocked", NEED_SMMUV3),
+	SET_PASID_OP("arm_smmu_s1_set_dev_pasid", NEED_SMMUV3),
+	SET_PASID_OP("arm_smmu_sva_set_dev_pasid", NEED_SMMUV3),
+	SET_PASID_OP("arm_smmu_blocking_set_dev_pasid", NEED_SMMUV3),
+	REMOVE_PASID_OP("arm_smmu_remove_dev_pasid", NEED_SMMUV3),
 };
 const int probe_table_len = sizeof(probe_table) / sizeof(probe_table[0]);
 
 const char *hook_type_name(enum hook_type t)
 {
 	switch (t) {
+	case HOOK_TP_BTF: return "tp_btf";
 	case HOOK_FENTRY: return "fentry";
 	case HOOK_FEXIT: return "fexit";
 	case HOOK_KPROBE: return "kprobe";
@@ -112,6 +140,8 @@ static bool candidate_ok(const struct kernel_facts *f, const struct probe_candid
 	if (!c->target)
 		return false;
 	switch (c->type) {
+	case HOOK_TP_BTF:
+		return f->has_tracepoint && f->has_tracepoint(f->ctx, c->target);
 	case HOOK_FENTRY:
 	case HOOK_FEXIT:
 		/* a trampoline needs BTF and exactly one traceable symbol */
@@ -173,9 +203,10 @@ int probe_plan_resolve(const struct kernel_facts *facts, struct plan_entry *entr
 void probe_plan_print(FILE *f, const struct kernel_facts *facts,
 		      const struct plan_entry *entries, int n)
 {
-	fprintf(f, "IOMMU drivers: %s%s%s; reset bracketing in kernel: %s\n",
+	fprintf(f, "IOMMU drivers: %s%s%s%s; reset bracketing in kernel: %s\n",
 		facts->drivers & NEED_VTD ? "intel-vtd " : "",
 		facts->drivers & NEED_AMD ? "amd-vi " : "",
+		facts->drivers & NEED_SMMUV3 ? "arm-smmu-v3 " : "",
 		facts->drivers ? "" : "none", facts->bracketing ? "yes" : "no");
 	fprintf(f, "%-15s %-10s %-36s %s\n", "EVENT", "HOOK", "TARGET", "STATUS");
 	for (int i = 0; i < n; i++) {
@@ -212,6 +243,7 @@ struct name_count {
 
 struct real_facts {
 	struct btf *btf;
+	struct btf *smmu_btf; /* the arm_smmu_v3 module's, when it is loaded */
 	struct name_count *names; /* sorted: traceable functions */
 	size_t n;
 };
@@ -225,7 +257,18 @@ static bool real_has_btf_func(void *ctx, const char *name)
 {
 	struct real_facts *rf = ctx;
 
-	return rf->btf && btf__find_by_name_kind(rf->btf, name, BTF_KIND_FUNC) > 0;
+	return (rf->btf && btf__find_by_name_kind(rf->btf, name, BTF_KIND_FUNC) > 0) ||
+	       (rf->smmu_btf && btf__find_by_name_kind(rf->smmu_btf, name, BTF_KIND_FUNC) > 0);
+}
+
+/* a tracepoint tp_btf can take has a btf_trace_<name> typedef */
+static bool real_has_tracepoint(void *ctx, const char *name)
+{
+	struct real_facts *rf = ctx;
+	char tn[128];
+
+	snprintf(tn, sizeof(tn), "btf_trace_%s", name);
+	return rf->btf && btf__find_by_name_kind(rf->btf, tn, BTF_KIND_TYPEDEF) > 0;
 }
 
 static bool real_is_traceable(void *ctx, const char *name)
@@ -297,6 +340,8 @@ static unsigned int detect_drivers(void)
 			d |= NEED_VTD;
 		else if (!strncmp(de->d_name, "ivhd", 4))
 			d |= NEED_AMD;
+		else if (!strncmp(de->d_name, "smmu3.", 6))
+			d |= NEED_SMMUV3;
 	}
 	closedir(dir);
 	return d;
@@ -313,15 +358,28 @@ int kernel_facts_load(struct kernel_facts *facts)
 	facts->ctx = rf;
 	facts->has_btf_func = real_has_btf_func;
 	facts->is_traceable = real_is_traceable;
+	facts->has_tracepoint = real_has_tracepoint;
 	rf->btf = btf__load_vmlinux_btf();
 	if (!rf->btf)
 		return -ENOENT;
+	/* SMMUv3 is usually a module: its functions are in its own BTF */
+	if (!access("/sys/kernel/btf/arm_smmu_v3", R_OK))
+		rf->smmu_btf = btf__load_module_btf("arm_smmu_v3", rf->btf);
 	err = load_traceable(rf);
 	if (err)
 		return err;
 	facts->drivers = detect_drivers();
 	facts->bracketing = real_has_btf_func(rf, "pci_dev_reset_iommu_prepare");
 	return 0;
+}
+
+bool kernel_has_struct(const struct kernel_facts *facts, const char *name)
+{
+	struct real_facts *rf = facts->ctx;
+
+	return rf && ((rf->btf && btf__find_by_name_kind(rf->btf, name, BTF_KIND_STRUCT) > 0) ||
+		      (rf->smmu_btf &&
+		       btf__find_by_name_kind(rf->smmu_btf, name, BTF_KIND_STRUCT) > 0));
 }
 
 void kernel_facts_free(struct kernel_facts *facts)
@@ -333,6 +391,7 @@ void kernel_facts_free(struct kernel_facts *facts)
 	for (size_t i = 0; i < rf->n; i++)
 		free(rf->names[i].name);
 	free(rf->names);
+	btf__free(rf->smmu_btf);
 	btf__free(rf->btf);
 	free(rf);
 	facts->ctx = NULL;

@@ -12,13 +12,14 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-enum hook_type { HOOK_FENTRY, HOOK_FEXIT, HOOK_KPROBE, HOOK_KRETPROBE };
+enum hook_type { HOOK_TP_BTF, HOOK_FENTRY, HOOK_FEXIT, HOOK_KPROBE, HOOK_KRETPROBE };
 
 /* when a row applies */
 enum {
 	NEED_VTD = 1 << 0,           /* an Intel VT-d unit is present */
 	NEED_AMD = 1 << 1,           /* an AMD-Vi unit is present */
 	NEED_BRACKETING = 1 << 2,    /* kernel has pci_dev_reset_iommu_prepare() */
+	NEED_SMMUV3 = 1 << 3,        /* an Arm SMMUv3 is present (module arm_smmu_v3) */
 };
 
 enum row_kind {
@@ -31,7 +32,7 @@ enum row_kind {
 struct probe_candidate {
 	enum hook_type type;
 	const char *prog;    /* skeleton program (ROW_FIXED) */
-	const char *target;  /* kernel function */
+	const char *target;  /* kernel function (HOOK_TP_BTF: tracepoint) */
 };
 
 #define PROBE_MAX_CAND 2
@@ -55,8 +56,9 @@ struct kernel_facts {
 	bool (*has_btf_func)(void *ctx, const char *name);
 	bool (*is_traceable)(void *ctx, const char *name); /* fentry/kprobe-able, one symbol */
 	void *ctx;
-	unsigned int drivers; /* NEED_VTD / NEED_AMD */
+	unsigned int drivers; /* NEED_VTD / NEED_AMD / NEED_SMMUV3 */
 	bool bracketing;
+	bool (*has_tracepoint)(void *ctx, const char *name); /* BTF-typed (tp_btf); may be NULL */
 };
 
 enum row_status {
@@ -86,8 +88,13 @@ void probe_plan_print(FILE *f, const struct kernel_facts *facts,
 		      const struct plan_entry *entries, int n);
 const char *hook_type_name(enum hook_type t);
 
-/* Real facts from /sys/kernel/btf, tracefs and /sys/class/iommu. */
+/*
+ * Real facts from /sys/kernel/btf (vmlinux and the arm_smmu_v3 module),
+ * tracefs and /sys/class/iommu.
+ */
 int kernel_facts_load(struct kernel_facts *facts);
 void kernel_facts_free(struct kernel_facts *facts);
+/* Whether the kernel's BTF (vmlinux or arm_smmu_v3) has this struct. */
+bool kernel_has_struct(const struct kernel_facts *facts, const char *name);
 
 #endif

@@ -1,7 +1,8 @@
 #!/bin/bash
 # atstrace's contract with its user on this kernel: the probe plan, clear
 # errors with exit 2 (unknown option, malformed BDF, no privileges) before
-# anything is attached, and exit 3 for a run that proves nothing.
+# anything is attached, and exit 3 for a run that proves nothing. --verify
+# puts every program (AMD-Vi's and SMMUv3's too) through this kernel's verifier.
 set -u
 . "$ATSTRACE_REPO/scenarios/lab/guest-lib.sh"
 
@@ -18,10 +19,11 @@ run() { # NAME CMD...
 }
 
 run list_probes "$BIN/atstrace" --list-probes
+run verify "$BIN/atstrace" --verify
 run unknown_option "$BIN/atstrace" --frobnicate
 run bad_device "$BIN/atstrace" -D 0000:01:00 -d 1
 run bad_duration "$BIN/atstrace" -d soon
 run no_privileges setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN/atstrace" -d 1
 run vacuous "$BIN/atstrace" --assert -- true
 run command_missing "$BIN/atstrace" --assert
-run bpf_left_behind bash -c "bpftool prog show 2>/dev/null | grep -c -E 'vtd_submit|method_|attach_exit' || true"
+run bpf_left_behind bash -c "bpftool prog show 2>/dev/null | grep -c -E 'vtd_submit|amd_|smmu_|method_|attach_exit' || true"

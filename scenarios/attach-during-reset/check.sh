@@ -8,13 +8,17 @@ run=$1
 dev=0000:01:00.0
 expect=${ATSTRACE_EXPECT:?no expectation given for this kernel}
 trace=$(awk -v dev="$dev" -f "$(dirname "$0")/../lib/reset-trace.awk" "$run/oracle.trace")
-jq -n -L "$(dirname "$0")/../lib" --arg expect "$expect" --argjson rc "$(cat "$run/atsflr.rc")" \
-	--argjson t "$trace" --slurpfile flr "$run/atsflr.json" 'include "verdict";
+jq -n -L "$(dirname "$0")/../lib" --arg expect "$expect" --arg dev "$dev" --argjson rc "$(cat "$run/atsflr.rc")" \
+	--argjson t "$trace" --slurpfile flr "$run/atsflr.json" \
+	--slurpfile at "$run/atstrace.json" --argjson at_rc "$(cat "$run/atstrace.rc")" 'include "verdict";
 	
 	$flr[0] as $f |
+	($at | map(select(.type == "summary")) | .[0].devices["\($dev)"] // {}) as $a |
 	{
 	  atsflr_exit: $rc, resets_ok: $f.reset.ok, replaces_ok: $f.replace.ok,
-	  replace_errors: $f.replace.errors, trace: $t
+	  replace_errors: $f.replace.errors, trace: $t,
+	  atstrace: {exit: $at_rc, attach_busy: ($a.attach_busy // -1),
+	             windows: ([$a.windows // {} | to_entries[] | .value] | add // 0)}
 	} as $obs |
 	($f.replace.errors.EBUSY // 0) as $ebusy |
 	([$f.replace.errors | to_entries[] | select(.key != "EBUSY") | .value] | add // 0) as $other |
@@ -29,6 +33,8 @@ jq -n -L "$(dirname "$0")/../lib" --arg expect "$expect" --argjson rc "$(cat "$r
 	  (if $obs.resets_ok < 5 then "only \($obs.resets_ok) resets" else empty end),
 	  (if $other > 0 then "replace failed with errors other than EBUSY: \($obs.replace_errors)" else empty end),
 	  (if $t.flrs != $t.flrs_ok or $t.flrs < 5 then "FLRs traced \($t.flrs), succeeded \($t.flrs_ok)" else empty end),
+	  (if $obs.atstrace.exit != 0 then "atstrace exited \($obs.atstrace.exit)" else empty end),
+	  (if $obs.atstrace.attach_busy != $ebusy then "atstrace counted \($obs.atstrace.attach_busy) refused attaches, atsflr got \($ebusy) EBUSY" else empty end),
 	  (if $expect == "bracketed" then
 	     (if $ebusy < 1 then "no replace was refused" else empty end),
 	     (if $t.rejected != $ebusy then "\($ebusy) EBUSY returned, \($t.rejected) refusals traced" else empty end),
@@ -37,6 +43,7 @@ jq -n -L "$(dirname "$0")/../lib" --arg expect "$expect" --argjson rc "$(cat "$r
 	     (if $t.attaches_in_bracket_other != 0 then "\($t.attaches_in_bracket_other) driver attaches inside brackets other than block and restore" else empty end),
 	     (if $t.attaches_block < 1 or $t.attaches_restore < 1 then "\($t.attaches_block) blocks, \($t.attaches_restore) restores" else empty end),
 	     (if $t.windows != $t.flrs or $t.dones != $t.windows or $t.depth_at_end != 0 then "windows \($t.windows), dones \($t.dones), FLRs \($t.flrs), depth at end \($t.depth_at_end)" else empty end),
+	     (if $obs.atstrace.windows != $t.windows then "atstrace saw \($obs.atstrace.windows) windows, the oracle \($t.windows)" else empty end),
 	     (if $obs.replaces_ok < 1 then "no replace succeeded" else empty end)
 	   else
 	     (if $ebusy != 0 then "\($ebusy) replaces refused on a kernel without the series" else empty end),
@@ -44,5 +51,5 @@ jq -n -L "$(dirname "$0")/../lib" --arg expect "$expect" --argjson rc "$(cat "$r
 	   end)
 	] as $bad |
 	verdict($bad; if $expect == "bracketed" then
-	  "\($ebusy) replaces refused (all inside windows, \($t.rejected) traced), \($obs.replaces_ok) went through; driver attaches during \($t.flrs) FLRs: \($t.attaches_block) blocks, \($t.attaches_restore) restores, nothing else"
+	  "\($ebusy) replaces refused (all inside windows, \($t.rejected) traced, atstrace \($obs.atstrace.attach_busy)), \($obs.replaces_ok) went through; driver attaches during \($t.flrs) FLRs: \($t.attaches_block) blocks, \($t.attaches_restore) restores, nothing else"
 	 else "\($t.attaches_in_flr) driver attaches inside \($t.flrs) FLRs, none refused" end; $obs; $exp)'
