@@ -559,13 +559,11 @@ static __always_inline void inflight_end(void)
 	fl->n = 0;
 }
 
-static __always_inline int vtd_submit(void *ctx, struct intel_iommu *iommu, struct qi_desc *desc,
-				      unsigned int count)
+static __always_inline int vtd_submit(void *ctx, __u32 seg, struct qi_desc *desc, unsigned int count)
 {
 	struct cmd_buf *buf = bpf_map_lookup_elem(&cmd_scratch, &zero_key);
 	struct inflight *fl = inflight_begin();
 	__u64 bytes;
-	__u32 seg;
 
 	if (!buf || !count)
 		return 0;
@@ -578,7 +576,6 @@ static __always_inline int vtd_submit(void *ctx, struct intel_iommu *iommu, stru
 		bytes = sizeof(buf->dw);
 	if (bpf_probe_read_kernel(buf->dw, bytes, desc))
 		return 0;
-	seg = BPF_CORE_READ(iommu, segment);
 	for (int i = 0; i < VTD_MAX_BATCH; i++) {
 		struct atc_inv inv;
 
@@ -593,7 +590,8 @@ static __always_inline int vtd_submit(void *ctx, struct intel_iommu *iommu, stru
 SEC("?fentry/qi_submit_sync")
 int BPF_PROG(vtd_submit_fentry, struct intel_iommu *iommu, struct qi_desc *desc, unsigned int count)
 {
-	return vtd_submit(ctx, iommu, desc, count);
+	/* a typed argument: a direct (faulting-safe) load, no helper call */
+	return vtd_submit(ctx, iommu->segment, desc, count);
 }
 
 SEC("?fexit/qi_submit_sync")
@@ -607,7 +605,7 @@ int BPF_PROG(vtd_complete_fexit)
 SEC("?kprobe/qi_submit_sync")
 int BPF_KPROBE(vtd_submit_kprobe, struct intel_iommu *iommu, struct qi_desc *desc, unsigned int count)
 {
-	return vtd_submit(ctx, iommu, desc, count);
+	return vtd_submit(ctx, BPF_CORE_READ(iommu, segment), desc, count);
 }
 
 SEC("?kretprobe/qi_submit_sync")

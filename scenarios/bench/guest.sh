@@ -11,7 +11,7 @@ set -u
 dev=0000:01:00.0
 disk=$(basename "$(ls -d /sys/bus/pci/devices/0000:02:00.0/virtio*/block/* 2>/dev/null | head -1)")
 [ -n "$disk" ] || fail "no block device on 0000:02:00.0"
-rounds=${BENCH_ROUNDS:-3}
+rounds=${BENCH_ROUNDS:-5}
 secs=2
 out=$RESULTS/bench.ndjson
 : >"$out"
@@ -58,7 +58,9 @@ for round in $(seq "$rounds"); do
 			--slurpfile f "$RESULTS/flr.json" --slurpfile io "$RESULTS/fio.json" \
 			'{round: $r, mode: $m,
 			  unmaps_per_s: ($f[0].unmap.ok / $f[0].elapsed_s),
-			  iops: $io[0].jobs[0].read.iops}' >>"$out"
+			  unmap_p50_ns: $f[0].unmap.p50_ns,
+			  iops: $io[0].jobs[0].read.iops,
+			  read_p50_ns: $io[0].jobs[0].read.clat_ns.percentile["50.000000"]}' >>"$out"
 		log "round $round $mode: $(tail -1 "$out")"
 	done
 done
@@ -75,6 +77,16 @@ stats_pid=$!
 sleep 5
 "$BIN/atsflr" --reset none --duration "$secs" --output "$RESULTS/flr.json" "$dev"
 wait $stats_pid
+
+# bpftrace's own program cost on the same hook, from the kernel's BPF stats
+# (its kprobe program on qi_submit_sync): comparable to the per-run figures
+# above, and far less noisy than throughput here
+sysctl -qw kernel.bpf_stats_enabled=1
+start_tracer bpftrace
+"$BIN/atsflr" --reset none --duration "$secs" --output "$RESULTS/flr.json" "$dev"
+bpftool -j prog show >"$RESULTS/bpftrace-progs.json"
+stop_tracer
+sysctl -qw kernel.bpf_stats_enabled=0
 
 # ring buffer: every flagged invalidation is an event; the FLR storm with
 # two map/unmap threads is the highest rate the lab produces
