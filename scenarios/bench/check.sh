@@ -56,8 +56,10 @@ jq -n --slurpfile rows "$run/bench.ndjson" --slurpfile floor "$run/floor.json" \
 	    atstrace_hist: {unmap: added("hist"; "unmap_p50_ns"), read: added("hist"; "read_p50_ns")},
 	    bpftrace: {unmap: added("bpftrace"; "unmap_p50_ns"), read: added("bpftrace"; "read_p50_ns")}
 	  },
-	  per_run_ns: {floor_fentry: $fl.ns_per_run, vtd_submit_fentry: $sub.ns_per_run,
-	               vtd_complete_fexit: $cmp.ns_per_run,
+	  # a program that never ran has no cost to report
+	  per_run_ns: {floor_fentry: (if ($fl.run_cnt // 0) > 0 then $fl.ns_per_run else null end),
+	               vtd_submit_fentry: (if ($sub.run_cnt // 0) > 0 then $sub.ns_per_run else null end),
+	               vtd_complete_fexit: (if ($cmp.run_cnt // 0) > 0 then $cmp.ns_per_run else null end),
 	               bpftrace_kprobe: (if ($btp.run_cnt // 0) > 0 then $btp.run_time_ns / $btp.run_cnt else null end),
 	               recursion_misses: ([$progs[].recursion_misses] | add)},
 	  storm: {flagged: ([$st.devices[] | .in_window + .in_flight_at_open] | add),
@@ -69,13 +71,14 @@ jq -n --slurpfile rows "$run/bench.ndjson" --slurpfile floor "$run/floor.json" \
 	    atstrace_throughput_ge_0_98: ([.ratio_vs_untraced.atstrace.unmaps, .ratio_vs_untraced.atstrace.iops] | min >= 0.98),
 	    atstrace_cost_le_half_bpftrace: ([.cost_vs_bpftrace.unmaps, .cost_vs_bpftrace.iops] | max <= 0.5),
 	    atstrace_programs_le_half_bpftrace: (.per_run_ns.bpftrace_kprobe != null and
+	      .per_run_ns.vtd_submit_fentry != null and .per_run_ns.vtd_complete_fexit != null and
 	      .per_run_ns.vtd_submit_fentry + .per_run_ns.vtd_complete_fexit <= 0.5 * .per_run_ns.bpftrace_kprobe),
 	    atstrace_latency_le_half_bpftrace: (.added_latency_ns.bpftrace.unmap > 0 and
 	      .added_latency_ns.atstrace.unmap <= 0.5 * .added_latency_ns.bpftrace.unmap),
 	    zero_drops: (.storm.ringbuf_drops == 0)
 	  }
 	}' >"$run/bench.json"
-jq '{verdict: (if .storm.ringbuf_drops == 0 and .storm.events + .storm.events_shed == .storm.flagged and .per_run_ns.floor_fentry > 0
+jq '{verdict: (if .storm.ringbuf_drops == 0 and .storm.events + .storm.events_shed == .storm.flagged and .per_run_ns.floor_fentry != null and .per_run_ns.vtd_submit_fentry != null
                then "pass" else "fail" end),
-     reason: "unmaps x\(.ratio_vs_untraced.atstrace.unmaps * 1000 | round / 1000) with atstrace, x\(.ratio_vs_untraced.bpftrace.unmaps * 1000 | round / 1000) with bpftrace; \(.per_run_ns.vtd_submit_fentry | round) ns/run vs floor \(.per_run_ns.floor_fentry | round) ns; ring buffer drops \(.storm.ringbuf_drops)",
+     reason: "unmaps x\(.ratio_vs_untraced.atstrace.unmaps * 1000 | round / 1000) with atstrace, x\(.ratio_vs_untraced.bpftrace.unmaps * 1000 | round / 1000) with bpftrace; \(.per_run_ns.vtd_submit_fentry // "no" | if type == "number" then round else . end) ns/run vs floor \(.per_run_ns.floor_fentry // "no" | if type == "number" then round else . end) ns; ring buffer drops \(.storm.ringbuf_drops)",
      observed: ., expected: {ringbuf_drops: 0, "events + events_shed == flagged": true}}' "$run/bench.json"

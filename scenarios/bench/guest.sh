@@ -72,10 +72,16 @@ sleep 2
 "$BIN/atsflr" --reset none --duration "$secs" --output "$RESULTS/flr.json" "$dev"
 kill -INT $floor_pid
 wait $floor_pid
-"$BIN/atstrace" --quiet --json --stats -d $((secs + 6)) >"$RESULTS/stats.ndjson" 2>"$RESULTS/stats.err" &
+"$BIN/atstrace" --quiet --json --stats >"$RESULTS/stats.ndjson" 2>"$RESULTS/stats.err" &
 stats_pid=$!
-sleep 5
+# the workload starts once the programs are attached (loading takes seconds)
+for i in $(seq 600); do
+	grep -q '^atstrace: tracing' "$RESULTS/stats.err" && break
+	kill -0 $stats_pid 2>/dev/null || fail "atstrace --stats exited: $(tail -1 "$RESULTS/stats.err")"
+	sleep 0.1
+done
 "$BIN/atsflr" --reset none --duration "$secs" --output "$RESULTS/flr.json" "$dev"
+kill -INT $stats_pid
 wait $stats_pid
 
 # bpftrace's own program cost on the same hook, from the kernel's BPF stats
