@@ -39,9 +39,13 @@ jq -n --slurpfile rows "$run/bench.ndjson" --slurpfile floor "$run/floor.json" \
 	    atstrace_hist: {unmaps: ratio("hist"; "unmaps_per_s"), iops: ratio("hist"; "iops")},
 	    bpftrace: {unmaps: ratio("bpftrace"; "unmaps_per_s"), iops: ratio("bpftrace"; "iops")}
 	  },
+	  # null when bpftrace itself showed no cost: noise, nothing to divide by
 	  cost_vs_bpftrace: {
-	    unmaps: ((1 - ratio("atstrace"; "unmaps_per_s")) / (1 - ratio("bpftrace"; "unmaps_per_s"))),
-	    iops: ((1 - ratio("atstrace"; "iops")) / (1 - ratio("bpftrace"; "iops")))
+	    unmaps: (if ratio("bpftrace"; "unmaps_per_s") < 1
+	             then (1 - ratio("atstrace"; "unmaps_per_s")) / (1 - ratio("bpftrace"; "unmaps_per_s"))
+	             else null end),
+	    iops: (if ratio("bpftrace"; "iops") < 1
+	           then (1 - ratio("atstrace"; "iops")) / (1 - ratio("bpftrace"; "iops")) else null end)
 	  },
 	  paired_ratio: {
 	    atstrace: {unmaps: paired("atstrace"; "unmaps_per_s"), iops: paired("atstrace"; "iops")},
@@ -69,7 +73,9 @@ jq -n --slurpfile rows "$run/bench.ndjson" --slurpfile floor "$run/floor.json" \
 	$b | . + {
 	  targets: {
 	    atstrace_throughput_ge_0_98: ([.ratio_vs_untraced.atstrace.unmaps, .ratio_vs_untraced.atstrace.iops] | min >= 0.98),
-	    atstrace_cost_le_half_bpftrace: ([.cost_vs_bpftrace.unmaps, .cost_vs_bpftrace.iops] | max <= 0.5),
+	    atstrace_cost_le_half_bpftrace: (if [.cost_vs_bpftrace.unmaps, .cost_vs_bpftrace.iops] | any(. == null)
+	                                     then null
+	                                     else [.cost_vs_bpftrace.unmaps, .cost_vs_bpftrace.iops] | max <= 0.5 end),
 	    atstrace_programs_le_half_bpftrace: (.per_run_ns.bpftrace_kprobe != null and
 	      .per_run_ns.vtd_submit_fentry != null and .per_run_ns.vtd_complete_fexit != null and
 	      .per_run_ns.vtd_submit_fentry + .per_run_ns.vtd_complete_fexit <= 0.5 * .per_run_ns.bpftrace_kprobe),
