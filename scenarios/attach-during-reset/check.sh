@@ -23,7 +23,7 @@ jq -n -L "$(dirname "$0")/../lib" --arg expect "$expect" --arg dev "$dev" --argj
 	($f.replace.errors.EBUSY // 0) as $ebusy |
 	([$f.replace.errors | to_entries[] | select(.key != "EBUSY") | .value] | add // 0) as $other |
 	(if $expect == "bracketed" then
-	  {replace_ebusy: "> 0, each one seen by the kernel as a refusal inside a window",
+	  {replace_ebusy: "> 0, each one seen by the kernel as a refusal inside a bracket (prepare entry to done end)",
 	   attaches_in_window: 0, attaches_in_bracket_other: "0 (between prepare and done, only prepare blocks and done restores)",
 	   attaches_block_restore: ">= 1 each (not always equal: a transition that must succeed may move the group to or from its blocking domain inside a window, leaving done nothing to restore or prepare nothing to block)",
 	   replaces_ok: "> 0 (outside windows)"}
@@ -38,7 +38,7 @@ jq -n -L "$(dirname "$0")/../lib" --arg expect "$expect" --arg dev "$dev" --argj
 	  (if $expect == "bracketed" then
 	     (if $ebusy < 1 then "no replace was refused" else empty end),
 	     (if $t.rejected != $ebusy then "\($ebusy) EBUSY returned, \($t.rejected) refusals traced" else empty end),
-	     (if $t.rejected_outside_window != 0 then "\($t.rejected_outside_window) refusals outside a window" else empty end),
+	     (if $t.rejected_outside_bracket != 0 then "\($t.rejected_outside_bracket) refusals outside a bracket (prepare entry to done end)" else empty end),
 	     (if $t.attaches_in_window != 0 then "\($t.attaches_in_window) driver attaches inside windows" else empty end),
 	     (if $t.attaches_in_bracket_other != 0 then "\($t.attaches_in_bracket_other) driver attaches inside brackets other than block and restore" else empty end),
 	     (if $t.attaches_block < 1 or $t.attaches_restore < 1 then "\($t.attaches_block) blocks, \($t.attaches_restore) restores" else empty end),
@@ -51,5 +51,5 @@ jq -n -L "$(dirname "$0")/../lib" --arg expect "$expect" --arg dev "$dev" --argj
 	   end)
 	] as $bad |
 	verdict($bad; if $expect == "bracketed" then
-	  "\($ebusy) replaces refused (all inside windows, \($t.rejected) traced, atstrace \($obs.atstrace.attach_busy)), \($obs.replaces_ok) went through; driver attaches during \($t.flrs) FLRs: \($t.attaches_block) blocks, \($t.attaches_restore) restores, nothing else"
+	  "\($ebusy) replaces refused (all inside brackets, \($t.rejected) traced, atstrace \($obs.atstrace.attach_busy)), \($obs.replaces_ok) went through; driver attaches during \($t.flrs) FLRs: \($t.attaches_block) blocks, \($t.attaches_restore) restores, nothing else"
 	 else "\($t.attaches_in_flr) driver attaches inside \($t.flrs) FLRs, none refused" end; $obs; $exp)'

@@ -3,7 +3,8 @@
 # its FLR spans (pcie_flr entry to return), its bracket windows (return of a
 # successful prepare to the entry of done), the IOMMU driver attaches
 # (iommu:attach_device_to_domain) inside each, the attaches refused
-# (iommu:dev_reset_attach_rejected) and the bracket events. An attach made by
+# (iommu:dev_reset_attach_rejected, each inside a bracket: prepare's entry to
+# the end of done) and the bracket events. An attach made by
 # prepare (between its entry and return) is a block, one made by done (between
 # its entry and the end of the FLR) a restore; any other attach between the
 # outermost prepare's entry and its done changed the device's domain in the
@@ -56,7 +57,10 @@ BEGIN {
 	if (in_flr) attach_in_flr++
 	next
 }
-/ dev_reset_attach_rejected: / { if ($0 ~ dev_re) { rejected++; if (!in_win) rejected_outside++ } next }
+# a refusal is right while the group is in recovery: from inside prepare
+# (before its return is traced) to inside done (after its entry), so it is
+# judged against the whole bracket, not the window
+/ dev_reset_attach_rejected: / { if ($0 ~ dev_re) { rejected++; if (!(pending || in_win || in_done)) rejected_outside++ } next }
 / dev_reset_prepare: / { if ($0 ~ dev_re && field("pasid") == "0") { tp_prepare++; if (field("depth") + 0 > max_depth) max_depth = field("depth") + 0 } next }
 / dev_reset_done: / { if ($0 ~ dev_re && field("pasid") == "0") { in_done = 0; tp_done++; if (field("result") + 0 != 0) tp_done_err++ } next }
 END {
@@ -64,6 +68,6 @@ END {
 	printf "\"attaches\":%d,\"attaches_in_flr\":%d,\"attaches_in_window\":%d,", attaches, attach_in_flr, attach_in_window
 	printf "\"attaches_block\":%d,\"attaches_restore\":%d,\"attaches_in_bracket_other\":%d,", attach_block, attach_restore, attach_in_bracket_other
 	printf "\"other_devtlb_in_window\":%d,", other_in_win
-	printf "\"rejected\":%d,\"rejected_outside_window\":%d,", rejected, rejected_outside
+	printf "\"rejected\":%d,\"rejected_outside_bracket\":%d,", rejected, rejected_outside
 	printf "\"tp_prepare\":%d,\"tp_done\":%d,\"tp_done_errors\":%d,\"tp_max_depth\":%d}\n", tp_prepare, tp_done, tp_done_err, max_depth
 }
