@@ -38,7 +38,7 @@ const volatile __u32 attach_op[ATTACH_SLOTS];
 const volatile __s32 attach_dom_arg[ATTACH_SLOTS];
 const volatile __s32 attach_dev_arg[ATTACH_SLOTS];
 const volatile __s32 attach_pasid_arg[ATTACH_SLOTS];  /* -1: none */
-const volatile bool attach_smmu[ATTACH_SLOTS];        /* an SMMUv3 op: learn StreamIDs */
+const volatile __u32 attach_vendor[ATTACH_SLOTS];     /* enum submit_vendor of the op */
 /* --inject-delay: spin at an invalidation's completion point */
 const volatile __u64 inject_delay_ns;                 /* 0: off */
 const volatile __u32 inject_prob_ppm = 1000000;
@@ -463,6 +463,18 @@ static __always_inline struct inflight *inflight_join(void)
 	return fl;
 }
 
+/*
+ * Copies a command list of @bytes into @buf in one read. The clamp must
+ * bound the very register the helper gets, hence the barrier.
+ */
+static __always_inline int read_cmds(struct cmd_buf *buf, const void *src, __u64 bytes)
+{
+	barrier_var(bytes);
+	if (bytes > sizeof(buf->dw))
+		bytes = sizeof(buf->dw);
+	return bpf_probe_read_kernel(buf->dw, bytes, src);
+}
+
 static int spin_until(__u32 index, void *ctx)
 {
 	return bpf_ktime_get_ns() >= *(__u64 *)ctx; /* 1 stops the loop */
@@ -563,18 +575,13 @@ static __always_inline int vtd_submit(void *ctx, __u32 seg, struct qi_desc *desc
 {
 	struct cmd_buf *buf = bpf_map_lookup_elem(&cmd_scratch, &zero_key);
 	struct inflight *fl = inflight_begin();
-	__u64 bytes;
 
 	if (!buf || !count)
 		return 0;
 	if (count > VTD_MAX_BATCH)
 		count = VTD_MAX_BATCH;
-	/* descriptors are the hardware's 256-bit format: fixed layout, one copy */
-	bytes = (__u64)count * 32;
-	barrier_var(bytes); /* the clamp must bound the very register the helper gets */
-	if (bytes > sizeof(buf->dw))
-		bytes = sizeof(buf->dw);
-	if (bpf_probe_read_kernel(buf->dw, bytes, desc))
+	/* descriptors are the hardware's 256-bit format: fixed layout */
+	if (read_cmds(buf, desc, (__u64)count * 32))
 		return 0;
 	for (int i = 0; i < VTD_MAX_BATCH; i++) {
 		struct atc_inv inv;
@@ -670,7 +677,6 @@ static __always_inline int smmu_submit(void *ctx)
 	struct cmd_buf *buf = bpf_map_lookup_elem(&cmd_scratch, &zero_key);
 	__u64 smmu = 0, cmds = 0, n = 0;
 	struct inflight *fl = NULL;
-	__u64 bytes;
 
 	if (!buf || bpf_get_func_arg(ctx, 0, &smmu) || bpf_get_func_arg(ctx, 2, &cmds) ||
 	    bpf_get_func_arg(ctx, 3, &n))
@@ -680,11 +686,7 @@ static __always_inline int smmu_submit(void *ctx)
 		return 0;
 	if (n > SMMU_MAX_BATCH)
 		n = SMMU_MAX_BATCH;
-	bytes = n * 16;
-	barrier_var(bytes);
-	if (bytes > sizeof(buf->dw))
-		bytes = sizeof(buf->dw);
-	if (bpf_probe_read_kernel(buf->dw, bytes, (void *)cmds))
+	if (read_cmds(buf, (void *)cmds, n * 16))
 		return 0;
 	for (int i = 0; i < SMMU_MAX_BATCH; i++) {
 		struct sid_key key = { .smmu = smmu };
@@ -1144,6 +1146,7 @@ static __always_inline void smmu_learn_streams(struct device *dev, __u32 rid)
 {
 	struct arm_smmu_master *master;
 	struct arm_smmu_stream *streams;
+	struct sid_key key = {};
 	__u32 n;
 
 	if (!bpf_core_type_exists(struct arm_smmu_master))
@@ -1153,9 +1156,8 @@ static __always_inline void smmu_learn_streams(struct device *dev, __u32 rid)
 		return;
 	streams = BPF_CORE_READ(master, streams);
 	n = BPF_CORE_READ(master, num_streams);
+	key.smmu = (__u64)BPF_CORE_READ(master, smmu);
 	for (__u32 i = 0; i < SMMU_MAX_STREAMS; i++) {
-		struct sid_key key = { .smmu = (__u64)BPF_CORE_READ(master, smmu) };
-
 		if (i >= n || !streams)
 			break;
 		key.sid = BPF_CORE_READ(&streams[i], id);
@@ -1163,38 +1165,13 @@ static __always_inline void smmu_learn_streams(struct device *dev, __u32 rid)
 	}
 }
 
-static __always_inline int on_attach(void *ctx, int slot)
+/* An attach, detach or PASID op on a selected device, or its refusal. */
+static __always_inline void record_attach(__u32 rid, __u32 op, __u32 domain_type, int r,
+					  __u32 pasid)
 {
-	__u64 dom = 0, devp = 0, pasid = ATC_NO_PASID, ret = 0;
-	struct iommu_domain *domain;
-	struct device *dev;
-	struct pci_dev *pdev;
-	struct dev_counts *c;
+	struct dev_counts *c = counts_of(rid);
 	struct event *e;
-	__u32 rid;
-	int r;
 
-	/* the op has waited for its own flushes (AMD: device_flush_dte) */
-	inflight_end();
-	if (bpf_get_func_arg(ctx, attach_dev_arg[slot], &devp) || !devp)
-		return 0;
-	dev = (struct device *)devp;
-	pdev = pdev_of(dev);
-	if (!pdev)
-		return 0;
-	rid = pdev_rid(pdev);
-	if (!rid_selected(rid))
-		return 0;
-	if (attach_dom_arg[slot] >= 0)
-		bpf_get_func_arg(ctx, attach_dom_arg[slot], &dom);
-	if (attach_pasid_arg[slot] >= 0)
-		bpf_get_func_arg(ctx, attach_pasid_arg[slot], &pasid);
-	bpf_get_func_ret(ctx, &ret);
-	r = (int)ret;
-	if (attach_smmu[slot] && !r)
-		smmu_learn_streams(dev, rid);
-	domain = (struct iommu_domain *)dom;
-	c = counts_of(rid);
 	if (c) {
 		c->attaches++;
 		if (r)
@@ -1204,12 +1181,47 @@ static __always_inline int on_attach(void *ctx, int slot)
 	}
 	e = event_reserve(EV_ATTACH, rid);
 	if (!e)
-		return 0;
-	e->attach.op = attach_op[slot];
-	e->attach.domain_type = domain ? BPF_CORE_READ(domain, type) : 0xffffffff;
+		return;
+	e->attach.op = op;
+	e->attach.domain_type = domain_type;
 	e->attach.ret = r;
-	e->attach.pasid = (__u32)pasid;
+	e->attach.pasid = pasid;
 	bpf_ringbuf_submit(e, 0);
+}
+
+static __always_inline int on_attach(void *ctx, int slot)
+{
+	__u64 dom = 0, devp = 0, pasid = ATC_NO_PASID, ret = 0;
+	struct iommu_domain *domain;
+	struct device *dev;
+	struct pci_dev *pdev;
+	__u32 rid;
+	int r;
+
+	/* an AMD op has waited for its own flushes (device_flush_dte) */
+	if (attach_vendor[slot] == VENDOR_AMD)
+		inflight_end();
+	if (bpf_get_func_arg(ctx, attach_dev_arg[slot], &devp) || !devp)
+		return 0;
+	dev = (struct device *)devp;
+	pdev = pdev_of(dev);
+	if (!pdev)
+		return 0;
+	rid = pdev_rid(pdev);
+	bpf_get_func_ret(ctx, &ret);
+	r = (int)ret;
+	/* every device's StreamIDs, reported or not: unknown ones block a PASS */
+	if (attach_vendor[slot] == VENDOR_SMMUV3 && !r)
+		smmu_learn_streams(dev, rid);
+	if (!rid_selected(rid))
+		return 0;
+	if (attach_dom_arg[slot] >= 0)
+		bpf_get_func_arg(ctx, attach_dom_arg[slot], &dom);
+	if (attach_pasid_arg[slot] >= 0)
+		bpf_get_func_arg(ctx, attach_pasid_arg[slot], &pasid);
+	domain = (struct iommu_domain *)dom;
+	record_attach(rid, attach_op[slot], domain ? BPF_CORE_READ(domain, type) : 0xffffffff, r,
+		      (__u32)pasid);
 	return 0;
 }
 
@@ -1238,28 +1250,13 @@ SEC("?tp_btf/dev_reset_attach_rejected")
 int BPF_PROG(attach_rejected_tp, struct device *dev, unsigned int depth, u32 pasid, int result)
 {
 	struct pci_dev *pdev = pdev_of(dev);
-	struct dev_counts *c;
-	struct event *e;
 	__u32 rid;
 
 	if (!pdev)
 		return 0;
 	rid = pdev_rid(pdev);
-	if (!rid_selected(rid))
-		return 0;
-	c = counts_of(rid);
-	if (c) {
-		c->attaches++;
-		c->attach_errors++;
-		c->attach_busy++;
-	}
-	e = event_reserve(EV_ATTACH, rid);
-	if (!e)
-		return 0;
-	e->attach.op = pasid ? OP_SET_PASID : OP_ATTACH;
-	e->attach.domain_type = 0xffffffff;
-	e->attach.ret = result;
-	e->attach.pasid = pasid ? pasid : ATC_NO_PASID;
-	bpf_ringbuf_submit(e, 0);
+	if (rid_selected(rid))
+		record_attach(rid, pasid ? OP_SET_PASID : OP_ATTACH, 0xffffffff, result,
+			      pasid ? pasid : ATC_NO_PASID);
 	return 0;
 }
