@@ -1,12 +1,18 @@
 #!/bin/sh
-# Installs every Debian package atstrace needs. Idempotent: when everything is
+# Installs every Debian package atstrace needs (deps.sh --list names them). Idempotent: when everything is
 # present it only checks and returns. Never touches the system's apt sources.
 set -eu
 
 PKGS="build-essential clang llvm libbpf-dev bpftool libelf-dev zlib1g-dev
 libcmocka-dev dwarves bc bison flex libssl-dev rsync cpio xz-utils kmod
 qemu-system-x86 busybox-static fio jq linux-source-6.12 git pkg-config bpftrace
-gcc-aarch64-linux-gnu"
+gcc-aarch64-linux-gnu iproute2 zstd shfmt procps"
+
+# deps.sh --list: the package names, one a line (for lab/check-commands.sh)
+if [ "${1:-}" = --list ]; then
+	printf '%s\n' $PKGS
+	exit 0
+fi
 
 missing=""
 for p in $PKGS; do

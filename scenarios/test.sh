@@ -42,6 +42,17 @@ unit_fail=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
 unit_pass=${unit_pass:-0}
 [ -n "$line" ] || unit_fail=1
 
+# Every program the lab's scripts call comes from a package make deps
+# installs (or every Debian system has): a fresh machine runs them all.
+progress "test: the lab's commands resolve through make deps"
+if scenarios/lab/check-commands.sh >"$results/commands.log" 2>&1; then
+	unit_pass=$((unit_pass + 1))
+else
+	unit_fail=$((unit_fail + 1))
+	grep -E '^MISSING|error' "$results/commands.log" >&2
+fi
+tail -1 "$results/commands.log"
+
 progress "test: building the tools"
 make -s all || { echo "error: build failed" >&2; finish 1; }
 progress "test: lab kernels (cached: seconds; cold: ~15 min on 2 cores)"
@@ -82,12 +93,15 @@ while read -r scenario machine kernels; do
 	done
 done <"$list"
 
-jq -s --argjson up "$unit_pass" --argjson uf "$unit_fail" \
+# what each kernel was (package, version, unstable's index date), from the
+# lab's info.json files
+kinfo=$(for k in build/kernels/*/info.json; do [ -r "$k" ] && cat "$k"; done | jq -sc 'map({(.name): .}) | add // {}')
+jq -s --argjson up "$unit_pass" --argjson uf "$unit_fail" --argjson kernels "$kinfo" \
 	'{summary: {passed: (map(select(.verdict == "pass")) | length),
 	            failed: (map(select(.verdict == "fail")) | length),
 	            skipped: (map(select(.verdict == "skip")) | length),
 	            unit: {passed: $up, failed: $uf}},
-	  runs: .}' "$verdicts" >"$results/$name.json"
+	  kernels: $kernels, runs: .}' "$verdicts" >"$results/$name.json"
 
 echo
 printf '%-19s %-32s %-6s %5s  %s\n' SCENARIO KERNEL RESULT SECS REASON
@@ -97,6 +111,8 @@ jq -r '.runs[] | [.scenario,
 	"$results/$name.json" | while IFS=$'\t' read -r s k v secs r; do
 	printf '%-19s %-32s %-6s %5s  %s\n' "$s" "$k" "$v" "$secs" "$r"
 done
+jq -r '.kernels | to_entries[] | "kernel \(.key): \(.value.package // .value.source // "?") \(.value.version // "")\(if .value.index_date then " (unstable index of \(.value.index_date))" else "" end)"' \
+	"$results/$name.json"
 echo "results: $results/$name.json"
 # CI keeps only the tail of this output: name every failed run again here,
 # with the end of its guest log, so the tail says what went wrong

@@ -20,20 +20,6 @@ mkdir -p "$cache" "$kdir"
 exec 9>"$cache/.lock"
 flock 9
 
-# The mirror comes from the machine's own apt configuration.
-mirror_uri() {
-	local f
-	for f in /etc/apt/sources.list.d/*.sources; do
-		[ -r "$f" ] || continue
-		awk '/^URIs:/ {u = $2}
-		     /^Suites:/ {for (i = 2; i <= NF; i++) if ($i !~ /-(security|updates|backports)$/) {print u; exit}}
-		     /^$/ {u = ""}' "$f"
-	done | grep -m1 . && return
-	awk '$1 == "deb" && $3 !~ /-(security|updates|backports)$/ {
-		for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/) {print $i; exit}}' \
-		/etc/apt/sources.list 2>/dev/null | grep -m1 .
-}
-
 # Bump when the unpacked layout changes, so old cache entries are redone.
 LAYOUT=2
 
@@ -104,7 +90,11 @@ fetch_debian_upstream() {
 	opts=(-o "Dir::Etc::SourceList=$conf/sources.list" -o Dir::Etc::SourceParts=/dev/null
 	      -o "Dir::State::Lists=$conf/lists" -o "Dir::Cache=$conf/cache"
 	      -o Dir::State::status=/dev/null -o APT::Get::List-Cleanup=0
-	      -o APT::Sandbox::User=root)
+	      -o APT::Sandbox::User=root
+	      # The mirror's unstable snapshot can be older than its Release
+	      # file's Valid-Until: accept that (signatures are still checked);
+	      # the index date goes into info.json and the results.
+	      -o Acquire::Check-Valid-Until=false)
 	# Refresh the index at most once a day; a stale index still names a
 	# kernel we may already have.
 	if [ -z "$(find "$conf/lists" -name '*unstable*Packages*' -mmin -1440 2>/dev/null)" ]; then
@@ -143,11 +133,22 @@ fetch_debian_upstream() {
 		unpack "$dir" "$cache"/dl/*.deb
 		rm -rf "$cache/dl"
 	fi
-	printf '{"name":"debian-upstream","package":"%s","version":"%s","kver":"%s"}\n' \
-		"$pkg" "$ver" "$(cat "$dir/kver")" >"$dir/info.json"
+	printf '{"name":"debian-upstream","package":"%s","version":"%s","kver":"%s","index_date":"%s","index_valid_until":"%s"}\n' \
+		"$pkg" "$ver" "$(cat "$dir/kver")" "$(release_field Date "$conf/lists")" \
+		"$(release_field Valid-Until "$conf/lists")" >"$dir/info.json"
 	ln -sfn "$dir" "$kdir/debian-upstream"
 	rm -f "$kdir/debian-upstream.skip"
-	progress "lab: debian-upstream = $pkg $ver"
+	progress "lab: debian-upstream = $pkg $ver (unstable's index of $(jq -r .index_date "$dir/info.json"))"
+}
+
+# release_field FIELD LISTDIR: a field of unstable's (In)Release file, as ISO 8601
+release_field() {
+	local f v
+	f=$(find "$2" -maxdepth 1 -name '*unstable_*Release' ! -name '*.gpg' | head -1)
+	[ -n "$f" ] || return 0
+	v=$(sed -n "s/^$1: //p" "$f" | head -1)
+	[ -n "$v" ] && date -u -d "$v" +%FT%TZ 2>/dev/null
+	return 0
 }
 
 skip_upstream() {

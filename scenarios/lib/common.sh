@@ -17,3 +17,18 @@ atstrace_cache() {
 	mkdir -p "$d"
 	echo "$d"
 }
+
+# The Debian mirror, from the machine's own apt configuration (no registry
+# host is ever written into the project).
+mirror_uri() {
+	local f
+	for f in /etc/apt/sources.list.d/*.sources; do
+		[ -r "$f" ] || continue
+		awk '/^URIs:/ {u = $2}
+		     /^Suites:/ {for (i = 2; i <= NF; i++) if ($i !~ /-(security|updates|backports)$/) {print u; exit}}
+		     /^$/ {u = ""}' "$f"
+	done | grep -m1 . && return
+	awk '$1 == "deb" && $3 !~ /-(security|updates|backports)$/ {
+		for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/) {print $i; exit}}' \
+		/etc/apt/sources.list 2>/dev/null | grep -m1 .
+}
