@@ -39,7 +39,7 @@ help:
 	@echo "make bench    tracing overhead, side by side in one boot -> $(BUILD)/results/bench.json"
 
 deps:
-	@scenarios/deps.sh
+	@lab/deps.sh
 
 $(OBJ)/lib/%.o: tools/lib/%.c $(wildcard tools/lib/*.h) | $(OBJ)/lib
 	$(CC) $(CFLAGS) -c $< -o $@
@@ -88,24 +88,24 @@ $(BUILD)/tests/%: tests/%.c $(LIB_OBJS) $(OBJ)/atsoracle_parse.o $(ATSTRACE_OBJS
 	$(CC) $(CFLAGS) -Ibpf -Wno-unused-parameter -o $@ $(filter %.c %.o,$^) -lcmocka $(LDSTATIC_BPF)
 
 check: $(TESTS)
-	@scenarios/run-unit-tests.sh $(TESTS)
+	@tests/run-unit-tests.sh $(TESTS)
 
 kernel:
-	@scenarios/kernel/build.sh all
+	@lab/kernel/build.sh all
 
 kernel-vanilla:
-	@scenarios/kernel/build.sh vanilla
+	@lab/kernel/build.sh vanilla
 
 # kernel-patch/: git am, checkpatch --strict, a build after every patch
 series-check: deps
-	@scenarios/kernel/build.sh vanilla
-	@scenarios/kernel/check-series.sh
+	@lab/kernel/build.sh vanilla
+	@lab/kernel/check-series.sh
 
 lab: all
-	@scenarios/kernel/fetch-debian.sh
+	@lab/kernel/fetch-debian.sh
 	@for k in build/kernels/*; do \
 		case $$k in *.skip|*.tree) continue;; esac; \
-		scenarios/lab/initramfs.sh $$(basename $$k) >/dev/null || exit 2; \
+		lab/initramfs.sh $$(basename $$k) >/dev/null || exit 2; \
 	done
 	@if [ -d build/kernels/lab-6.12.tree ]; then scenarios/reset-nesting/build-module.sh lab-6.12; fi
 
@@ -122,14 +122,15 @@ demo: deps
 # Tracing cost, side by side in one boot, and what the series costs a reset
 # (lab-6.12 vs its vanilla twin, alternating boots); outside make test.
 bench: deps all
-	@scenarios/kernel/build.sh
+	@lab/kernel/build.sh
 	@$(MAKE) -s lab
-	@scenarios/lab/run.sh --timeout 1200 --out $(BUILD)/results/bench debian-6.12 bench
-	@cp $(BUILD)/results/bench/bench.json $(BUILD)/results/bench.json
+	@lab/run.sh --timeout 1200 --out $(BUILD)/results/bench debian-6.12 bench
+	@scenarios/bench/figures.sh $(BUILD)/results/bench
+	@cp $(BUILD)/results/bench/figures.json $(BUILD)/results/bench.json
 	@scenarios/bench/report.sh $(BUILD)/results/bench.json
 	@rm -rf $(BUILD)/results/reset-cost
 	@for r in 1 2; do for k in lab-6.12-vanilla lab-6.12; do \
-		scenarios/lab/run.sh --out $(BUILD)/results/reset-cost/$$k-$$r $$k reset-cost || exit 1; \
+		lab/run.sh --out $(BUILD)/results/reset-cost/$$k-$$r $$k reset-cost || exit 1; \
 	done; done
 	@scenarios/reset-cost/report.sh $(BUILD)/results/reset-cost
 

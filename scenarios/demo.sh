@@ -6,8 +6,8 @@
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-# shellcheck source=scenarios/lib/common.sh
-. "$top/scenarios/lib/common.sh"
+# shellcheck source=lab/common.sh
+. "$top/lab/common.sh"
 cd "$top" || exit 2
 
 step() { progress "demo: $*"; }
@@ -15,7 +15,7 @@ t0=$SECONDS
 step "1/4 building the tools"
 make -s all || die "demo: step 1 (build) failed"
 step "2/4 lab kernels (cached: seconds; cold: ~15 min on 2 cores)"
-scenarios/kernel/build.sh || die "demo: step 2 (kernel build) failed"
+lab/kernel/build.sh || die "demo: step 2 (kernel build) failed"
 step "3/4 Debian kernels and initramfs images"
 make -s lab || die "demo: step 3 (lab set-up) failed"
 
@@ -23,7 +23,7 @@ kernels="lab-6.12-vanilla:flagged lab-6.12:clean debian-upstream:clean"
 step "4/4 FLR storm with and without delay injection under atstrace --assert --hist, on: lab-6.12-vanilla lab-6.12 debian-upstream (~60 s each under TCG)"
 for spec in $kernels; do
 	k=${spec%%:*}
-	scenarios/lab/run.sh --expect "${spec#*:}" --out "build/results/demo/$k" "$k" inject-storm
+	lab/run.sh --expect "${spec#*:}" --out "build/results/demo/$k" "$k" inject-storm
 	rc=$?
 	[ $rc = 0 ] || [ $rc = 77 ] || die "demo: the lab run on $k failed (build/results/demo/$k/verdict.json)"
 done

@@ -9,8 +9,8 @@
 set -uo pipefail
 
 top=$(cd "$(dirname "$0")/.." && pwd)
-# shellcheck source=scenarios/lib/common.sh
-. "$top/scenarios/lib/common.sh"
+# shellcheck source=lab/common.sh
+. "$top/lab/common.sh"
 cd "$top" || exit 2
 
 results=build/results
@@ -45,7 +45,7 @@ unit_pass=${unit_pass:-0}
 # Every program the lab's scripts call comes from a package make deps
 # installs (or every Debian system has): a fresh machine runs them all.
 progress "test: the lab's commands resolve through make deps"
-if scenarios/lab/check-commands.sh >"$results/commands.log" 2>&1; then
+if lab/check-commands.sh >"$results/commands.log" 2>&1; then
 	unit_pass=$((unit_pass + 1))
 else
 	unit_fail=$((unit_fail + 1))
@@ -56,9 +56,9 @@ tail -1 "$results/commands.log"
 progress "test: building the tools"
 make -s all || { echo "error: build failed" >&2; finish 1; }
 progress "test: lab kernels (cached: seconds; cold: ~15 min on 2 cores)"
-scenarios/kernel/build.sh || { echo "error: kernel build failed" >&2; finish 1; }
+lab/kernel/build.sh || { echo "error: kernel build failed" >&2; finish 1; }
 if [ $name = e2e-debug ]; then
-	scenarios/lab/initramfs.sh lab-6.12-debug >/dev/null &&
+	lab/initramfs.sh lab-6.12-debug >/dev/null &&
 		scenarios/reset-nesting/build-module.sh lab-6.12-debug ||
 		{ echo "error: debug lab set-up failed" >&2; finish 1; }
 fi
@@ -76,7 +76,7 @@ while read -r scenario machine kernels; do
 		[ "$spec" != "$k" ] && expect=${spec#*:}
 		out=$results/runs/$scenario@$k
 		[ "$machine" = default ] || out=$out+$machine
-		scenarios/lab/run.sh --machine "$machine" --expect "$expect" --out "$out" "$k" "$scenario"
+		lab/run.sh --machine "$machine" --expect "$expect" --out "$out" "$k" "$scenario"
 		rc=$?
 		if [ -f "$out/verdict.json" ]; then
 			jq -c . "$out/verdict.json" >>"$verdicts"
@@ -120,7 +120,7 @@ jq -r '.runs[] | select(.verdict == "fail") |
 	"\(.scenario)@\(.kernel)\(if (.machine // "default") != "default" then "+" + .machine else "" end)\t\(.reason)"' \
 	"$results/$name.json" | while IFS=$'\t' read -r run r; do
 	echo "FAILED $run: $r"
-	for log in "$results/runs/$run/check.err" "$results/runs/$run/console.log"; do
+	for log in "$results/runs/$run/judge.err" "$results/runs/$run/console.log"; do
 		[ -s "$log" ] || continue
 		echo "    (end of $log)"
 		tail -n 6 "$log" | cut -c1-200 | sed 's/^/    | /'

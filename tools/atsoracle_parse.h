@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The lab's independent oracle: reads the tracefs kprobe trace recorded in the
- * guest (scenarios/lab/guest-lib.sh, no BPF involved) and counts VT-d
+ * guest (lab/guest-lib.sh, no BPF involved) and counts VT-d
  * device-TLB invalidations per device, reset windows, and invalidations that
  * hit a device inside its window. It deliberately shares no code with
  * atstrace's BPF side: its counts are what atstrace is checked against.

@@ -1,11 +1,11 @@
 #!/bin/bash
 # atsflr itself: its error handling (exit 2 with a clear message before
 # anything is opened) and each of its modes: legacy container, iommufd cdev,
-# hot reset, IOAS replace during resets. Judged on the host by check.sh.
+# hot reset, IOAS replace during resets. Judged on the host by checks.jq.
 set -u
-. "$ATSTRACE_REPO/scenarios/lab/guest-lib.sh"
+. "$ATSTRACE_REPO/lab/guest-lib.sh"
 
-dev=0000:01:00.0
+dev=$(param dev 0000:01:00.0)
 cases=$RESULTS/cases.ndjson
 : >"$cases"
 

@@ -4,7 +4,7 @@
 # anything is attached, and exit 3 for a run that proves nothing. --verify
 # puts every program (AMD-Vi's and SMMUv3's too) through this kernel's verifier.
 set -u
-. "$ATSTRACE_REPO/scenarios/lab/guest-lib.sh"
+. "$ATSTRACE_REPO/lab/guest-lib.sh"
 
 cases=$RESULTS/cases.ndjson
 : >"$cases"

@@ -6,9 +6,9 @@
 # plus the series' refusals (iommu:dev_reset_attach_rejected) where present;
 # atstrace runs alongside and must count the same refusals and windows.
 set -u
-. "$ATSTRACE_REPO/scenarios/lab/guest-lib.sh"
+. "$ATSTRACE_REPO/lab/guest-lib.sh"
 
-dev=0000:01:00.0
+dev=$(param dev 0000:01:00.0)
 bind_vfio "$dev"
 ORACLE_TRACEPOINTS="iommu/attach_device_to_domain iommu/dev_reset_prepare iommu/dev_reset_done iommu/dev_reset_attach_rejected" \
 	oracle_start

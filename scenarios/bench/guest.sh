@@ -6,9 +6,9 @@
 # run time against an empty fentry program on the same hook, and ring
 # buffer drops at the lab's highest flagged-invalidation rate.
 set -u
-. "$ATSTRACE_REPO/scenarios/lab/guest-lib.sh"
+. "$ATSTRACE_REPO/lab/guest-lib.sh"
 
-dev=0000:01:00.0
+dev=$(param dev 0000:01:00.0)
 disk=$(basename "$(ls -d /sys/bus/pci/devices/0000:02:00.0/virtio*/block/* 2>/dev/null | head -1)")
 [ -n "$disk" ] || fail "no block device on 0000:02:00.0"
 rounds=${BENCH_ROUNDS:-5}

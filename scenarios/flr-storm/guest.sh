@@ -1,15 +1,16 @@
 #!/bin/bash
 # The VFIO FLR storm under atstrace --assert: map/unmap threads plus a
 # VFIO_DEVICE_RESET loop on 0000:01:00.0, traced by atstrace (with --hist)
-# and, independently, by the tracefs oracle. Judged on the host by check.sh.
+# and, independently, by the tracefs oracle. Judged on the host by checks.jq.
 set -u
-. "$ATSTRACE_REPO/scenarios/lab/guest-lib.sh"
+. "$ATSTRACE_REPO/lab/guest-lib.sh"
 
-dev=0000:01:00.0
+dev=$(param dev 0000:01:00.0)
+min_resets=$(param min_resets 5)
 bind_vfio "$dev"
 oracle_start
 log "atstrace --assert: 3 s FLR storm on $dev"
-"$BIN/atstrace" --json --hist --assert --min-resets 5 --stacks 3 -- \
+"$BIN/atstrace" --json --hist --assert --min-resets "$min_resets" --stacks 3 -- \
 	"$BIN/atsflr" --duration 3 --output "$RESULTS/atsflr.json" "$dev" \
 	>"$RESULTS/atstrace.ndjson" 2>"$RESULTS/atstrace.err"
 echo $? >"$RESULTS/atstrace.rc"

@@ -10,9 +10,11 @@
 #  C: afterwards a new container opens the group and DMA maps work on both,
 #     with ATS enabled: nothing was left blocked.
 set -u
-. "$ATSTRACE_REPO/scenarios/lab/guest-lib.sh"
+. "$ATSTRACE_REPO/lab/guest-lib.sh"
 
-f0=0000:01:00.0 f1=0000:01:00.1
+f0=$(param f0 0000:01:00.0)
+f1=$(param f1 0000:01:00.1)
+pairs=$(param reset_pairs 6)
 bind_vfio $f0
 bind_vfio $f1
 for f in $f0 $f1; do basename "$(readlink /sys/bus/pci/devices/$f/iommu_group)"; done >"$RESULTS/groups"
@@ -31,7 +33,7 @@ ORACLE_TRACEPOINTS="iommu/dev_reset_prepare iommu/dev_reset_done" oracle_start
 log "B: both functions reset together, churn on both"
 churn_start 4 $f0 $f1
 ok=0
-for i in 1 2 3 4 5 6; do
+for i in $(seq "$pairs"); do
 	echo 1 >/sys/bus/pci/devices/$f0/reset & p0=$!
 	echo 1 >/sys/bus/pci/devices/$f1/reset & p1=$!
 	wait $p0 && ok=$((ok + 1))

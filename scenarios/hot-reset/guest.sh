@@ -5,20 +5,21 @@
 # written a few times while the traffic goes on. Upstream brackets neither;
 # the series in kernel-patch/ brackets both.
 set -u
-. "$ATSTRACE_REPO/scenarios/lab/guest-lib.sh"
+. "$ATSTRACE_REPO/lab/guest-lib.sh"
 
-dev=0000:01:00.0
+dev=$(param dev 0000:01:00.0)
+writes=$(param subordinate_writes 5)
 port=$(basename "$(readlink -f "/sys/bus/pci/devices/$dev/..")")
 bind_vfio "$dev"
 # the workload atstrace --assert runs: hot resets, then reset_subordinate
 # under churn that is attached before the first write
 cat >/run/tmp/bus-resets.sh <<EOT
 #!/bin/bash
-. "\$ATSTRACE_REPO/scenarios/lab/guest-lib.sh"
+. "\$ATSTRACE_REPO/lab/guest-lib.sh"
 "\$BIN/atsflr" --mode legacy --reset hot --duration 3 --output "\$RESULTS/atsflr.json" $dev || exit \$?
 churn_start 3 $dev
 ok=0
-for i in 1 2 3 4 5; do
+for i in \$(seq $writes); do
 	sleep 0.3
 	# the kernel only trylocks the bus: "busy, try again" (EAGAIN) is retried
 	for try in 1 2 3; do

@@ -4,20 +4,23 @@
 # holds and the guest stays responsive (the runner fails the scenario on any
 # soft lockup, RCU stall or hung task in the kernel log).
 set -u
-. "$ATSTRACE_REPO/scenarios/lab/guest-lib.sh"
+. "$ATSTRACE_REPO/lab/guest-lib.sh"
 
-dev=0000:01:00.0
+dev=$(param dev 0000:01:00.0)
 bind_vfio "$dev"
 start=$(date +%s%N)
-"$BIN/atstrace" --quiet --json --inject-cap 10ms --inject-delay 10ms --inject-budget 500ms \
+delay_ms=$(param delay_ms 10)
+budget_ms=$(param budget_ms 500)
+small_budget_ms=$(param small_budget_ms 20)
+"$BIN/atstrace" --quiet --json --inject-cap "${delay_ms}ms" --inject-delay "${delay_ms}ms" --inject-budget "${budget_ms}ms" \
 	--assert --min-resets 1 -- "$BIN/atsflr" --threads 2 --duration 5 \
 	--output "$RESULTS/flr.json" "$dev" >"$RESULTS/atstrace.ndjson" 2>"$RESULTS/atstrace.err"
 echo $? >"$RESULTS/atstrace.rc"
 echo $(( ($(date +%s%N) - start) / 1000000 )) >"$RESULTS/elapsed-ms"
-nproc >"$RESULTS/cpus"
-# the budget binds: 20 ms per CPU per second admits two 10 ms delays
+param cpus "$(nproc)" >/dev/null
+# the budget binds: 20 ms per CPU per second admits two 10 ms delays a second
 start=$(date +%s%N)
-"$BIN/atstrace" --quiet --json --inject-cap 10ms --inject-delay 10ms --inject-budget 20ms \
+"$BIN/atstrace" --quiet --json --inject-cap "${delay_ms}ms" --inject-delay "${delay_ms}ms" --inject-budget "${small_budget_ms}ms" \
 	--assert --min-resets 1 -- "$BIN/atsflr" --duration 3 \
 	--output "$RESULTS/flr-small.json" "$dev" >"$RESULTS/atstrace-small.ndjson" 2>"$RESULTS/atstrace-small.err"
 echo $(( ($(date +%s%N) - start) / 1000000 )) >"$RESULTS/elapsed-small-ms"

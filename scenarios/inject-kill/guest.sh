@@ -3,15 +3,16 @@
 # programs are gone (links die with the process; nothing is pinned) and the
 # unmap latency is back to its baseline.
 set -u
-. "$ATSTRACE_REPO/scenarios/lab/guest-lib.sh"
+. "$ATSTRACE_REPO/lab/guest-lib.sh"
 
-dev=0000:01:00.0
+dev=$(param dev 0000:01:00.0)
+delay_ms=$(param delay_ms 1)
 bind_vfio "$dev"
 # BPF links in the guest (atstrace is the only BPF user here) and our programs
 links() { bpftool link show 2>/dev/null | grep -c -E '^[0-9]+: ' || true; }
 progs() { bpftool prog show 2>/dev/null | grep -c -E 'vtd_submit|vtd_complete|method_|attach_exit|bus_end' || true; }
 "$BIN/atsflr" --reset none --rate 300 --duration 2 --output "$RESULTS/flr-before.json" "$dev"
-"$BIN/atstrace" --quiet --inject-delay 1ms --inject-device "$dev" >/dev/null 2>"$RESULTS/atstrace.err" &
+"$BIN/atstrace" --quiet --inject-delay "${delay_ms}ms" --inject-device "$dev" >/dev/null 2>"$RESULTS/atstrace.err" &
 pid=$!
 for i in $(seq 600); do grep -q '^atstrace: tracing' "$RESULTS/atstrace.err" && break; sleep 0.1; done
 "$BIN/atsflr" --reset none --rate 300 --duration 2 --output "$RESULTS/flr-during.json" "$dev"

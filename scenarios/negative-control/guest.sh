@@ -3,11 +3,12 @@
 # ATS device (0000:01:00.0) is reset in a loop. atstrace must flag none of the
 # disk's invalidations: its windows belong to 01:00.0 only.
 set -u
-. "$ATSTRACE_REPO/scenarios/lab/guest-lib.sh"
+. "$ATSTRACE_REPO/lab/guest-lib.sh"
 
-dev=0000:01:00.0
-disk=$(basename "$(ls -d /sys/bus/pci/devices/0000:02:00.0/virtio*/block/* 2>/dev/null | head -1)")
-[ -n "$disk" ] || fail "no block device on 0000:02:00.0"
+dev=$(param dev 0000:01:00.0)
+disk_bdf=$(param disk 0000:02:00.0)
+disk=$(basename "$(ls -d /sys/bus/pci/devices/$disk_bdf/virtio*/block/* 2>/dev/null | head -1)")
+[ -n "$disk" ] || fail "no block device on $disk_bdf"
 bind_vfio "$dev"
 oracle_start
 atstrace_start --quiet

@@ -5,9 +5,9 @@
 # move packets (ARP to QEMU's user-mode gateway, then ping). The same
 # checks run once before any reset, so a broken lab shows up as such.
 set -u
-. "$ATSTRACE_REPO/scenarios/lab/guest-lib.sh"
+. "$ATSTRACE_REPO/lab/guest-lib.sh"
 
-dev=0000:01:00.0
+dev=$(param dev 0000:01:00.0)
 sys=/sys/bus/pci/devices/$dev
 
 # "enable=E stu=S" from the ATS capability in config space
@@ -60,7 +60,8 @@ echo $? >"$RESULTS/flr.rc"
 "$BIN/atsflr" --mode legacy --reset hot --duration 2 --output "$RESULTS/hot.json" "$dev" 2>"$RESULTS/hot.err"
 echo $? >"$RESULTS/hot.rc"
 ok=0
-for i in 1 2 3; do echo 1 >"$sys/reset" && ok=$((ok + 1)); done
+sysfs_resets=$(param sysfs_resets 3)
+for i in $(seq "$sysfs_resets"); do echo 1 >"$sys/reset" && ok=$((ok + 1)); done
 echo $ok >"$RESULTS/sysfs-resets-ok"
 log "after resets: driver $(bind_virtio), $(ats_ctrl)"
 sleep 1

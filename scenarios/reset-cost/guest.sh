@@ -5,9 +5,9 @@
 # durations where the kernel has them. make bench runs it on lab-6.12 and
 # lab-6.12-vanilla, alternately, and compares.
 set -u
-. "$ATSTRACE_REPO/scenarios/lab/guest-lib.sh"
+. "$ATSTRACE_REPO/lab/guest-lib.sh"
 
-dev=0000:01:00.0
+dev=$(param dev 0000:01:00.0)
 bind_vfio "$dev"
 "$BIN/atsflr" --mode legacy --rate 1 --duration 8 \
 	--output "$RESULTS/resets.json" "$dev" 2>"$RESULTS/resets.err"

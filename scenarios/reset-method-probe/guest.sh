@@ -4,9 +4,9 @@
 # 0000:01:00.0's reset_method while VFIO map/unmap traffic runs, between
 # two trace markers; the judge counts brackets and IOMMU attaches there.
 set -u
-. "$ATSTRACE_REPO/scenarios/lab/guest-lib.sh"
+. "$ATSTRACE_REPO/lab/guest-lib.sh"
 
-dev=0000:01:00.0
+dev=$(param dev 0000:01:00.0)
 sys=/sys/bus/pci/devices/$dev
 bind_vfio "$dev"
 cat "$sys/reset_method" >"$RESULTS/methods-before"

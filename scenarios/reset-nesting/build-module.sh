@@ -6,8 +6,8 @@
 # run on lab-6.12 only.
 set -euo pipefail
 top=$(cd "$(dirname "$0")/../.." && pwd)
-# shellcheck source=scenarios/lib/common.sh
-. "$top/scenarios/lib/common.sh"
+# shellcheck source=lab/common.sh
+. "$top/lab/common.sh"
 k=${1:?usage: build-module.sh KERNEL}
 tree=$top/build/kernels/$k.tree
 [ -d "$tree" ] || die "module: no kernel tree for $k (run 'make kernel')"

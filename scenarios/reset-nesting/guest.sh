@@ -10,9 +10,9 @@
 #  recover     a reset that completes: DMA and ATS are back, the group opens
 # Each stage is marked in the trace (trace_marker) for the judge.
 set -u
-. "$ATSTRACE_REPO/scenarios/lab/guest-lib.sh"
+. "$ATSTRACE_REPO/lab/guest-lib.sh"
 
-dev=0000:01:00.0
+dev=$(param dev 0000:01:00.0)
 mod=$ATSTRACE_REPO/build/modules/${ATSTRACE_KERNEL:-lab-6.12}/atsnest.ko
 [ -f "$mod" ] || fail "no $mod (make lab builds it for the kernels with the series)"
 bind_vfio "$dev"

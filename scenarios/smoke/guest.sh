@@ -1,11 +1,11 @@
 #!/bin/bash
 # Smoke: the lab works on this kernel. The IOMMU is on, the ATS device binds
 # to vfio-pci, the FLR storm runs with ATS enabled, and the oracle records
-# device-TLB invalidations to it. Judged on the host by check.sh.
+# device-TLB invalidations to it. Judged on the host by checks.jq.
 set -u
-. "$ATSTRACE_REPO/scenarios/lab/guest-lib.sh"
+. "$ATSTRACE_REPO/lab/guest-lib.sh"
 
-dev=0000:01:00.0
+dev=$(param dev 0000:01:00.0)
 guest_facts >"$RESULTS/facts.json"
 bind_vfio "$dev"
 oracle_start

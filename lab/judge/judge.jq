@@ -1,0 +1,114 @@
+# The judge engine and its predicates (jq -L lab/judge; include "judge").
+#
+# A scenario's checks.jq defines
+#   def checks($run; $p; $expect): check(NAME; OBSERVED; PREDICATE), ...;
+# (check_shown: one whose value a passing run reports). A check is one
+# record: its name, the value observed, the predicate and the value it
+# expects, and whether it held; the reason of a failing run is generated
+# from the failed records, so a check's prose and code cannot drift.
+
+# ------------------------------------------------------------- loading
+
+# A small text file's value: a number or a boolean when it is one.
+def scalar: rtrimstr("\n") | tonumber? // (if . == "true" then true elif . == "false" then false else . end);
+
+# The run's files, from judge.sh's named arguments (KIND:NAME).
+def load_run:
+	reduce ($ARGS.named | to_entries[]) as $e ({rc: {}, err: {}, text: {}};
+		($e.key | index(":")) as $i |
+		($e.key[:$i]) as $kind | ($e.key[$i + 1:]) as $name |
+		if $kind == "ndjson" then .[$name] = $e.value
+		elif $kind == "json" then
+			.[$name] = (if $name == "params" then ($e.value | add)
+				    elif ($e.value | length) == 1 then $e.value[0] else $e.value end)
+		elif $kind == "rc" then .rc[$name] = ($e.value | scalar)
+		elif $kind == "err" then .err[$name] = $e.value
+		else .text[$name] = ($e.value | scalar) end);
+
+# ------------------------------------------------------------- records
+
+def check($name; $observed; pred):
+	{name: $name, observed: $observed} + ($observed | pred);
+# a check whose value a passing run reports in its one-line reason
+def check_shown($name; $observed; pred): check($name; $observed; pred) + {shown: true};
+
+# Applies only when e2e.list expects $e of this kernel.
+def only($expect; $e; f): if $expect == $e then f else empty end;
+
+def observations: map({(.name): .observed}) | add // {};
+
+def message:
+	"\(.name): \(.observed | tojson | .[:200]), expected \(.pred) \(.expected | tojson | .[:200])";
+
+def show: if type == "string" then . elif type == "number" then (. * 1000 | round / 1000 | tostring) else tojson end;
+
+def verdict($checks):
+	($checks | map(select(.ok | not))) as $bad |
+	{verdict: (if ($checks | length) > 0 and ($bad | length) == 0 then "pass" else "fail" end),
+	 reason: (if ($checks | length) == 0 then "the scenario ran no check"
+		  elif ($bad | length) == 0 then
+			"\($checks | length) checks passed; " +
+			($checks | map(select(.shown) | "\(.name): \(.observed | show)") | join(", "))
+		  else $bad | map(message) | join("; ") end),
+	 observed: ($checks | observations),
+	 expected: ($checks | map({(.name): "\(.pred) \(.expected | tojson)"}) | add // {}),
+	 checks: $checks};
+
+# ------------------------------------------------------------- predicates
+# Each runs on the observed value and returns {pred, expected, ok}. A null
+# observation (a file or field the run did not produce) fails every
+# comparison.
+
+def eq($x): {pred: "==", expected: $x, ok: (. == $x)};
+def ne($x): {pred: "!=", expected: $x, ok: (. != null and . != $x)};
+def at_least($x): {pred: ">=", expected: $x, ok: (. != null and . >= $x)};
+def at_most($x): {pred: "<=", expected: $x, ok: (. != null and . <= $x)};
+def between($lo; $hi): {pred: "between", expected: [$lo, $hi],
+			ok: (. != null and . >= $lo and . <= $hi)};
+# two observers' counts agree but for what either one demonstrably missed
+def within($ref; $slack): {pred: "within \($slack) of", expected: $ref,
+			   ok: (. != null and $ref != null and ((. - $ref) | fabs) <= $slack)};
+def matches($re): {pred: "matching", expected: $re,
+		   ok: (type == "string" and test($re; "i"))};
+# reported, not judged (a figure the headline and the reader need)
+def reported: {pred: "reported", expected: null, ok: true};
+
+# ------------------------------------------------------------- run helpers
+
+def summary_record: map(select(.type == "summary"))[0] // {};
+def records($type): map(select(.type == $type));
+def flagged: (.in_window // 0) + (.in_flight_at_open // 0);
+# atstrace counts windows per kind, the oracle in one number
+def windows_total: .windows // 0 | if type == "object" then ([.[]] | add // 0) else . end;
+def median: sort | if length == 0 then null elif length % 2 == 1 then .[length / 2 | floor]
+		   else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+
+# Invalidation descriptors two observers may count differently because one of
+# them missed whole qi_submit_sync calls: a kprobe hit nested in another
+# handler (the oracle) or a BPF program nested in itself (atstrace). A call
+# carries 16 descriptors at most.
+def missed_slack($oracle; $summary):
+	16 * (($oracle.qi_submit_missed // 0) + ($summary.submit_recursion_misses // 0));
+
+# ------------------------------------------------------------- named checks
+
+# atstrace against the oracle for one device: invalidations equal but for
+# missed submissions, windows equal, flagged inside the oracle's edge band
+# (submissions near a window edge on another CPU, see README).
+def agrees_with_oracle($prefix; $summary; $oracle; $dev):
+	($summary.devices[$dev] // {}) as $a | ($oracle.devices[$dev] // {}) as $o |
+	($o | flagged) as $of |
+	check_shown("\($prefix)invalidations, atstrace vs oracle"; $a.invalidations // 0;
+	      within($o.devtlb_descriptors // 0; missed_slack($oracle; $summary))),
+	check_shown("\($prefix)windows, atstrace vs oracle"; $a | windows_total; eq($o | windows_total)),
+	check_shown("\($prefix)flagged, atstrace vs the oracle's edge band"; $a | flagged;
+	      between($of - ($o.edge_in // 0); $of + ($o.edge_out // 0)));
+
+def no_ringbuf_drops($summary): check("events lost to a full ring buffer"; $summary.ringbuf_drops; eq(0));
+def oracle_kept_up($oracle): check("oracle trace events lost"; $oracle.overrun; eq(0));
+# a tool's refusal: exit 2 and a message naming the problem
+def refused($name; $case; $re):
+	check("\($name): exit"; $case.rc; eq(2)),
+	check("\($name): message"; $case.err // $case.stderr; matches($re));
+# NDJSON records with a .name (a guest's table of cases), keyed by it
+def by_name: map({(.name): .}) | add // {};

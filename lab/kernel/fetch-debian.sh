@@ -1,0 +1,161 @@
+#!/bin/bash
+# Downloads (never installs) the Debian kernels the lab boots and unpacks them
+# into the cache:
+#   debian-6.12      Debian's own build of linux-source-6.12 (same version)
+#   debian-upstream  the newest linux-image-7.x (or later) in Debian unstable,
+#                    fetched through a private apt configuration so the
+#                    system's sources are never touched.
+# Each is linked as build/kernels/<name> (vmlinuz, lib/modules/<kver>,
+# info.json). When unstable cannot be reached, build/kernels/<name>.skip says
+# why and the lab reports a visible SKIP for that kernel.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/../.." && pwd)
+# shellcheck source=lab/common.sh
+. "$top/lab/common.sh"
+
+cache=$(atstrace_cache)/debian
+kdir=$top/build/kernels
+mkdir -p "$cache" "$kdir"
+exec 9>"$cache/.lock"
+flock 9
+
+# Bump when the unpacked layout changes, so old cache entries are redone.
+LAYOUT=2
+
+# unpack PKGDIR DEB...: extract the packages and lay out vmlinuz + modules.
+unpack() {
+	local dir=$1 deb kver moddir f
+	shift
+	rm -rf "$dir.tmp" && mkdir -p "$dir.tmp/root"
+	for deb in "$@"; do
+		dpkg-deb -x "$deb" "$dir.tmp/root"
+	done
+	kver=$(basename "$(find "$dir.tmp/root" -path '*/lib/modules/*' -maxdepth 4 -mindepth 3 -type d | head -1)")
+	[ -n "$kver" ] || die "lab: no modules in $*"
+	moddir=$(cd "$dir.tmp/root" && find . -path "*/lib/modules/$kver" -type d | head -1 | sed 's|^\./||')
+	ln -s "root/$moddir" "$dir.tmp/modules"
+	# 6.12 ships boot/vmlinuz-KVER; 7.x moved it next to the modules.
+	for f in "boot/vmlinuz-$kver" "$moddir/vmlinuz"; do
+		[ -f "$dir.tmp/root/$f" ] && ln -s "root/$f" "$dir.tmp/vmlinuz" && break
+	done
+	[ -e "$dir.tmp/vmlinuz" ] || die "lab: no vmlinuz for $kver in $*"
+	for f in "boot/config-$kver" "$moddir/config"; do
+		[ -f "$dir.tmp/root/$f" ] && cp "$dir.tmp/root/$f" "$dir.tmp/config" && break
+	done
+	# Debian generates modules.dep at install time; the lab needs it.
+	depmod -b "$dir.tmp/root/${moddir%lib/modules/*}" "$kver" ||
+		die "lab: depmod failed for $kver"
+	echo "$kver" >"$dir.tmp/kver"
+	mv "$dir.tmp" "$dir"
+}
+
+fetch_debian_612() {
+	local srcver pkg ver dir
+	srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
+	# 6.12.117-1~deb12u1 -> linux-image-6.12.117+deb12-amd64-unsigned
+	pkg="linux-image-${srcver%%-*}+deb12-amd64-unsigned"
+	if ! apt-cache show "$pkg" >/dev/null 2>&1; then
+		pkg=$(apt-cache search --names-only '^linux-image-6\.12\.[0-9]+\+deb12-amd64-unsigned$' |
+			awk '{print $1}' | sort -V | tail -1)
+		[ -n "$pkg" ] || die "lab: no linux-image-6.12.*-amd64-unsigned in apt (run 'make deps')"
+	fi
+	ver=$(apt-cache show "$pkg" | awk '/^Version:/ {print $2; exit}')
+	dir=$cache/${pkg}_$ver.v$LAYOUT
+	if [ ! -d "$dir" ]; then
+		progress "lab: downloading $pkg $ver (download only)"
+		rm -rf "$cache/dl" && mkdir -p "$cache/dl"
+		(cd "$cache/dl" && apt-get -o APT::Sandbox::User=root download -q "$pkg=$ver" >/dev/null) ||
+			die "lab: cannot download $pkg"
+		unpack "$dir" "$cache"/dl/*.deb
+		rm -rf "$cache/dl"
+	fi
+	printf '{"name":"debian-6.12","package":"%s","version":"%s","kver":"%s"}\n' \
+		"$pkg" "$ver" "$(cat "$dir/kver")" >"$dir/info.json"
+	ln -sfn "$dir" "$kdir/debian-6.12"
+	rm -f "$kdir/debian-6.12.skip"
+	progress "lab: debian-6.12 = $pkg $ver"
+}
+
+fetch_debian_upstream() {
+	local conf=$cache/apt-unstable uri opts pkg ver kver dir pkgs p
+	uri=$(mirror_uri) || true
+	if [ -z "$uri" ]; then
+		skip_upstream "no Debian mirror found in the machine's apt configuration"
+		return
+	fi
+	mkdir -p "$conf/lists/partial" "$conf/cache/archives/partial"
+	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri unstable main" \
+		>"$conf/sources.list"
+	opts=(-o "Dir::Etc::SourceList=$conf/sources.list" -o Dir::Etc::SourceParts=/dev/null
+	      -o "Dir::State::Lists=$conf/lists" -o "Dir::Cache=$conf/cache"
+	      -o Dir::State::status=/dev/null -o APT::Get::List-Cleanup=0
+	      -o APT::Sandbox::User=root
+	      # The mirror's unstable snapshot can be older than its Release
+	      # file's Valid-Until: accept that (signatures are still checked);
+	      # the index date goes into info.json and the results.
+	      -o Acquire::Check-Valid-Until=false)
+	# Refresh the index at most once a day; a stale index still names a
+	# kernel we may already have.
+	if [ -z "$(find "$conf/lists" -name '*unstable*Packages*' -mmin -1440 2>/dev/null)" ]; then
+		progress "lab: reading Debian unstable's package index (private apt configuration)"
+		if ! timeout 300 apt-get "${opts[@]}" -q update >"$conf/update.log" 2>&1 ||
+		   grep -q '^E: ' "$conf/update.log"; then
+			if [ -z "$(find "$conf/lists" -name '*unstable*Packages*' 2>/dev/null)" ]; then
+				skip_upstream "Debian unstable is unreachable: $(grep -m1 '^E: ' "$conf/update.log" || echo 'apt-get update failed')"
+				return
+			fi
+			progress "lab: unstable unreachable, using the index from $(date -r "$(find "$conf/lists" -name '*unstable*Packages*' | head -1)" +%F)"
+		fi
+	fi
+	pkg=$(apt-cache "${opts[@]}" search --names-only '^linux-image-[7-9][0-9.]*\+deb[0-9]+-amd64$' 2>/dev/null |
+		awk '{print $1}' | sort -V | tail -1)
+	if [ -z "$pkg" ]; then
+		skip_upstream "no linux-image-7.* (or later) for amd64 in Debian unstable"
+		return
+	fi
+	ver=$(apt-cache "${opts[@]}" show "$pkg" | awk '/^Version:/ {print $2; exit}')
+	kver=${pkg#linux-image-}
+	dir=$cache/${pkg}_$ver.v$LAYOUT
+	if [ ! -d "$dir" ]; then
+		# The image package is a shell around these (7.x splits it).
+		pkgs=()
+		for p in "linux-binary-$kver" "linux-modules-$kver" "linux-base-$kver"; do
+			apt-cache "${opts[@]}" show "$p" >/dev/null 2>&1 && pkgs+=("$p")
+		done
+		[ ${#pkgs[@]} -gt 0 ] || pkgs=("$pkg")
+		progress "lab: downloading ${pkgs[*]} $ver from unstable (download only)"
+		rm -rf "$cache/dl" && mkdir -p "$cache/dl"
+		if ! (cd "$cache/dl" && timeout 900 apt-get "${opts[@]}" -q download "${pkgs[@]}" >/dev/null 2>"$cache/dl.log"); then
+			skip_upstream "download of $pkg from unstable failed: $(tail -1 "$cache/dl.log")"
+			return
+		fi
+		unpack "$dir" "$cache"/dl/*.deb
+		rm -rf "$cache/dl"
+	fi
+	printf '{"name":"debian-upstream","package":"%s","version":"%s","kver":"%s","index_date":"%s","index_valid_until":"%s"}\n' \
+		"$pkg" "$ver" "$(cat "$dir/kver")" "$(release_field Date "$conf/lists")" \
+		"$(release_field Valid-Until "$conf/lists")" >"$dir/info.json"
+	ln -sfn "$dir" "$kdir/debian-upstream"
+	rm -f "$kdir/debian-upstream.skip"
+	progress "lab: debian-upstream = $pkg $ver (unstable's index of $(jq -r .index_date "$dir/info.json"))"
+}
+
+# release_field FIELD LISTDIR: a field of unstable's (In)Release file, as ISO 8601
+release_field() {
+	local f v
+	f=$(find "$2" -maxdepth 1 -name '*unstable_*Release' ! -name '*.gpg' | head -1)
+	[ -n "$f" ] || return 0
+	v=$(sed -n "s/^$1: //p" "$f" | head -1)
+	[ -n "$v" ] && date -u -d "$v" +%FT%TZ 2>/dev/null
+	return 0
+}
+
+skip_upstream() {
+	progress "lab: SKIP debian-upstream: $*"
+	echo "$*" >"$kdir/debian-upstream.skip"
+	rm -f "$kdir/debian-upstream"
+}
+
+fetch_debian_612
+fetch_debian_upstream

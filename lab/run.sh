@@ -1,0 +1,199 @@
+#!/bin/bash
+# Boots one lab kernel in QEMU (TCG) and runs one scenario in it.
+#
+#   run.sh [--machine M] [--timeout S] [--expect X] [--out DIR] KERNEL SCENARIO
+#
+# KERNEL is a name under build/kernels (lab-6.12, lab-6.12-vanilla,
+# debian-6.12, debian-upstream). SCENARIO is a folder under scenarios/ with a
+# guest.sh (runs in the guest) and a checks.jq (its list of checks, judged
+# on the host by lab/judge/judge.sh; --expect says what this kernel should
+# show). Machines: default (intel-iommu, legacy mode), scalable (scalable
+# mode), multifunction (two ATS functions in one slot), amd (amd-iommu: DMA
+# remapping and VFIO work, but its guest driver never enables ATS).
+#
+# Writes DIR/verdict.json and exits 0 pass, 1 fail, 77 skip, 2 tool error.
+# A guest still running at the timeout is killed and the scenario fails.
+set -euo pipefail
+
+top=$(cd "$(dirname "$0")/.." && pwd)
+# shellcheck source=lab/common.sh
+. "$top/lab/common.sh"
+
+machine=default
+timeout=240
+expect=
+out=
+while [ $# -gt 0 ]; do
+	case "$1" in
+	--machine) machine=$2; shift 2 ;;
+	--timeout) timeout=$2; shift 2 ;;
+	--expect) expect=$2; shift 2 ;;
+	--out) out=$2; shift 2 ;;
+	-*) die "run.sh: unknown option $1" ;;
+	*) break ;;
+	esac
+done
+[ $# -eq 2 ] || die "usage: run.sh [--machine M] [--timeout S] [--out DIR] KERNEL SCENARIO"
+kernel=$1
+scenario=$2
+sdir=$top/scenarios/$scenario
+[ -f "$sdir/guest.sh" ] && [ -f "$sdir/checks.jq" ] || die "run.sh: no scenario '$scenario'"
+if [ -z "$out" ]; then
+	out=$top/build/results/runs/$scenario@$kernel
+	[ "$machine" = default ] || out=$out+$machine
+fi
+rm -rf "$out" && mkdir -p "$out"
+
+verdict() { # verdict reason [observed-json]
+	jq -n --arg s "$scenario" --arg k "$kernel" --arg m "$machine" --arg v "$1" \
+		--arg r "$2" --argjson obs "${3:-{\}}" --arg dir "${out#"$top"/}" \
+		--argjson secs "$SECONDS" \
+		--argjson bf "${boot_failures:-0}" \
+		'{scenario: $s, kernel: $k, machine: $m, verdict: $v, reason: $r,
+		  observed: $obs, expected: {}, seconds: $secs, results: $dir,
+		  boot_failures: $bf}' >"$out/verdict.json"
+}
+
+kdir=$top/build/kernels/$kernel
+if [ -f "$kdir.skip" ]; then
+	verdict skip "$(cat "$kdir.skip")"
+	progress "SKIP $scenario on $kernel: $(cat "$kdir.skip")"
+	exit 77
+fi
+[ -e "$kdir" ] || die "run.sh: kernel $kernel is not available (run 'make kernel lab')"
+if [ -e "$kdir/bzImage" ]; then kimage=$kdir/bzImage; else kimage=$kdir/vmlinuz; fi
+initrd=$top/build/lab/initramfs-$kernel.cpio.gz
+if [ ! -f "$initrd" ] || [ "$top/lab/init" -nt "$initrd" ] ||
+   [ "$top/lab/initramfs.sh" -nt "$initrd" ]; then
+	"$top/lab/initramfs.sh" "$kernel" >/dev/null
+fi
+
+iommu="intel-iommu,intremap=on,device-iotlb=on"
+iommu_cmdline="intel_iommu=on"
+# x-speed=5: QEMU 7.2 root ports never report Data Link Layer Link Active
+# after a secondary bus reset, so a kernel that sees a port faster than
+# 5 GT/s fails every bus reset with -ENOTTY; at 5 GT/s it polls the device.
+devs=(-device pcie-root-port,id=rp1,chassis=1,slot=1,x-speed=5)
+case "$machine" in
+default | scalable)
+	[ "$machine" = scalable ] && iommu="$iommu,x-scalable-mode=on"
+	devs+=(-netdev user,id=n0,restrict=on
+	       -device virtio-net-pci,bus=rp1,addr=0.0,netdev=n0,disable-legacy=on,iommu_platform=on,ats=on)
+	;;
+amd)
+	iommu="amd-iommu,device-iotlb=on,intremap=on"
+	iommu_cmdline=""
+	devs+=(-netdev user,id=n0,restrict=on
+	       -device virtio-net-pci,bus=rp1,addr=0.0,netdev=n0,disable-legacy=on,iommu_platform=on,ats=on)
+	;;
+multifunction)
+	devs+=(-netdev user,id=n0,restrict=on -netdev user,id=n1,restrict=on
+	       -device virtio-net-pci,bus=rp1,addr=0.0,multifunction=on,netdev=n0,disable-legacy=on,iommu_platform=on,ats=on
+	       -device virtio-net-pci,bus=rp1,addr=0.1,netdev=n1,disable-legacy=on,iommu_platform=on,ats=on)
+	;;
+*) die "run.sh: unknown machine '$machine'" ;;
+esac
+
+# The fio disk: an ATS virtio-blk behind its own root port, never reset.
+# Not on the amd machine: behind QEMU 7.2's AMD IOMMU the disk's first read
+# (the partition scan in virtio_blk's probe) never completes.
+if [ "$machine" != amd ]; then
+	disk=$(mktemp /tmp/atstrace-disk.XXXXXX)
+	trap 'rm -f "$disk"' EXIT
+	truncate -s 256M "$disk"
+	devs+=(-device pcie-root-port,id=rp2,chassis=2,slot=2,x-speed=5
+	       -drive "file=$disk,if=none,id=d0,format=raw,cache=unsafe"
+	       -device virtio-blk-pci,bus=rp2,drive=d0,disable-legacy=on,iommu_platform=on,ats=on)
+fi
+
+cmdline="console=ttyS0 $iommu_cmdline iommu.strict=1 panic=-1 oops=panic"
+cmdline+=" atstrace.repo=$top atstrace.scenario=$scenario atstrace.kernel=$kernel"
+
+progress "lab: $scenario on $kernel ($machine machine), timeout ${timeout}s"
+start=$SECONDS
+boot_failures=0 int3_oopses=0
+# A kernel that dies before the scenario starts ran no test: boot it once
+# more and say so in the verdict. Debian's 7.2 also oopses, now and then, on
+# an int3 left by live text patching (ftrace, static keys: "Oops: int3" in
+# __schedule and the like), before or while the scenario runs: QEMU's
+# multi-threaded TCG can run a stale translation of a patched instruction on
+# the other vCPU. No kernel here patches text through int3 for any other
+# reason, so such a run is repeated once, its first log kept in attempt-1/
+# and the verdict says so. Any other crash fails the scenario.
+for attempt in 1 2; do
+	set +e
+	timeout --signal=KILL "$timeout" qemu-system-x86_64 \
+		-machine q35,kernel-irqchip=split -accel tcg,thread=multi -cpu max -smp 2 -m 2048 \
+		-nodefaults -nographic -no-reboot \
+		-device "$iommu" "${devs[@]}" \
+		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+		-virtfs "local,path=$out,mount_tag=results,security_model=none,multidevs=remap" \
+		-kernel "$kimage" -initrd "$initrd" -append "$cmdline" \
+		-serial "file:$out/console.log" -monitor none >"$out/qemu.log" 2>&1
+	qrc=$?
+	set -e
+	if [ $attempt = 1 ] && grep -q 'Oops: int3' "$out/console.log"; then
+		int3_oopses=1
+		mkdir -p "$out/attempt-1"
+		find "$out" -mindepth 1 -maxdepth 1 ! -name attempt-1 -exec mv -t "$out/attempt-1" {} +
+		progress "lab: the guest oopsed on a text-patching int3 (TCG): running it once more"
+		continue
+	fi
+	grep -q "^lab-init: running $scenario" "$out/console.log" && break
+	[ $attempt = 2 ] && break
+	boot_failures=$((boot_failures + 1))
+	mv "$out/console.log" "$out/console-boot-failure-$attempt.log"
+	progress "lab: the guest died before the scenario started ($(grep -m1 -E 'Oops|BUG:|panic' \
+		"$out/console-boot-failure-$attempt.log" || echo 'no kernel message')); booting again"
+done
+progress "lab: guest ran $((SECONDS - start)) s"
+
+# A kernel splat anywhere in the log fails the scenario, whatever it measured.
+splat_re='WARNING:|BUG:|Oops|kernel BUG at|general protection fault|Kernel panic|'
+splat_re+='possible circular locking|possible recursive locking|INFO: possible|'
+splat_re+='soft lockup|hard LOCKUP|rcu: INFO|self-detected stall|blocked for more than|'
+splat_re+='UBSAN:|KASAN:|DMAR: DRHD: handling fault|DMAR: .*timeout'
+if splat=$(cat "$out/console.log" "$out/dmesg.txt" 2>/dev/null | grep -m1 -E "$splat_re"); then
+	verdict fail "kernel log: $splat"
+	exit 1
+fi
+
+if [ $qrc = 137 ]; then
+	verdict fail "guest hung: killed at the ${timeout}s timeout"
+	exit 1
+fi
+if [ ! -f "$out/status" ]; then
+	verdict fail "guest did not finish the scenario (qemu exit $qrc; see console.log)"
+	exit 1
+fi
+
+status=$(cat "$out/status")
+if [ "$status" != 0 ]; then
+	verdict fail "guest script exited $status: $(grep -m1 FAIL "$out/guest.log" || tail -1 "$out/guest.log")"
+	exit 1
+fi
+
+if ! judged=$("$top/lab/judge/judge.sh" "$out" "$scenario" "$expect" 2>"$out/judge.err"); then
+	verdict fail "judge failed: $(head -c 300 "$out/judge.err")"
+	exit 1
+fi
+if ! jq -e '.verdict' <<<"$judged" >/dev/null 2>&1; then
+	verdict fail "the judge gave no verdict: $(head -c 300 "$out/judge.err")"
+	exit 1
+fi
+kinfo=$(jq -c . "$kdir/info.json" 2>/dev/null || echo null)
+jq --arg s "$scenario" --arg k "$kernel" --arg m "$machine" --arg dir "${out#"$top"/}" \
+	--argjson secs "$SECONDS" --argjson bf "$boot_failures" --argjson i3 "$int3_oopses" \
+	--argjson ki "$kinfo" \
+	'{scenario: $s, kernel: $k, machine: $m, kernel_info: $ki} + . +
+	 {seconds: $secs, results: $dir, boot_failures: $bf, int3_oops_reruns: $i3} |
+	 if $bf > 0 then .reason += " (after \($bf) boot failure before the scenario started)" else . end |
+	 if $i3 > 0 then .reason += " (second attempt: the first hit a TCG text-patching int3 oops, kept in attempt-1/)" else . end' \
+	<<<"$judged" >"$out/verdict.json"
+v=$(jq -r .verdict "$out/verdict.json")
+progress "lab: $scenario on $kernel: $v: $(jq -r .reason "$out/verdict.json")"
+case "$v" in
+pass) exit 0 ;;
+skip) exit 77 ;;
+*) exit 1 ;;
+esac

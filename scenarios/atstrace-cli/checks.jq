@@ -1,0 +1,30 @@
+# atstrace-cli: the probe plan, --verify (every program through this
+# kernel's verifier), errors, a vacuous run, nothing left attached.
+# $expect "series": the kernel carries kernel-patch/, whose tracepoints the
+# plan must prefer (tp_btf) and the verifier must see.
+include "judge";
+def number($s; $re): [$s | capture($re)][0].n // null | if . then tonumber else null end;
+def checks($run; $p; $expect):
+	($run.cases | by_name) as $c | $c.list_probes.out as $plan | $c.verify.out as $v |
+	check("--list-probes: exit"; $c.list_probes.rc; eq(0)),
+	check_shown("--list-probes: rows that attach"; $plan | split("\n") | map(select(test(" attach"))) | length; at_least(5)),
+	check("--list-probes: a required row missing"; $plan | test("MISSING \\(required\\)"); eq(false)),
+	check("--verify: exit"; $c.verify.rc; eq(0)),
+	check("--verify: programs in the object"; number($v; "programs of (?<n>[0-9]+)"); at_least(1)),
+	# every program verified or named as not verifiable here (its tracepoint
+	# or driver is absent); SMMUv3's against a stand-in
+	check_shown("--verify: verified + not verifiable"; number($v; "verified: (?<n>[0-9]+) programs") +
+		number($v; "not verified [^:]*: (?<n>[0-9]+)"); eq(number($v; "programs of (?<n>[0-9]+)"))),
+	check("--verify: SMMUv3 programs verified"; $v | test("smmu_submit_fentry") and test("smmu_complete_fexit"); eq(true)),
+	only($expect; "series";
+		check("the series' tp_btf rows that attach"; $plan | split("\n") |
+			map(select(test("^[a-z_]+ +tp_btf +dev_reset_[a-z_]+ +attach$"))) | length; eq(2)),
+		check("the series' tracepoint programs not verified"; $v | test("not verified[^\n]*_tp"); eq(false))),
+	refused("unknown option"; $c.unknown_option; "unknown option"),
+	refused("malformed BDF"; $c.bad_device; "invalid device"),
+	refused("malformed duration"; $c.bad_duration; "invalid duration"),
+	refused("missing privileges"; $c.no_privileges; "permission denied"),
+	check("--assert -- true: exit"; $c.vacuous.rc; eq(3)),
+	check("--assert -- true: verdict"; $c.vacuous.out; matches("INCONCLUSIVE")),
+	check("--assert without a command: exit"; $c.command_missing.rc; eq(2)),
+	check_shown("programs left attached after exit"; $c.bpf_left_behind.out | gsub("\\s"; "") | tonumber? // -1; eq(0));

@@ -1,0 +1,16 @@
+# post-reset-health: after VFIO FLRs, hot resets and sysfs resets the NIC
+# goes back to virtio-net and moves packets with ATS as before; the same
+# network check ran before any reset, so a broken lab shows as such.
+include "judge";
+def moved: .gateway_lladdr != "" and .rx_packets > 0 and .tx_packets > 0;
+def checks($run; $p; $expect):
+	$run.net_before.before as $b | $run.net_after.after as $a |
+	check_shown("FLRs that succeeded"; $run.flr.reset.ok; at_least(1)),
+	check_shown("hot resets that succeeded"; $run.hot.reset.ok; at_least(1)),
+	check_shown("sysfs resets that succeeded"; $run.text.sysfs_resets_ok; eq($p.sysfs_resets)),
+	check("packets through the NIC before any reset (gateway learnt, rx, tx)"; $b | moved; eq(true)),
+	check("driver after the resets"; $a.driver; eq("virtio-pci")),
+	check_shown("ATS control after the resets"; $a.ats; matches("^enable=1 ")),
+	check("ATS control after, against before"; $a.ats; eq($b.ats)),
+	check("packets through the NIC after the resets (gateway learnt, rx, tx)"; $a | moved; eq(true)),
+	check_shown("after: gateway, ping exit, rx, tx"; [$a.gateway_lladdr, $a.ping_exit, $a.rx_packets, $a.tx_packets]; reported);
