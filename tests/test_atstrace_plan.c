@@ -1,8 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * Unit tests: the probe plan (tools/probe_plan.c) resolved against fake
+ * Unit tests: the probe plan (tools/atstrace/probe_plan.c) resolved against fake
  * kernels, the log2 bucketing (bpf/log2_hist.h) the BPF side uses with its
- * printer, and the --assert verdict (tools/atstrace_report.c).
+ * printer, and the --assert verdict (tools/atstrace/atstrace_report.c).
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,9 +13,9 @@
 #include <linux/types.h>
 
 #include "log2_hist.h"
-#include "atstrace_report.h"
-#include "lib/hist_print.h"
-#include "probe_plan.h"
+#include "atstrace/atstrace_report.h"
+#include "atstrace/hist_print.h"
+#include "atstrace/probe_plan.h"
 
 /* A fake kernel: functions with BTF, and those traceable exactly once. */
 struct fake {

@@ -10,7 +10,7 @@
 #include <cmocka.h>
 
 #include "lib/json_writer.h"
-#include "lib/op_stats.h"
+#include "atsflr/op_stats.h"
 
 static char *buf;
 static size_t len;

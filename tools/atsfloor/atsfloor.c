@@ -14,7 +14,7 @@
 
 #include "floor.skel.h"
 #include "lib/json_writer.h"
-#include "prog_stats.h"
+#include "lib/prog_stats.h"
 
 static volatile sig_atomic_t exiting;
 

@@ -22,10 +22,10 @@
 #include "atstrace.skel.h"
 #include "atstrace_cli.h"
 #include "atstrace_report.h"
-#include "lib/hist_print.h"
+#include "hist_print.h"
+#include "ksyms.h"
 #include "lib/json_writer.h"
-#include "lib/ksyms.h"
-#include "prog_stats.h"
+#include "lib/prog_stats.h"
 #include "probe_plan.h"
 
 static volatile sig_atomic_t exiting;

@@ -19,10 +19,10 @@
 #include <unistd.h>
 
 #include "lib/json_writer.h"
-#include "lib/op_stats.h"
 #include "lib/parse.h"
-#include "lib/pci_sysfs.h"
-#include "lib/vfio_session.h"
+#include "op_stats.h"
+#include "pci_sysfs.h"
+#include "vfio_session.h"
 
 #define IOVA_BASE 0x100000000ULL
 #define MAX_MAP_THREADS 64
