@@ -81,11 +81,17 @@ $(OBJ)/bpf/%.skel.h: $(OBJ)/bpf/%.bpf.o
 $(OBJ)/atstrace/atstrace.o: $(OBJ)/bpf/atstrace.skel.h
 $(OBJ)/atsfloor/atsfloor.o: $(OBJ)/bpf/floor.skel.h
 
-# Unit tests: cmocka, linked against the same objects as the tools but their mains.
-TOOL_MODS := $(filter-out $(foreach t,$(TOOLS),$(OBJ)/$(t)/$(t).o),$(TOOL_OBJS))
-$(BUILD)/tests/%: tests/%.c $(TOOL_MODS) $(LIB)
+# Unit tests: cmocka. tests/test_<name>.c links <name>.o, from whichever
+# folder of tools/ holds <name>.c (none for a header of bpf/), and the
+# members of tools/lib/ it calls.
+tested_obj = $(patsubst tools/%.c,$(OBJ)/%.o,$(wildcard tools/*/$(1).c))
+$(BUILD)/tests/test_%: tests/test_%.c $$(call tested_obj,$$*) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Ibpf -Wno-unused-parameter -o $@ $(filter %.c %.o %.a,$^) -lcmocka $(LDSTATIC_BPF)
+	$(CC) $(CFLAGS) -Ibpf -Wno-unused-parameter -o $@ $(filter %.c %.o %.a,$^) -lcmocka $(TEST_LDLIBS)
+
+# what a tested module calls beyond itself and tools/lib/
+$(BUILD)/tests/test_atstrace_report: $(OBJ)/atstrace/ksyms.o
+$(BUILD)/tests/test_probe_plan: TEST_LDLIBS := $(LDSTATIC_BPF)
 
 check: $(TESTS)
 	@scenarios/run-unit-tests.sh $(TESTS)

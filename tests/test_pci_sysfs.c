@@ -82,5 +82,5 @@ int main(void)
 		cmocka_unit_test(test_ats_loop_and_bad_pointer),
 	};
 
-	return cmocka_run_group_tests_name("pci_ats", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("pci_sysfs", tests, NULL, NULL);
 }

@@ -233,5 +233,5 @@ int main(void)
 		cmocka_unit_test(test_edges),
 	};
 
-	return cmocka_run_group_tests_name("oracle", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("atsoracle_parse", tests, NULL, NULL);
 }
