@@ -5,7 +5,6 @@
  * statistics as JSON: the per-call floor `make bench` compares against.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -15,14 +14,7 @@
 #include "floor.skel.h"
 #include "lib/json_writer.h"
 #include "lib/prog_stats.h"
-
-static volatile sig_atomic_t exiting;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	exiting = 1;
-}
+#include "lib/stop.h"
 
 int main(int argc, char **argv)
 {
@@ -46,10 +38,9 @@ int main(int argc, char **argv)
 		floor__destroy(skel);
 		return 2;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	stop_on_signals();
 	fprintf(stderr, "atsfloor: attached\n");
-	while (!exiting)
+	while (!atomic_load(&stop_requested))
 		pause();
 	json_init(&w, stdout);
 	json_object_begin(&w);

@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -20,6 +19,7 @@
 
 #include "lib/json_writer.h"
 #include "lib/parse.h"
+#include "lib/stop.h"
 #include "op_stats.h"
 #include "pci_sysfs.h"
 #include "vfio_session.h"
@@ -46,7 +46,6 @@ struct config {
 };
 
 static struct vfio_session session;
-static atomic_bool stop;
 
 struct map_worker {
 	pthread_t thread;
@@ -87,7 +86,7 @@ static void *map_loop(void *arg)
 		op_stats_add(&w->map, -errno, 0);
 		return NULL;
 	}
-	while (!atomic_load_explicit(&stop, memory_order_relaxed)) {
+	while (!atomic_load_explicit(&stop_requested, memory_order_relaxed)) {
 		uint64_t t0 = now_ns(), t1;
 		int err = vfio_dma_map(&session, buf, iova, cfg->size);
 
@@ -111,7 +110,7 @@ static void *reset_loop(void *arg)
 	const struct config *cfg = arg;
 	uint64_t n = 0;
 
-	while (!atomic_load_explicit(&stop, memory_order_relaxed)) {
+	while (!atomic_load_explicit(&stop_requested, memory_order_relaxed)) {
 		int i = cfg->reset_dev >= 0 ? cfg->reset_dev : (int)(n % cfg->ndev);
 		uint64_t t0 = now_ns();
 		int err = cfg->reset == RESET_HOT ? vfio_hot_reset(&session, &session.dev[i])
@@ -130,7 +129,7 @@ static void *replace_loop(void *arg)
 {
 	const struct config *cfg = arg;
 
-	while (!atomic_load_explicit(&stop, memory_order_relaxed)) {
+	while (!atomic_load_explicit(&stop_requested, memory_order_relaxed)) {
 		uint64_t t0 = now_ns();
 		int err = vfio_ioas_toggle(&session, &session.dev[0]);
 
@@ -138,12 +137,6 @@ static void *replace_loop(void *arg)
 		sleep_until(now_ns() + cfg->replace_interval_ns);
 	}
 	return NULL;
-}
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	atomic_store(&stop, true);
 }
 
 static void usage(FILE *f)
@@ -362,8 +355,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < (unsigned int)cfg.ndev; i++)
 		ats_err_before[i] = pci_ats_read(&cfg.bdf[i], &ats_before[i]);
 
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	stop_on_signals();
 	t_start = now_ns();
 	for (i = 0; i < cfg.threads; i++) {
 		workers[i].idx = i;
@@ -375,9 +367,9 @@ int main(int argc, char **argv)
 	if (cfg.replace_interval_ns)
 		pthread_create(&replace_thread, NULL, replace_loop, &cfg);
 
-	while (!atomic_load(&stop) && now_ns() - t_start < cfg.duration_ns)
+	while (!atomic_load(&stop_requested) && now_ns() - t_start < cfg.duration_ns)
 		sleep_until(now_ns() + 10000000ULL);
-	atomic_store(&stop, true);
+	atomic_store(&stop_requested, true);
 	for (i = 0; i < cfg.threads; i++) {
 		pthread_join(workers[i].thread, NULL);
 		op_stats_merge(&map_all, &workers[i].map);

@@ -26,9 +26,9 @@
 #include "ksyms.h"
 #include "lib/json_writer.h"
 #include "lib/prog_stats.h"
+#include "lib/stop.h"
 #include "probe_plan.h"
 
-static volatile sig_atomic_t exiting;
 static struct atstrace_env env;
 static struct json_writer jw;
 static struct ksyms *ksyms;
@@ -39,12 +39,6 @@ static struct {
 	__u32 rid;
 	unsigned int n;
 } stack_budget[ATSTRACE_MAX_DEVICES];
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	exiting = 1;
-}
 
 static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list args)
 {
@@ -547,8 +541,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "atstrace: cannot open the ring buffer\n");
 		goto out;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	stop_on_signals();
 	if (env.assert_mode) {
 		child = start_command(env.command, &go_fd);
 		if (child < 0) {
@@ -570,7 +563,7 @@ int main(int argc, char **argv)
 
 	start = now_ns();
 	next_interval = start + env.interval_ns;
-	while (!exiting) {
+	while (!atomic_load(&stop_requested)) {
 		__u32 zero = 0;
 		__u64 beat = now_ns();
 
