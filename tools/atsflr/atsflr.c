@@ -17,6 +17,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/clock.h"
 #include "lib/json_writer.h"
 #include "lib/parse.h"
 #include "lib/stop.h"
@@ -55,14 +56,6 @@ struct map_worker {
 };
 
 static struct op_stats reset_stats, replace_stats;
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 static void sleep_until(uint64_t t)
 {
