@@ -12,6 +12,7 @@
 
 #include "atsoracle_parse.h"
 #include "lib/json_writer.h"
+#include "lib/parse.h"
 
 static struct oracle_state st;
 
@@ -239,10 +240,10 @@ int main(int argc, char **argv)
 	json_object_begin(&w);
 	for (i = 0; i < st.ndev; i++) {
 		const struct oracle_device *d = &st.dev[i];
+		struct pci_bdf b = { .bus = d->sid >> 8, .devfn = d->sid };
 		char bdf[16];
 
-		snprintf(bdf, sizeof(bdf), "0000:%02x:%02x.%u", d->sid >> 8, (d->sid >> 3) & 0x1f,
-			 d->sid & 7);
+		format_bdf(&b, bdf, sizeof(bdf));
 		json_key(&w, bdf);
 		json_object_begin(&w);
 		json_kv_u64(&w, "devtlb_descriptors", d->devtlb_descriptors);
