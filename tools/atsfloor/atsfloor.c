@@ -44,7 +44,7 @@ int main(int argc, char **argv)
 		pause();
 	json_init(&w, stdout);
 	json_object_begin(&w);
-	json_kv_u64(&w, "schema_version", 1);
+	json_kv_u64(&w, "schema_version", SCHEMA_VERSION);
 	json_kv_string(&w, "type", "floor");
 	prog_stats_json(&w, skel->obj);
 	json_object_end(&w);

@@ -378,7 +378,7 @@ int main(int argc, char **argv)
 
 	json_init(&w, out);
 	json_object_begin(&w);
-	json_kv_u64(&w, "schema_version", 1);
+	json_kv_u64(&w, "schema_version", SCHEMA_VERSION);
 	json_kv_string(&w, "tool", "atsflr");
 	json_kv_string(&w, "mode", vfio_mode_name(session.mode));
 	json_kv_string(&w, "reset_kind", reset_name(cfg.reset));

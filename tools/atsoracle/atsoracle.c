@@ -217,7 +217,7 @@ int main(int argc, char **argv)
 
 	json_init(&w, stdout);
 	json_object_begin(&w);
-	json_kv_u64(&w, "schema_version", 1);
+	json_kv_u64(&w, "schema_version", SCHEMA_VERSION);
 	json_kv_string(&w, "window_mode", st.bracketing ? "bracketing" : "method");
 	json_kv_u64(&w, "edge_ns", edge_ns);
 	json_kv_u64(&w, "observer_windows", nobs);

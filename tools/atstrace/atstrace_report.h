@@ -12,8 +12,6 @@
 #include "ksyms.h"
 #include "lib/json_writer.h"
 
-#define SCHEMA_VERSION 1
-
 struct device_totals {
 	__u32 rid;
 	struct dev_counts c;   /* summed over CPUs */
