@@ -156,13 +156,6 @@ static void usage(FILE *f)
 "2 bad arguments or the devices could not be opened (message on stderr).\n");
 }
 
-static int bad_arg(const char *opt, const char *val)
-{
-	fprintf(stderr, "atsflr: invalid value for %s: '%s'\n", opt, val ? val : "");
-	fprintf(stderr, "Try 'atsflr --help'.\n");
-	return 2;
-}
-
 /* Returns 0, or the exit code to leave with. */
 static int parse_args(int argc, char **argv, struct config *cfg)
 {
@@ -195,25 +188,31 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 		switch (c) {
 		case 'm':
 			if (vfio_mode_parse(optarg, &cfg->mode))
-				return bad_arg("--mode", optarg);
+				return usage_error("atsflr",
+						   "invalid value for --mode: '%s'", optarg);
 			break;
 		case 't':
 			if (parse_uint(optarg, MAX_MAP_THREADS, &v))
-				return bad_arg("--threads", optarg);
+				return usage_error("atsflr",
+						   "invalid value for --threads: '%s'", optarg);
 			cfg->threads = v;
 			break;
 		case 's':
 			if (parse_size(optarg, &cfg->size) || !cfg->size ||
 			    cfg->size % 4096 || cfg->size > (1ULL << 30))
-				return bad_arg("--size (a multiple of 4K, at most 1G)", optarg);
+				return usage_error("atsflr",
+						   "invalid value for --size (a multiple of 4K, at most 1G): '%s'",
+						   optarg);
 			break;
 		case 'r':
 			if (parse_uint(optarg, 10000000, &cfg->rate))
-				return bad_arg("--rate", optarg);
+				return usage_error("atsflr",
+						   "invalid value for --rate: '%s'", optarg);
 			break;
 		case 'd':
 			if (parse_duration_ns(optarg, &cfg->duration_ns) || !cfg->duration_ns)
-				return bad_arg("--duration", optarg);
+				return usage_error("atsflr",
+						   "invalid value for --duration: '%s'", optarg);
 			break;
 		case OPT_RESET:
 			if (!strcmp(optarg, "flr"))
@@ -223,23 +222,29 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 			else if (!strcmp(optarg, "none"))
 				cfg->reset = RESET_NONE;
 			else
-				return bad_arg("--reset", optarg);
+				return usage_error("atsflr",
+						   "invalid value for --reset: '%s'", optarg);
 			break;
 		case OPT_RESET_DEV:
 			reset_dev = optarg;
 			break;
 		case OPT_RESET_INT:
 			if (parse_duration_ns(optarg, &cfg->reset_interval_ns))
-				return bad_arg("--reset-interval", optarg);
+				return usage_error("atsflr",
+						   "invalid value for --reset-interval: '%s'",
+						   optarg);
 			break;
 		case OPT_RESETS:
 			if (parse_uint(optarg, UINT64_MAX, &cfg->max_resets))
-				return bad_arg("--resets", optarg);
+				return usage_error("atsflr",
+						   "invalid value for --resets: '%s'", optarg);
 			break;
 		case OPT_REPLACE:
 			if (parse_duration_ns(optarg, &cfg->replace_interval_ns) ||
 			    !cfg->replace_interval_ns)
-				return bad_arg("--replace-interval", optarg);
+				return usage_error("atsflr",
+						   "invalid value for --replace-interval: '%s'",
+						   optarg);
 			break;
 		case 'o':
 			cfg->output = optarg;
@@ -248,13 +253,9 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 			usage(stdout);
 			return -1;
 		case ':':
-			fprintf(stderr, "atsflr: option '%s' needs a value\nTry 'atsflr --help'.\n",
-				argv[optind - 1]);
-			return 2;
+			return usage_error("atsflr", "option '%s' needs a value", argv[optind - 1]);
 		default:
-			fprintf(stderr, "atsflr: unknown option '%s'\nTry 'atsflr --help'.\n",
-				argv[optind - 1]);
-			return 2;
+			return usage_error("atsflr", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind == argc) {
@@ -268,19 +269,24 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 			return 2;
 		}
 		if (parse_bdf(argv[i], &cfg->bdf[cfg->ndev]))
-			return bad_arg("BDF (expected SSSS:BB:DD.F)", argv[i]);
+			return usage_error("atsflr",
+					   "invalid value for BDF (expected SSSS:BB:DD.F): '%s'",
+					   argv[i]);
 		cfg->ndev++;
 	}
 	if (reset_dev) {
 		struct pci_bdf b;
 
 		if (parse_bdf(reset_dev, &b))
-			return bad_arg("--reset-device", reset_dev);
+			return usage_error("atsflr",
+					   "invalid value for --reset-device: '%s'", reset_dev);
 		for (i = 0; i < cfg->ndev; i++)
 			if (!memcmp(&b, &cfg->bdf[i], sizeof(b)))
 				cfg->reset_dev = i;
 		if (cfg->reset_dev < 0)
-			return bad_arg("--reset-device (not one of the devices)", reset_dev);
+			return usage_error("atsflr",
+					   "invalid value for --reset-device (not one of the devices): '%s'",
+					   reset_dev);
 	}
 	if (cfg->replace_interval_ns && cfg->mode == VFIO_MODE_LEGACY) {
 		fprintf(stderr, "atsflr: --replace-interval needs --mode iommufd\n");
