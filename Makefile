@@ -9,20 +9,27 @@ CLANG    ?= clang
 BPFTOOL  ?= bpftool
 
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Itools -I$(OBJ) -MMD -MP
+CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Itools -I$(OBJ)/bpf -MMD -MP
 LDSTATIC := -static
 LDSTATIC_BPF := -Wl,-Bstatic -lbpf -lelf -lz -Wl,-Bdynamic
 BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ibpf
 
-LIB_SRCS := $(wildcard tools/lib/*.c)
-LIB_OBJS := $(patsubst tools/lib/%.c,$(OBJ)/lib/%.o,$(LIB_SRCS))
+# One folder per program: tools/<prog>/*.c make $(BIN)/<prog>, linked with
+# the archive of tools/lib/ (what two or more programs share), from which
+# each takes only the members it calls.
 TOOLS    := atsflr atsoracle atstrace atsfloor
-BPF_OBJS := $(OBJ)/atstrace.bpf.o
+LIB      := $(OBJ)/lib/libtools.a
+LIB_OBJS := $(patsubst tools/%.c,$(OBJ)/%.o,$(wildcard tools/lib/*.c))
+tool_objs = $(patsubst tools/%.c,$(OBJ)/%.o,$(wildcard tools/$(1)/*.c))
+TOOL_OBJS := $(foreach t,$(TOOLS),$(call tool_objs,$(t)))
 TEST_SRCS := $(wildcard tests/test_*.c)
 TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
 .PHONY: all deps check kernel kernel-vanilla series-check lab test test-debug demo bench clean help
 .DELETE_ON_ERROR:
+.SECONDEXPANSION:
+# named by patterns only, make would take them for intermediate and delete them
+.SECONDARY: $(TOOL_OBJS)
 
 all: $(addprefix $(BIN)/,$(TOOLS))
 
@@ -41,51 +48,50 @@ help:
 deps:
 	@lab/deps.sh
 
-$(OBJ)/lib/%.o: tools/lib/%.c $(wildcard tools/lib/*.h) | $(OBJ)/lib
+$(OBJ)/%.o: tools/%.c
+	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
 
-$(OBJ)/%.o: tools/%.c $(wildcard tools/lib/*.h) | $(OBJ)/lib
-	$(CC) $(CFLAGS) -c $< -o $@
+# atstrace shares its event and window definitions with the BPF side
+$(OBJ)/atstrace/%.o: CFLAGS += -Ibpf
 
-$(BIN)/atsflr: $(OBJ)/atsflr.o $(LIB_OBJS) | $(BIN)
-	$(CC) $(LDSTATIC) -o $@ $^ -lpthread
+$(LIB): $(LIB_OBJS)
+	rm -f $@
+	$(AR) rcs $@ $^
+
+$(BIN)/%: $$(call tool_objs,$$*) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(LDSTATIC) -o $@ $^ $(LDLIBS)
+
+# what a program needs beyond libc; the BPF loaders take libbpf
+$(BIN)/atsflr: LDLIBS := -lpthread
+$(BIN)/atstrace $(BIN)/atsfloor: LDLIBS := -lbpf -lelf -lz
 
 # BPF: clang -target bpf against bpf/kernel_types.h (CO-RE, no vmlinux.h),
 # DWARF stripped (BTF kept), then a skeleton the loader embeds.
-$(OBJ)/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h) | $(OBJ)/lib
+$(OBJ)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h)
+	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 	llvm-strip -g $@
 
-$(OBJ)/%.skel.h: $(OBJ)/%.bpf.o
+$(OBJ)/bpf/%.skel.h: $(OBJ)/bpf/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $* > $@
 
-$(OBJ)/atstrace.o: tools/atstrace.c $(OBJ)/atstrace.skel.h $(wildcard tools/lib/*.h) bpf/atstrace.h
-	$(CC) $(CFLAGS) -Ibpf -c $< -o $@
+# each loader's skeleton, generated before the loader is compiled
+$(OBJ)/atstrace/atstrace.o: $(OBJ)/bpf/atstrace.skel.h
+$(OBJ)/atsfloor/atsfloor.o: $(OBJ)/bpf/floor.skel.h
 
-ATSTRACE_OBJS := $(OBJ)/atstrace_cli.o $(OBJ)/atstrace_report.o $(OBJ)/probe_plan.o \
-		 $(OBJ)/prog_stats.o
+# Unit tests: cmocka. tests/test_<name>.c links <name>.o, from whichever
+# folder of tools/ holds <name>.c (none for a header of bpf/), and the
+# members of tools/lib/ it calls.
+tested_obj = $(patsubst tools/%.c,$(OBJ)/%.o,$(wildcard tools/*/$(1).c))
+$(BUILD)/tests/test_%: tests/test_%.c $$(call tested_obj,$$*) $(LIB)
+	@mkdir -p $(@D)
+	$(CC) $(CFLAGS) -Ibpf -Wno-unused-parameter -o $@ $(filter %.c %.o %.a,$^) -lcmocka $(TEST_LDLIBS)
 
-$(OBJ)/atstrace_cli.o $(OBJ)/atstrace_report.o $(OBJ)/probe_plan.o: CFLAGS += -Ibpf
-$(OBJ)/atstrace_report.o $(OBJ)/probe_plan.o: $(wildcard bpf/*.h)
-
-$(BIN)/atstrace: $(OBJ)/atstrace.o $(ATSTRACE_OBJS) $(LIB_OBJS) | $(BIN)
-	$(CC) $(LDSTATIC) -o $@ $^ -lbpf -lelf -lz
-
-$(OBJ)/atsfloor.o: tools/atsfloor.c $(OBJ)/floor.skel.h $(wildcard tools/lib/*.h)
-	$(CC) $(CFLAGS) -c $< -o $@
-
-$(BIN)/atsfloor: $(OBJ)/atsfloor.o $(OBJ)/prog_stats.o $(LIB_OBJS) | $(BIN)
-	$(CC) $(LDSTATIC) -o $@ $^ -lbpf -lelf -lz
-
-$(BIN)/atsoracle: $(OBJ)/atsoracle.o $(OBJ)/atsoracle_parse.o $(LIB_OBJS) | $(BIN)
-	$(CC) $(LDSTATIC) -o $@ $^
-
-$(OBJ)/lib $(BIN) $(BUILD)/tests:
-	mkdir -p $@
-
-# Unit tests: cmocka, linked against the same objects as the tools.
-$(BUILD)/tests/%: tests/%.c $(LIB_OBJS) $(OBJ)/atsoracle_parse.o $(ATSTRACE_OBJS) | $(BUILD)/tests
-	$(CC) $(CFLAGS) -Ibpf -Wno-unused-parameter -o $@ $(filter %.c %.o,$^) -lcmocka $(LDSTATIC_BPF)
+# what a tested module calls beyond itself and tools/lib/
+$(BUILD)/tests/test_atstrace_report: $(OBJ)/atstrace/ksyms.o
+$(BUILD)/tests/test_probe_plan: TEST_LDLIBS := $(LDSTATIC_BPF)
 
 check: $(TESTS)
 	@tests/run-unit-tests.sh $(TESTS)
@@ -138,4 +144,4 @@ clean:
 	rm -rf $(BUILD)
 
 # header dependencies, written by the compiler (-MMD)
--include $(wildcard $(OBJ)/*.d $(OBJ)/lib/*.d $(BUILD)/tests/*.d)
+-include $(wildcard $(OBJ)/*/*.d $(BUILD)/tests/*.d)

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Unit tests: atstrace's argument parsing (tools/atstrace_cli.c). */
+/* Unit tests: atstrace's argument parsing (tools/atstrace/atstrace_cli.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -7,7 +7,7 @@
 #include <stdio.h>
 #include <cmocka.h>
 
-#include "atstrace_cli.h"
+#include "atstrace/atstrace_cli.h"
 
 static struct atstrace_env env;
 

@@ -10,6 +10,9 @@
 #include <stdint.h>
 #include <stdio.h>
 
+/* "schema_version" of every tool's JSON output */
+#define SCHEMA_VERSION 1
+
 #define JSON_MAX_DEPTH 16
 
 struct json_writer {

@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* Parsers for command-line values shared by the tools. All return 0 or -EINVAL. */
+/*
+ * Parsers for command-line values shared by the tools (all return 0 or
+ * -EINVAL), and how they report a bad one.
+ */
 #ifndef ATSTRACE_PARSE_H
 #define ATSTRACE_PARSE_H
 
@@ -21,5 +24,12 @@ int parse_duration_ns(const char *s, uint64_t *ns);
 int parse_size(const char *s, uint64_t *bytes);
 /* A non-negative integer that fits in max. */
 int parse_uint(const char *s, uint64_t max, uint64_t *v);
+
+/*
+ * Prints "PROG: MESSAGE" and "Try 'PROG --help'." to stderr and returns 2,
+ * the tools' exit code for bad usage.
+ */
+__attribute__((format(printf, 2, 3)))
+int usage_error(const char *prog, const char *fmt, ...);
 
 #endif

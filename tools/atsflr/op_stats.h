@@ -5,7 +5,7 @@
 
 #include <stdint.h>
 
-#include "json_writer.h"
+#include "lib/json_writer.h"
 
 #define OP_STATS_ERRNO_MAX 134 /* errnos above this share the last slot */
 /*

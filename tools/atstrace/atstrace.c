@@ -13,7 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <bpf/bpf.h>
@@ -22,13 +21,14 @@
 #include "atstrace.skel.h"
 #include "atstrace_cli.h"
 #include "atstrace_report.h"
-#include "lib/hist_print.h"
+#include "hist_print.h"
+#include "ksyms.h"
+#include "lib/clock.h"
 #include "lib/json_writer.h"
-#include "lib/ksyms.h"
-#include "prog_stats.h"
+#include "lib/prog_stats.h"
+#include "lib/stop.h"
 #include "probe_plan.h"
 
-static volatile sig_atomic_t exiting;
 static struct atstrace_env env;
 static struct json_writer jw;
 static struct ksyms *ksyms;
@@ -40,25 +40,11 @@ static struct {
 	unsigned int n;
 } stack_budget[ATSTRACE_MAX_DEVICES];
 
-static void on_signal(int sig)
-{
-	(void)sig;
-	exiting = 1;
-}
-
 static int print_libbpf(enum libbpf_print_level level, const char *fmt, va_list args)
 {
 	if (level == LIBBPF_DEBUG && !env.verbose)
 		return 0;
 	return vfprintf(stderr, fmt, args);
-}
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 static bool take_stack(__u32 rid)
@@ -547,8 +533,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "atstrace: cannot open the ring buffer\n");
 		goto out;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	stop_on_signals();
 	if (env.assert_mode) {
 		child = start_command(env.command, &go_fd);
 		if (child < 0) {
@@ -570,7 +555,7 @@ int main(int argc, char **argv)
 
 	start = now_ns();
 	next_interval = start + env.interval_ns;
-	while (!exiting) {
+	while (!atomic_load(&stop_requested)) {
 		__u32 zero = 0;
 		__u64 beat = now_ns();
 

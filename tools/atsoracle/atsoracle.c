@@ -12,6 +12,7 @@
 
 #include "atsoracle_parse.h"
 #include "lib/json_writer.h"
+#include "lib/parse.h"
 
 static struct oracle_state st;
 
@@ -216,7 +217,7 @@ int main(int argc, char **argv)
 
 	json_init(&w, stdout);
 	json_object_begin(&w);
-	json_kv_u64(&w, "schema_version", 1);
+	json_kv_u64(&w, "schema_version", SCHEMA_VERSION);
 	json_kv_string(&w, "window_mode", st.bracketing ? "bracketing" : "method");
 	json_kv_u64(&w, "edge_ns", edge_ns);
 	json_kv_u64(&w, "observer_windows", nobs);
@@ -239,10 +240,10 @@ int main(int argc, char **argv)
 	json_object_begin(&w);
 	for (i = 0; i < st.ndev; i++) {
 		const struct oracle_device *d = &st.dev[i];
+		struct pci_bdf b = { .bus = d->sid >> 8, .devfn = d->sid };
 		char bdf[16];
 
-		snprintf(bdf, sizeof(bdf), "0000:%02x:%02x.%u", d->sid >> 8, (d->sid >> 3) & 0x1f,
-			 d->sid & 7);
+		format_bdf(&b, bdf, sizeof(bdf));
 		json_key(&w, bdf);
 		json_object_begin(&w);
 		json_kv_u64(&w, "devtlb_descriptors", d->devtlb_descriptors);

@@ -10,7 +10,7 @@
 
 #include <stdint.h>
 
-#include "parse.h"
+#include "lib/parse.h"
 
 #define VFIO_MAX_DEVICES 8
 

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Unit tests: ATS capability lookup in config space (tools/lib/pci_sysfs.c). */
+/* Unit tests: ATS capability lookup in config space (tools/atsflr/pci_sysfs.c). */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -7,7 +7,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "lib/pci_sysfs.h"
+#include "atsflr/pci_sysfs.h"
 
 static uint8_t cfg[4096];
 
@@ -82,5 +82,5 @@ int main(void)
 		cmocka_unit_test(test_ats_loop_and_bad_pointer),
 	};
 
-	return cmocka_run_group_tests_name("pci_ats", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("pci_sysfs", tests, NULL, NULL);
 }

@@ -7,6 +7,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "lib/parse.h"
 #include "reset_window.h"
 
 static const char *const window_names[WK_NR] = {
@@ -51,8 +52,9 @@ static const char *vendor_name(__u32 v)
 
 void rid_name(__u32 rid, char *buf, size_t len)
 {
-	snprintf(buf, len, "%04x:%02x:%02x.%u", rid >> 16, (rid >> 8) & 0xff, (rid >> 3) & 0x1f,
-		 rid & 7);
+	struct pci_bdf bdf = { .segment = rid >> 16, .bus = rid >> 8, .devfn = rid };
+
+	format_bdf(&bdf, buf, len);
 }
 
 __u64 totals_windows(const struct run_totals *t)

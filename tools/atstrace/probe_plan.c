@@ -15,17 +15,10 @@
 #include "atstrace.h"
 #include "reset_window.h"
 
-#define FIXED(ev, need, req, t1, p1, f1, t2, p2)					\
+/* a row with programs of its own; candidates { type, program, target }, preferred first */
+#define FIXED(ev, need, req, ...)							\
 	{ .event = ev, .kind = ROW_FIXED, .needs = need, .required = req,		\
-	  .cand = { { t1, p1, f1 }, { t2, p2, f1 } }, .window_kind = -1, .probe_arg = -1, \
-	  .attach_op = -1, .dom_arg = -1, .dev_arg = -1, .pasid_arg = -1 }
-#define FIXED2(ev, need, req, t1, p1, f1, t2, p2, f2)					\
-	{ .event = ev, .kind = ROW_FIXED, .needs = need, .required = req,		\
-	  .cand = { { t1, p1, f1 }, { t2, p2, f2 } }, .window_kind = -1, .probe_arg = -1, \
-	  .attach_op = -1, .dom_arg = -1, .dev_arg = -1, .pasid_arg = -1 }
-#define FIXED1(ev, need, req, t1, p1, f1)						\
-	{ .event = ev, .kind = ROW_FIXED, .needs = need, .required = req,		\
-	  .cand = { { t1, p1, f1 } }, .window_kind = -1, .probe_arg = -1,		\
+	  .cand = { __VA_ARGS__ }, .window_kind = -1, .probe_arg = -1,			\
 	  .attach_op = -1, .dom_arg = -1, .dev_arg = -1, .pasid_arg = -1 }
 #define METHOD(fn, wk, parg, req)							\
 	{ .event = "reset_method", .kind = ROW_METHOD, .required = req,			\
@@ -51,20 +44,22 @@
 
 const struct probe_row probe_table[] = {
 	/* ATC invalidation: submission and completion, per IOMMU driver */
-	FIXED("inv_submit", NEED_VTD, true, HOOK_FENTRY, "vtd_submit_fentry", "qi_submit_sync",
-	      HOOK_KPROBE, "vtd_submit_kprobe"),
-	FIXED("inv_complete", NEED_VTD, true, HOOK_FEXIT, "vtd_complete_fexit", "qi_submit_sync",
-	      HOOK_KRETPROBE, "vtd_complete_kretprobe"),
-	FIXED1("inv_submit", NEED_AMD, true, HOOK_FENTRY, "amd_submit_fentry",
-	       "__iommu_queue_command_sync"),
-	FIXED1("inv_complete", NEED_AMD, true, HOOK_FEXIT, "amd_complete_pages_fexit",
-	       "amd_iommu_domain_flush_pages"),
-	FIXED1("inv_complete", NEED_AMD, false, HOOK_FEXIT, "amd_complete_pasid_fexit",
-	       "amd_iommu_dev_flush_pasid_pages"),
-	FIXED1("inv_submit", NEED_SMMUV3, true, HOOK_FENTRY, "smmu_submit_fentry",
-	       "arm_smmu_cmdq_issue_cmdlist"),
-	FIXED1("inv_complete", NEED_SMMUV3, true, HOOK_FEXIT, "smmu_complete_fexit",
-	       "arm_smmu_cmdq_issue_cmdlist"),
+	FIXED("inv_submit", NEED_VTD, true,
+	      { HOOK_FENTRY, "vtd_submit_fentry", "qi_submit_sync" },
+	      { HOOK_KPROBE, "vtd_submit_kprobe", "qi_submit_sync" }),
+	FIXED("inv_complete", NEED_VTD, true,
+	      { HOOK_FEXIT, "vtd_complete_fexit", "qi_submit_sync" },
+	      { HOOK_KRETPROBE, "vtd_complete_kretprobe", "qi_submit_sync" }),
+	FIXED("inv_submit", NEED_AMD, true,
+	      { HOOK_FENTRY, "amd_submit_fentry", "__iommu_queue_command_sync" }),
+	FIXED("inv_complete", NEED_AMD, true,
+	      { HOOK_FEXIT, "amd_complete_pages_fexit", "amd_iommu_domain_flush_pages" }),
+	FIXED("inv_complete", NEED_AMD, false,
+	      { HOOK_FEXIT, "amd_complete_pasid_fexit", "amd_iommu_dev_flush_pasid_pages" }),
+	FIXED("inv_submit", NEED_SMMUV3, true,
+	      { HOOK_FENTRY, "smmu_submit_fentry", "arm_smmu_cmdq_issue_cmdlist" }),
+	FIXED("inv_complete", NEED_SMMUV3, true,
+	      { HOOK_FEXIT, "smmu_complete_fexit", "arm_smmu_cmdq_issue_cmdlist" }),
 	/* PCI reset: method spans and the hardware points inside them */
 	METHOD("pcie_flr", WK_FLR, -1, true),
 	METHOD("pci_af_flr", WK_AF_FLR, 1, false),
@@ -73,10 +68,12 @@ const struct probe_row probe_table[] = {
 	METHOD("pci_dev_acpi_reset", WK_ACPI, 1, false),
 	METHOD("pci_dev_specific_reset", WK_DEV_SPECIFIC, 1, false),
 	METHOD("cxl_reset_bus_function", WK_CXL_BUS, 1, false),
-	FIXED1("reset_begin", 0, true, HOOK_FENTRY, "flr_write_fentry",
-	       "pcie_capability_clear_and_set_word_unlocked"),
-	FIXED1("reset_ready", 0, false, HOOK_FEXIT, "device_ready_fexit", "pci_dev_wait"),
-	FIXED1("bus_reset_begin", 0, true, HOOK_FENTRY, "bus_reset_fentry", "pci_reset_secondary_bus"),
+	FIXED("reset_begin", 0, true,
+	      { HOOK_FENTRY, "flr_write_fentry", "pcie_capability_clear_and_set_word_unlocked" }),
+	FIXED("reset_ready", 0, false,
+	      { HOOK_FEXIT, "device_ready_fexit", "pci_dev_wait" }),
+	FIXED("bus_reset_begin", 0, true,
+	      { HOOK_FENTRY, "bus_reset_fentry", "pci_reset_secondary_bus" }),
 	BUS_END("pci_bridge_wait_for_secondary_bus"),
 	BUS_END("pci_reset_bus"),
 	BUS_END("pci_bus_error_reset"),
@@ -85,20 +82,21 @@ const struct probe_row probe_table[] = {
 	 * upstream's bracketing (7.0+); where kernel-patch/'s tracepoint exists
 	 * it marks the same point as prepare's return, without a trampoline
 	 */
-	FIXED2("bracket_open", NEED_BRACKETING, true, HOOK_TP_BTF, "prepare_tp", "dev_reset_prepare",
-	       HOOK_FEXIT, "prepare_fexit", "pci_dev_reset_iommu_prepare"),
-	FIXED1("bracket_close", NEED_BRACKETING, true, HOOK_FENTRY, "done_fentry",
-	       "pci_dev_reset_iommu_done"),
-	FIXED1("prepare_start", NEED_BRACKETING, false, HOOK_FENTRY, "prepare_fentry",
-	       "pci_dev_reset_iommu_prepare"),
-	FIXED1("done_end", NEED_BRACKETING, false, HOOK_FEXIT, "done_fexit",
-	       "pci_dev_reset_iommu_done"),
+	FIXED("bracket_open", NEED_BRACKETING, true,
+	      { HOOK_TP_BTF, "prepare_tp", "dev_reset_prepare" },
+	      { HOOK_FEXIT, "prepare_fexit", "pci_dev_reset_iommu_prepare" }),
+	FIXED("bracket_close", NEED_BRACKETING, true,
+	      { HOOK_FENTRY, "done_fentry", "pci_dev_reset_iommu_done" }),
+	FIXED("prepare_start", NEED_BRACKETING, false,
+	      { HOOK_FENTRY, "prepare_fentry", "pci_dev_reset_iommu_prepare" }),
+	FIXED("done_end", NEED_BRACKETING, false,
+	      { HOOK_FEXIT, "done_fexit", "pci_dev_reset_iommu_done" }),
 	/* kernel-patch/'s series: a device not ready after its reset stays blocked */
-	FIXED1("bracket_unready", NEED_BRACKETING, false, HOOK_FENTRY, "done_unready_fentry",
-	       "pci_dev_reset_iommu_done_unready"),
+	FIXED("bracket_unready", NEED_BRACKETING, false,
+	      { HOOK_FENTRY, "done_unready_fentry", "pci_dev_reset_iommu_done_unready" }),
 	/* ... and attaches it refused with -EBUSY, which never reach a driver op */
-	FIXED1("attach_rejected", NEED_BRACKETING, false, HOOK_TP_BTF, "attach_rejected_tp",
-	       "dev_reset_attach_rejected"),
+	FIXED("attach_rejected", NEED_BRACKETING, false,
+	      { HOOK_TP_BTF, "attach_rejected_tp", "dev_reset_attach_rejected" }),
 	/* IOMMU attach, detach and PASID ops of each driver */
 	ATTACH_OP("intel_iommu_attach_device", NEED_VTD),
 	ATTACH_OP("blocking_domain_attach_dev", NEED_VTD),

@@ -6,7 +6,7 @@
 #include <stdint.h>
 #include <stdio.h>
 
-#include "json_writer.h"
+#include "lib/json_writer.h"
 
 /* slot i holds [2^i, 2^(i+1)), slot 0 holds 0 and 1 */
 void hist_slot_range(int slot, uint64_t *low, uint64_t *high);

@@ -7,7 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#include "parse.h"
+#include "lib/parse.h"
 
 #define PCI_EXT_CAP_ID_ATS 0x000f
 #define PCI_CFG_SPACE_SIZE 256

@@ -50,12 +50,6 @@ void atstrace_usage(FILE *f)
 "nothing (too few resets, or no invalidation seen).\n");
 }
 
-static int bad(const char *what, const char *val)
-{
-	fprintf(stderr, "atstrace: invalid %s: '%s'\nTry 'atstrace --help'.\n", what, val);
-	return 2;
-}
-
 int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 {
 	enum { OPT_HIST = 256, OPT_LIST, OPT_ASSERT, OPT_MIN_RESETS, OPT_FAIL_UNBR, OPT_STACKS,
@@ -107,12 +101,14 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 				return 2;
 			}
 			if (parse_bdf(optarg, &env->devices[env->ndevices]))
-				return bad("device (expected SSSS:BB:DD.F)", optarg);
+				return usage_error("atstrace",
+						   "invalid device (expected SSSS:BB:DD.F): '%s'",
+						   optarg);
 			env->ndevices++;
 			break;
 		case 'd':
 			if (parse_duration_ns(optarg, &env->duration_ns) || !env->duration_ns)
-				return bad("duration", optarg);
+				return usage_error("atstrace", "invalid duration: '%s'", optarg);
 			break;
 		case 'T':
 			env->timestamps = true;
@@ -143,20 +139,26 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 			break;
 		case OPT_MIN_RESETS:
 			if (parse_uint(optarg, UINT32_MAX, &env->min_resets))
-				return bad("--min-resets", optarg);
+				return usage_error("atstrace",
+						   "invalid --min-resets: '%s'", optarg);
 			break;
 		case OPT_STATS:
 			env->stats = true;
 			break;
 		case OPT_INJ_DELAY:
 			if (parse_duration_ns(optarg, &env->inject_delay_ns) || !env->inject_delay_ns)
-				return bad("--inject-delay", optarg);
+				return usage_error("atstrace",
+						   "invalid --inject-delay: '%s'", optarg);
 			break;
 		case OPT_INJ_DEV:
 			if (env->ninject == CLI_MAX_DEVICES)
-				return bad("--inject-device (at most 8)", optarg);
+				return usage_error("atstrace",
+						   "invalid --inject-device (at most 8): '%s'",
+						   optarg);
 			if (parse_bdf(optarg, &env->inject_devices[env->ninject]))
-				return bad("--inject-device (expected SSSS:BB:DD.F)", optarg);
+				return usage_error("atstrace",
+						   "invalid --inject-device (expected SSSS:BB:DD.F): '%s'",
+						   optarg);
 			env->ninject++;
 			break;
 		case OPT_INJ_PROB: {
@@ -164,23 +166,30 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 			double p = strtod(optarg, &end);
 
 			if (*end || end == optarg || !(p > 0 && p <= 1))
-				return bad("--inject-prob (a probability in (0, 1])", optarg);
+				return usage_error("atstrace",
+						   "invalid --inject-prob (a probability in (0, 1]): '%s'",
+						   optarg);
 			env->inject_prob_ppm = (uint32_t)(p * 1000000 + 0.5);
 			break;
 		}
 		case OPT_INJ_MAX:
 			if (parse_uint(optarg, UINT64_MAX, &env->inject_max) || !env->inject_max)
-				return bad("--inject-max", optarg);
+				return usage_error("atstrace",
+						   "invalid --inject-max: '%s'", optarg);
 			break;
 		case OPT_INJ_CAP:
 			if (parse_duration_ns(optarg, &env->inject_cap_ns) || !env->inject_cap_ns ||
 			    env->inject_cap_ns > INJECT_CAP_HARD_NS)
-				return bad("--inject-cap (at most 10ms)", optarg);
+				return usage_error("atstrace",
+						   "invalid --inject-cap (at most 10ms): '%s'",
+						   optarg);
 			break;
 		case OPT_INJ_BUDGET:
 			if (parse_duration_ns(optarg, &env->inject_budget_ns) || !env->inject_budget_ns ||
 			    env->inject_budget_ns > INJECT_BUDGET_HARD_NS)
-				return bad("--inject-budget (at most 500ms per second)", optarg);
+				return usage_error("atstrace",
+						   "invalid --inject-budget (at most 500ms per second): '%s'",
+						   optarg);
 			break;
 		case OPT_UNSAFE:
 			env->unsafe = true;
@@ -190,17 +199,14 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 			break;
 		case OPT_STACKS:
 			if (parse_uint(optarg, 1000000, &v))
-				return bad("--stacks", optarg);
+				return usage_error("atstrace", "invalid --stacks: '%s'", optarg);
 			env->max_stacks = v;
 			break;
 		case ':':
-			fprintf(stderr, "atstrace: option '%s' needs a value\nTry 'atstrace --help'.\n",
-				argv[optind - 1]);
-			return 2;
+			return usage_error("atstrace",
+					   "option '%s' needs a value", argv[optind - 1]);
 		default:
-			fprintf(stderr, "atstrace: unknown option '%s'\nTry 'atstrace --help'.\n",
-				argv[optind - 1]);
-			return 2;
+			return usage_error("atstrace", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (env->inject_delay_ns > env->inject_cap_ns) {
@@ -221,23 +227,21 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 		return 2;
 	}
 	if (env->assert_mode) {
-		if (optind >= argc || strcmp(argv[optind - 1], "--")) {
-			fprintf(stderr, "atstrace: --assert needs a command after '--'\n"
-					"Try 'atstrace --help'.\n");
-			return 2;
-		}
+		if (optind >= argc || strcmp(argv[optind - 1], "--"))
+			return usage_error("atstrace", "--assert needs a command after '--'");
 		env->command = &argv[optind];
 		return 0;
 	}
 	npos = argc - optind;
 	if (npos > 2)
-		return bad("argument", argv[optind + 2]);
+		return usage_error("atstrace", "invalid argument: '%s'", argv[optind + 2]);
 	if (npos >= 1) {
 		if (parse_uint(argv[optind], 86400, &v) || !v)
-			return bad("interval (seconds)", argv[optind]);
+			return usage_error("atstrace",
+					   "invalid interval (seconds): '%s'", argv[optind]);
 		env->interval_ns = v * 1000000000ULL;
 	}
 	if (npos == 2 && (parse_uint(argv[optind + 1], UINT32_MAX, &env->count) || !env->count))
-		return bad("count", argv[optind + 1]);
+		return usage_error("atstrace", "invalid count: '%s'", argv[optind + 1]);
 	return 0;
 }

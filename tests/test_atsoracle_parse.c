@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Unit tests: the lab oracle's trace parser and window accounting
- * (tools/atsoracle_parse.c), on trace lines written in tracefs's format.
+ * (tools/atsoracle/atsoracle_parse.c), on trace lines written in tracefs's
+ * format.
  */
 #include <stdarg.h>
 #include <stddef.h>
@@ -11,7 +12,7 @@
 #include <string.h>
 #include <cmocka.h>
 
-#include "atsoracle_parse.h"
+#include "atsoracle/atsoracle_parse.h"
 
 static struct oracle_state st;
 static uint64_t clock_us;
@@ -232,5 +233,5 @@ int main(void)
 		cmocka_unit_test(test_edges),
 	};
 
-	return cmocka_run_group_tests_name("oracle", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("atsoracle_parse", tests, NULL, NULL);
 }

@@ -1,21 +1,13 @@
 // SPDX-License-Identifier: GPL-2.0
-/*
- * Unit tests: the probe plan (tools/probe_plan.c) resolved against fake
- * kernels, the log2 bucketing (bpf/log2_hist.h) the BPF side uses with its
- * printer, and the --assert verdict (tools/atstrace_report.c).
- */
+/* Unit tests: the probe plan (tools/atstrace/probe_plan.c) resolved against fake kernels. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
 #include <string.h>
 #include <cmocka.h>
-#include <linux/types.h>
 
-#include "log2_hist.h"
-#include "atstrace_report.h"
-#include "lib/hist_print.h"
-#include "probe_plan.h"
+#include "atstrace/probe_plan.h"
 
 /* A fake kernel: functions with BTF, and those traceable exactly once. */
 struct fake {
@@ -173,80 +165,6 @@ static void test_plan_smmuv3(void **state)
 	assert_int_equal(probe_plan_resolve(&facts, plan, 8, 12, 4), 2);
 }
 
-static void test_log2_slots(void **state)
-{
-	uint64_t lo, hi;
-
-	assert_int_equal(log2_slot(0), 0);
-	assert_int_equal(log2_slot(1), 0);
-	assert_int_equal(log2_slot(2), 1);
-	assert_int_equal(log2_slot(3), 1);
-	assert_int_equal(log2_slot(1024), 10);
-	assert_int_equal(log2_slot(2047), 10);
-	assert_int_equal(log2_slot(1ULL << 40), 40);
-	assert_int_equal(log2_slot(UINT64_MAX), 63);
-	/* the printer's ranges agree with the bucketing, slot by slot */
-	for (int s = 1; s < 63; s++) {
-		hist_slot_range(s, &lo, &hi);
-		assert_int_equal(log2_slot(lo), s);
-		assert_int_equal(log2_slot(hi), s);
-	}
-}
-
-static void test_verdict(void **state)
-{
-	static struct run_totals t;
-	struct atstrace_env env = { .min_resets = 2 };
-	struct verdict v;
-
-	memset(&t, 0, sizeof(t));
-	t.ndev = 1;
-	t.dev[0].c.invalidations = 100;
-	t.dev[0].c.windows[1] = 3;
-	assert_verdict(&t, &env, 0, &v);
-	assert_int_equal(v.exit_code, 0);
-	assert_string_equal(v.word, "PASS");
-
-	t.dev[0].c.in_flight_at_open = 1;
-	assert_verdict(&t, &env, 0, &v);
-	assert_int_equal(v.exit_code, 1);
-
-	t.dev[0].c.in_flight_at_open = 0;
-	t.dev[0].c.unbracketed = 2;
-	assert_verdict(&t, &env, 0, &v);
-	assert_int_equal(v.exit_code, 0);
-	env.fail_unbracketed = true;
-	assert_verdict(&t, &env, 0, &v);
-	assert_int_equal(v.exit_code, 1);
-
-	env.fail_unbracketed = false;
-	t.dev[0].c.windows[1] = 1;          /* fewer resets than asked */
-	assert_verdict(&t, &env, 0, &v);
-	assert_int_equal(v.exit_code, 3);
-	t.global[G_BUS_WINDOWS] = 1;        /* bus windows count as resets */
-	assert_verdict(&t, &env, 0, &v);
-	assert_int_equal(v.exit_code, 0);
-	t.dev[0].c.invalidations = 0;       /* nothing to judge */
-	assert_verdict(&t, &env, 0, &v);
-	assert_int_equal(v.exit_code, 3);
-	assert_non_null(strstr(v.line, "INCONCLUSIVE"));
-	/* SMMUv3 invalidations it could not place forbid a PASS */
-	t.dev[0].c.invalidations = 100;
-	assert_verdict(&t, &env, 0, &v);
-	assert_int_equal(v.exit_code, 0);
-	t.global[G_SID_UNKNOWN] = 4;
-	assert_verdict(&t, &env, 0, &v);
-	assert_int_equal(v.exit_code, 3);
-	assert_non_null(strstr(v.line, "StreamIDs"));
-	t.global[G_SID_UNKNOWN] = 0;
-	t.dev[0].c.invalidations = 0;
-	/* a violation wins over a vacuous run */
-	t.dev[0].c.in_window = 1;
-	assert_verdict(&t, &env, 7, &v);
-	assert_int_equal(v.exit_code, 1);
-	assert_non_null(strstr(v.line, "command exited 7"));
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -254,9 +172,7 @@ int main(void)
 		cmocka_unit_test(test_plan_fallback_and_missing),
 		cmocka_unit_test(test_plan_amd),
 		cmocka_unit_test(test_plan_smmuv3),
-		cmocka_unit_test(test_log2_slots),
-		cmocka_unit_test(test_verdict),
 	};
 
-	return cmocka_run_group_tests_name("atstrace_plan", tests, NULL, NULL);
+	return cmocka_run_group_tests_name("probe_plan", tests, NULL, NULL);
 }

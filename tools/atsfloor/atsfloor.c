@@ -5,7 +5,6 @@
  * statistics as JSON: the per-call floor `make bench` compares against.
  */
 #include <errno.h>
-#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
@@ -14,15 +13,8 @@
 
 #include "floor.skel.h"
 #include "lib/json_writer.h"
-#include "prog_stats.h"
-
-static volatile sig_atomic_t exiting;
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	exiting = 1;
-}
+#include "lib/prog_stats.h"
+#include "lib/stop.h"
 
 int main(int argc, char **argv)
 {
@@ -46,14 +38,13 @@ int main(int argc, char **argv)
 		floor__destroy(skel);
 		return 2;
 	}
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	stop_on_signals();
 	fprintf(stderr, "atsfloor: attached\n");
-	while (!exiting)
+	while (!atomic_load(&stop_requested))
 		pause();
 	json_init(&w, stdout);
 	json_object_begin(&w);
-	json_kv_u64(&w, "schema_version", 1);
+	json_kv_u64(&w, "schema_version", SCHEMA_VERSION);
 	json_kv_string(&w, "type", "floor");
 	prog_stats_json(&w, skel->obj);
 	json_object_end(&w);

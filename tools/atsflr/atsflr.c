@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <getopt.h>
 #include <pthread.h>
-#include <signal.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -18,11 +17,13 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "lib/clock.h"
 #include "lib/json_writer.h"
-#include "lib/op_stats.h"
 #include "lib/parse.h"
-#include "lib/pci_sysfs.h"
-#include "lib/vfio_session.h"
+#include "lib/stop.h"
+#include "op_stats.h"
+#include "pci_sysfs.h"
+#include "vfio_session.h"
 
 #define IOVA_BASE 0x100000000ULL
 #define MAX_MAP_THREADS 64
@@ -46,7 +47,6 @@ struct config {
 };
 
 static struct vfio_session session;
-static atomic_bool stop;
 
 struct map_worker {
 	pthread_t thread;
@@ -56,14 +56,6 @@ struct map_worker {
 };
 
 static struct op_stats reset_stats, replace_stats;
-
-static uint64_t now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1000000000ULL + ts.tv_nsec;
-}
 
 static void sleep_until(uint64_t t)
 {
@@ -87,7 +79,7 @@ static void *map_loop(void *arg)
 		op_stats_add(&w->map, -errno, 0);
 		return NULL;
 	}
-	while (!atomic_load_explicit(&stop, memory_order_relaxed)) {
+	while (!atomic_load_explicit(&stop_requested, memory_order_relaxed)) {
 		uint64_t t0 = now_ns(), t1;
 		int err = vfio_dma_map(&session, buf, iova, cfg->size);
 
@@ -111,7 +103,7 @@ static void *reset_loop(void *arg)
 	const struct config *cfg = arg;
 	uint64_t n = 0;
 
-	while (!atomic_load_explicit(&stop, memory_order_relaxed)) {
+	while (!atomic_load_explicit(&stop_requested, memory_order_relaxed)) {
 		int i = cfg->reset_dev >= 0 ? cfg->reset_dev : (int)(n % cfg->ndev);
 		uint64_t t0 = now_ns();
 		int err = cfg->reset == RESET_HOT ? vfio_hot_reset(&session, &session.dev[i])
@@ -130,7 +122,7 @@ static void *replace_loop(void *arg)
 {
 	const struct config *cfg = arg;
 
-	while (!atomic_load_explicit(&stop, memory_order_relaxed)) {
+	while (!atomic_load_explicit(&stop_requested, memory_order_relaxed)) {
 		uint64_t t0 = now_ns();
 		int err = vfio_ioas_toggle(&session, &session.dev[0]);
 
@@ -138,12 +130,6 @@ static void *replace_loop(void *arg)
 		sleep_until(now_ns() + cfg->replace_interval_ns);
 	}
 	return NULL;
-}
-
-static void on_signal(int sig)
-{
-	(void)sig;
-	atomic_store(&stop, true);
 }
 
 static void usage(FILE *f)
@@ -168,13 +154,6 @@ static void usage(FILE *f)
 "\n"
 "Exit status: 0 the workload ran; 1 it ran but no reset (or no map) ever succeeded;\n"
 "2 bad arguments or the devices could not be opened (message on stderr).\n");
-}
-
-static int bad_arg(const char *opt, const char *val)
-{
-	fprintf(stderr, "atsflr: invalid value for %s: '%s'\n", opt, val ? val : "");
-	fprintf(stderr, "Try 'atsflr --help'.\n");
-	return 2;
 }
 
 /* Returns 0, or the exit code to leave with. */
@@ -209,25 +188,31 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 		switch (c) {
 		case 'm':
 			if (vfio_mode_parse(optarg, &cfg->mode))
-				return bad_arg("--mode", optarg);
+				return usage_error("atsflr",
+						   "invalid value for --mode: '%s'", optarg);
 			break;
 		case 't':
 			if (parse_uint(optarg, MAX_MAP_THREADS, &v))
-				return bad_arg("--threads", optarg);
+				return usage_error("atsflr",
+						   "invalid value for --threads: '%s'", optarg);
 			cfg->threads = v;
 			break;
 		case 's':
 			if (parse_size(optarg, &cfg->size) || !cfg->size ||
 			    cfg->size % 4096 || cfg->size > (1ULL << 30))
-				return bad_arg("--size (a multiple of 4K, at most 1G)", optarg);
+				return usage_error("atsflr",
+						   "invalid value for --size (a multiple of 4K, at most 1G): '%s'",
+						   optarg);
 			break;
 		case 'r':
 			if (parse_uint(optarg, 10000000, &cfg->rate))
-				return bad_arg("--rate", optarg);
+				return usage_error("atsflr",
+						   "invalid value for --rate: '%s'", optarg);
 			break;
 		case 'd':
 			if (parse_duration_ns(optarg, &cfg->duration_ns) || !cfg->duration_ns)
-				return bad_arg("--duration", optarg);
+				return usage_error("atsflr",
+						   "invalid value for --duration: '%s'", optarg);
 			break;
 		case OPT_RESET:
 			if (!strcmp(optarg, "flr"))
@@ -237,23 +222,29 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 			else if (!strcmp(optarg, "none"))
 				cfg->reset = RESET_NONE;
 			else
-				return bad_arg("--reset", optarg);
+				return usage_error("atsflr",
+						   "invalid value for --reset: '%s'", optarg);
 			break;
 		case OPT_RESET_DEV:
 			reset_dev = optarg;
 			break;
 		case OPT_RESET_INT:
 			if (parse_duration_ns(optarg, &cfg->reset_interval_ns))
-				return bad_arg("--reset-interval", optarg);
+				return usage_error("atsflr",
+						   "invalid value for --reset-interval: '%s'",
+						   optarg);
 			break;
 		case OPT_RESETS:
 			if (parse_uint(optarg, UINT64_MAX, &cfg->max_resets))
-				return bad_arg("--resets", optarg);
+				return usage_error("atsflr",
+						   "invalid value for --resets: '%s'", optarg);
 			break;
 		case OPT_REPLACE:
 			if (parse_duration_ns(optarg, &cfg->replace_interval_ns) ||
 			    !cfg->replace_interval_ns)
-				return bad_arg("--replace-interval", optarg);
+				return usage_error("atsflr",
+						   "invalid value for --replace-interval: '%s'",
+						   optarg);
 			break;
 		case 'o':
 			cfg->output = optarg;
@@ -262,13 +253,9 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 			usage(stdout);
 			return -1;
 		case ':':
-			fprintf(stderr, "atsflr: option '%s' needs a value\nTry 'atsflr --help'.\n",
-				argv[optind - 1]);
-			return 2;
+			return usage_error("atsflr", "option '%s' needs a value", argv[optind - 1]);
 		default:
-			fprintf(stderr, "atsflr: unknown option '%s'\nTry 'atsflr --help'.\n",
-				argv[optind - 1]);
-			return 2;
+			return usage_error("atsflr", "unknown option '%s'", argv[optind - 1]);
 		}
 	}
 	if (optind == argc) {
@@ -282,19 +269,24 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 			return 2;
 		}
 		if (parse_bdf(argv[i], &cfg->bdf[cfg->ndev]))
-			return bad_arg("BDF (expected SSSS:BB:DD.F)", argv[i]);
+			return usage_error("atsflr",
+					   "invalid value for BDF (expected SSSS:BB:DD.F): '%s'",
+					   argv[i]);
 		cfg->ndev++;
 	}
 	if (reset_dev) {
 		struct pci_bdf b;
 
 		if (parse_bdf(reset_dev, &b))
-			return bad_arg("--reset-device", reset_dev);
+			return usage_error("atsflr",
+					   "invalid value for --reset-device: '%s'", reset_dev);
 		for (i = 0; i < cfg->ndev; i++)
 			if (!memcmp(&b, &cfg->bdf[i], sizeof(b)))
 				cfg->reset_dev = i;
 		if (cfg->reset_dev < 0)
-			return bad_arg("--reset-device (not one of the devices)", reset_dev);
+			return usage_error("atsflr",
+					   "invalid value for --reset-device (not one of the devices): '%s'",
+					   reset_dev);
 	}
 	if (cfg->replace_interval_ns && cfg->mode == VFIO_MODE_LEGACY) {
 		fprintf(stderr, "atsflr: --replace-interval needs --mode iommufd\n");
@@ -362,8 +354,7 @@ int main(int argc, char **argv)
 	for (i = 0; i < (unsigned int)cfg.ndev; i++)
 		ats_err_before[i] = pci_ats_read(&cfg.bdf[i], &ats_before[i]);
 
-	signal(SIGINT, on_signal);
-	signal(SIGTERM, on_signal);
+	stop_on_signals();
 	t_start = now_ns();
 	for (i = 0; i < cfg.threads; i++) {
 		workers[i].idx = i;
@@ -375,9 +366,9 @@ int main(int argc, char **argv)
 	if (cfg.replace_interval_ns)
 		pthread_create(&replace_thread, NULL, replace_loop, &cfg);
 
-	while (!atomic_load(&stop) && now_ns() - t_start < cfg.duration_ns)
+	while (!atomic_load(&stop_requested) && now_ns() - t_start < cfg.duration_ns)
 		sleep_until(now_ns() + 10000000ULL);
-	atomic_store(&stop, true);
+	atomic_store(&stop_requested, true);
 	for (i = 0; i < cfg.threads; i++) {
 		pthread_join(workers[i].thread, NULL);
 		op_stats_merge(&map_all, &workers[i].map);
@@ -393,7 +384,7 @@ int main(int argc, char **argv)
 
 	json_init(&w, out);
 	json_object_begin(&w);
-	json_kv_u64(&w, "schema_version", 1);
+	json_kv_u64(&w, "schema_version", SCHEMA_VERSION);
 	json_kv_string(&w, "tool", "atsflr");
 	json_kv_string(&w, "mode", vfio_mode_name(session.mode));
 	json_kv_string(&w, "reset_kind", reset_name(cfg.reset));

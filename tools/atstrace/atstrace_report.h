@@ -9,10 +9,8 @@
 
 #include "atstrace.h"
 #include "atstrace_cli.h"
+#include "ksyms.h"
 #include "lib/json_writer.h"
-#include "lib/ksyms.h"
-
-#define SCHEMA_VERSION 1
 
 struct device_totals {
 	__u32 rid;
