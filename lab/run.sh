@@ -185,7 +185,8 @@ kinfo=$(jq -c . "$kdir/info.json" 2>/dev/null || echo null)
 jq --arg s "$scenario" --arg k "$kernel" --arg m "$machine" --arg dir "${out#"$top"/}" \
 	--argjson secs "$SECONDS" --argjson bf "$boot_failures" --argjson i3 "$int3_oopses" \
 	--argjson ki "$kinfo" \
-	'{scenario: $s, kernel: $k, machine: $m, kernel_info: $ki} + . +
+	--arg e "$expect" \
+	'{scenario: $s, kernel: $k, machine: $m, expect: $e, kernel_info: $ki} + . +
 	 {seconds: $secs, results: $dir, boot_failures: $bf, int3_oops_reruns: $i3} |
 	 if $bf > 0 then .reason += " (after \($bf) boot failure before the scenario started)" else . end |
 	 if $i3 > 0 then .reason += " (second attempt: the first hit a TCG text-patching int3 oops, kept in attempt-1/)" else . end' \

@@ -93,6 +93,29 @@ while read -r scenario machine kernels; do
 	done
 done <"$list"
 
+# A judge must be able to fail: each passing run whose kernel was expected
+# to show one thing is judged again, from the same files, as if it had to
+# show the opposite (flagged <-> clean, ...), and that verdict must be FAIL.
+# It costs no boot; it catches a check that holds whatever the kernel did.
+progress "test: judges can fail (passing runs judged against the opposite expectation)"
+: >"$results/judges-can-fail.log"
+while IFS=$'\t' read -r scenario dir expect; do
+	case $expect in
+	flagged) other=clean ;; clean) other=flagged ;;
+	bracketed) other=unbracketed ;; unbracketed) other=bracketed ;;
+	none) other=brackets ;; brackets) other=none ;;
+	*) continue ;;
+	esac
+	v=$(lab/judge/judge.sh "$dir" "$scenario" "$other" 2>/dev/null | jq -r .verdict)
+	echo "$scenario ${dir##*/} as $other: ${v:-no verdict}" >>"$results/judges-can-fail.log"
+	if [ "$v" = fail ]; then
+		unit_pass=$((unit_pass + 1))
+	else
+		unit_fail=$((unit_fail + 1))
+		echo "FAILED judge: $scenario on ${dir##*/} passes as $other too" >&2
+	fi
+done < <(jq -r 'select(.verdict == "pass" and (.expect // "") != "") | [.scenario, .results, .expect] | @tsv' "$verdicts")
+
 # what each kernel was (package, version, unstable's index date), from the
 # lab's info.json files
 kinfo=$(for k in build/kernels/*/info.json; do [ -r "$k" ] && cat "$k"; done | jq -sc 'map({(.name): .}) | add // {}')

@@ -42,7 +42,11 @@ def message:
 
 def show: if type == "string" then . elif type == "number" then (. * 1000 | round / 1000 | tostring) else tojson end;
 
-def verdict($checks):
+def verdict($all):
+	# a name twice is the judge's own bug (a pipe that multiplied the list)
+	($all + ([$all | group_by(.name)[] | select(length > 1) | .[0].name] |
+		if length > 0 then [{name: "check names unique", observed: ., pred: "==", expected: [], ok: false}]
+		else [] end)) as $checks |
 	($checks | map(select(.ok | not))) as $bad |
 	{verdict: (if ($checks | length) > 0 and ($bad | length) == 0 then "pass" else "fail" end),
 	 reason: (if ($checks | length) == 0 then "the scenario ran no check"
