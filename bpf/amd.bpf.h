@@ -21,7 +21,7 @@ int BPF_PROG(amd_submit_fentry, struct amd_iommu *iommu, struct iommu_cmd *cmd)
 	if (bpf_probe_read_kernel(&c, sizeof(c), cmd))
 		return 0;
 	if (atc_inv_decode_amd(c.data[0], c.data[1], c.data[2], c.data[3], &inv))
-		on_atc_inv(ctx, seg << 16 | inv.sid, &inv, VENDOR_AMD, inflight_join());
+		on_atc_inv(ctx, seg << 16 | inv.sid, &inv, VENDOR_AMD, submission_join());
 	return 0;
 }
 
@@ -29,7 +29,7 @@ SEC("?fexit/amd_iommu_domain_flush_pages")
 int BPF_PROG(amd_complete_pages_fexit)
 {
 	maybe_inject(false);
-	inflight_end();
+	submission_complete();
 	return 0;
 }
 
@@ -37,6 +37,6 @@ SEC("?fexit/amd_iommu_dev_flush_pasid_pages")
 int BPF_PROG(amd_complete_pasid_fexit)
 {
 	maybe_inject(false);
-	inflight_end();
+	submission_complete();
 	return 0;
 }

@@ -18,6 +18,7 @@
 #include "atc_decode.h"
 #include "log2_hist.h"
 #include "reset_window.h"
+#include "inflight.h"
 #include "atstrace.h"
 
 char LICENSE[] SEC("license") = "GPL";

@@ -26,18 +26,7 @@ struct {
 	__type(value, __u64);
 } global_counts SEC(".maps");
 
-/* the submission running on each CPU (VT-d waits with IRQs off: one per CPU) */
-struct inflight {
-	__u64 ts;
-	__u32 n;
-	__u32 rid[INFLIGHT_MAX];
-	__u8 counted[INFLIGHT_MAX]; /* already counted as in flight at a window's open */
-};
-
-struct inflight_state {
-	struct inflight cpu[ATSTRACE_MAX_CPUS];
-};
-
+/* the in-flight set of each CPU (inflight.h), one entry: loops index the value */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
@@ -59,9 +48,10 @@ struct {
 
 static const __u32 zero_key;
 
-static __always_inline struct inflight *inflight_get(__u32 cpu)
+static __always_inline struct inflight *this_cpu_inflight(void)
 {
 	struct inflight_state *s = bpf_map_lookup_elem(&inflight, &zero_key);
+	__u32 cpu = bpf_get_smp_processor_id();
 
 	if (!s || cpu >= ATSTRACE_MAX_CPUS)
 		return NULL;

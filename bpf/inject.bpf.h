@@ -53,19 +53,13 @@ static int spin_until(__u32 index, void *ctx)
 
 static __always_inline bool inject_selected(const struct inflight *fl)
 {
-	__u32 n = fl->n;
-
-	if (!n)
+	if (!fl->n)
 		return false;
 	if (!n_inject)
 		return true;
-	for (__u32 i = 0; i < INFLIGHT_MAX; i++) {
-		if (i >= n)
-			break;
-		for (__u32 j = 0; j < ATSTRACE_MAX_FILTER; j++)
-			if (j < n_inject && inject_rid[j] == fl->rid[i])
-				return true;
-	}
+	for (__u32 j = 0; j < ATSTRACE_MAX_FILTER; j++)
+		if (j < n_inject && inflight_carries(fl, inject_rid[j]))
+			return true;
 	return false;
 }
 
@@ -78,7 +72,7 @@ static __always_inline bool inject_selected(const struct inflight *fl)
  */
 static __always_inline void maybe_inject(bool kretprobe)
 {
-	struct inflight *fl = inflight_get(bpf_get_smp_processor_id());
+	struct inflight *fl = this_cpu_inflight();
 	struct inject_budget *b;
 	__u64 now, deadline, *total, *beat, spent;
 

@@ -52,7 +52,7 @@ static __always_inline int smmu_submit(void *ctx)
 			continue;
 		}
 		if (!fl)
-			fl = inflight_join();
+			fl = submission_join();
 		on_atc_inv(ctx, *rid, &inv, VENDOR_SMMUV3, fl);
 	}
 	return 0;
@@ -72,7 +72,7 @@ int BPF_PROG(smmu_complete_fexit)
 	if (bpf_get_func_arg(ctx, 4, &sync) || !(sync & 1))
 		return 0;
 	maybe_inject(false);
-	inflight_end();
+	submission_complete();
 	return 0;
 }
 

@@ -2,7 +2,8 @@
 /*
  * Part of atstrace.bpf.c: what the three drivers' submission paths share.
  * Each decodes its commands and hands every ATC invalidation to on_atc_inv(),
- * within this CPU's in-flight set, which its completion point ends.
+ * within this CPU's in-flight set (inflight.h), which its completion point
+ * ends.
  */
 
 /* one command list (SMMUv3, 64 x 16 bytes) or VT-d batch (16 x 32), one copy */
@@ -17,48 +18,46 @@ struct {
 	__type(value, struct cmd_buf);
 } cmd_scratch SEC(".maps");
 
-static __always_inline struct inflight *inflight_begin(void)
+/* a set's start is read only for the latency histogram */
+static __always_inline __u64 set_start_ns(void)
 {
-	struct inflight *fl = inflight_get(bpf_get_smp_processor_id());
+	return want_hist ? bpf_ktime_get_ns() : 0;
+}
 
-	if (fl) {
-		fl->n = 0;
-		if (want_hist) /* the start is read only for the latency histogram */
-			fl->ts = bpf_ktime_get_ns();
-	}
+static __always_inline struct inflight *submission_begin(void)
+{
+	struct inflight *fl = this_cpu_inflight();
+
+	if (fl)
+		inflight_begin(fl, set_start_ns());
 	return fl;
 }
 
-/*
- * AMD-Vi and SMMUv3 queue commands one call at a time and wait later, in
- * another call: the set of this CPU starts with its first ATC command and
- * grows until that wait returns.
- */
-static __always_inline struct inflight *inflight_join(void)
+static __always_inline struct inflight *submission_join(void)
 {
-	struct inflight *fl = inflight_get(bpf_get_smp_processor_id());
+	struct inflight *fl = this_cpu_inflight();
 
-	if (fl && !fl->n && want_hist)
-		fl->ts = bpf_ktime_get_ns();
+	if (fl)
+		inflight_join(fl, set_start_ns());
 	return fl;
 }
 
-static __always_inline void inflight_end(void)
+/* The driver's wait returned: what this CPU had in flight is complete. */
+static __always_inline void submission_complete(void)
 {
-	struct inflight *fl = inflight_get(bpf_get_smp_processor_id());
+	struct inflight *fl = this_cpu_inflight();
 	__u64 dur;
 	__u32 n;
 
-	if (!fl || !fl->n)
+	if (!fl)
 		return;
-	if (want_hist) {
-		dur = bpf_ktime_get_ns() - fl->ts;
-		n = fl->n;
-		for (__u32 i = 0; i < INFLIGHT_MAX; i++)
-			if (i < n)
-				hist_add(fl->rid[i], H_INV_LATENCY, dur);
-	}
-	fl->n = 0;
+	n = inflight_end(fl);
+	if (!n || !want_hist)
+		return;
+	dur = bpf_ktime_get_ns() - fl->ts;
+	for (__u32 i = 0; i < INFLIGHT_MAX; i++)
+		if (i < n)
+			hist_add(fl->rid[i], H_INV_LATENCY, dur);
 }
 
 /*
@@ -78,8 +77,8 @@ static __always_inline void on_atc_inv(void *ctx, __u32 rid, const struct atc_in
 				       __u32 vendor, struct inflight *fl)
 {
 	struct dev_counts *c;
-	__u32 kind, n, i;
 	bool first = true;
+	__u32 kind;
 
 	if (!rid_selected(rid))
 		return;
@@ -88,18 +87,13 @@ static __always_inline void on_atc_inv(void *ctx, __u32 rid, const struct atc_in
 		return;
 	c->invalidations++;
 	if (fl) {
-		n = fl->n;
-		for (i = 0; i < INFLIGHT_MAX; i++)
-			if (i < n && fl->rid[i] == rid)
-				first = false;
-		if (first) {
-			if (n < INFLIGHT_MAX) {
-				fl->rid[n] = rid;
-				fl->counted[n] = 0;
-				fl->n = n + 1;
-			} else {
-				global_inc(G_INFLIGHT_OVERFLOW);
-			}
+		switch (inflight_add(fl, rid)) {
+		case INFLIGHT_CARRIED:
+			first = false;
+			break;
+		case INFLIGHT_OVERFLOW:
+			global_inc(G_INFLIGHT_OVERFLOW);
+			break;
 		}
 	}
 	if (first)

@@ -8,7 +8,7 @@
 static __always_inline int vtd_submit(void *ctx, __u32 seg, struct qi_desc *desc, unsigned int count)
 {
 	struct cmd_buf *buf = bpf_map_lookup_elem(&cmd_scratch, &zero_key);
-	struct inflight *fl = inflight_begin();
+	struct inflight *fl = submission_begin();
 
 	if (!buf || !count)
 		return 0;
@@ -39,7 +39,7 @@ SEC("?fexit/qi_submit_sync")
 int BPF_PROG(vtd_complete_fexit)
 {
 	maybe_inject(false); /* before the completion is recorded: still in flight */
-	inflight_end();
+	submission_complete();
 	return 0;
 }
 
@@ -53,6 +53,6 @@ SEC("?kretprobe/qi_submit_sync")
 int BPF_KRETPROBE(vtd_complete_kretprobe)
 {
 	maybe_inject(true);
-	inflight_end();
+	submission_complete();
 	return 0;
 }

@@ -2,7 +2,7 @@
 /*
  * Part of atstrace.bpf.c: reset windows (reset_window.h), bus windows and
  * upstream's bracketing. Opening a window counts the submissions in flight
- * to the device; the submission paths ask in_window().
+ * to the device (inflight.h); the submission paths ask in_window().
  */
 
 /* Set by user space before load. */
@@ -129,10 +129,11 @@ static __always_inline void open_window(void *ctx, __u32 rid, __u32 kind, struct
 {
 	struct dev_window *w = window_of(rid);
 	struct dev_key key = { .rid = rid };
+	struct inflight_state *all;
 	struct dev_counts *c;
 	struct event *e;
 	__u64 zero = 0, now = bpf_ktime_get_ns();
-	__u32 ats;
+	__u32 ats, cpu;
 
 	if (!w || window_enter(w, kind, now) != WS_OPENED)
 		return;
@@ -148,21 +149,9 @@ static __always_inline void open_window(void *ctx, __u32 rid, __u32 kind, struct
 	ats = pdev ? pdev_ats_enabled(pdev) : 0;
 	if (ats)
 		c->ats_in_window++;
-	struct inflight_state *all = bpf_map_lookup_elem(&inflight, &zero_key);
-
-	for (int cpu = 0; all && cpu < ATSTRACE_MAX_CPUS; cpu++) {
-		struct inflight *fl = &all->cpu[cpu];
-		__u32 n;
-
-		if (cpu >= nr_cpus)
-			break;
-		n = fl->n;
-		for (__u32 i = 0; i < INFLIGHT_MAX; i++) {
-			if (i >= n)
-				break;
-			if (fl->rid[i] != rid || fl->counted[i])
-				continue;
-			fl->counted[i] = 1;
+	all = bpf_map_lookup_elem(&inflight, &zero_key);
+	if (all) {
+		inflight_for_each_claim(all, nr_cpus, rid, cpu) {
 			c->in_flight_at_open++;
 			flag_invalidation(rid, FLAG_IN_FLIGHT_AT_OPEN, kind, NULL, VENDOR_VTD, NULL, 0);
 		}
