@@ -75,18 +75,7 @@ static __always_inline int on_attach(void *ctx, int slot)
 #define ATTACH_SLOT(n) \
 SEC("?fexit") int BPF_PROG(attach_exit_##n) { return on_attach(ctx, n); }
 
-ATTACH_SLOT(0)
-ATTACH_SLOT(1)
-ATTACH_SLOT(2)
-ATTACH_SLOT(3)
-ATTACH_SLOT(4)
-ATTACH_SLOT(5)
-ATTACH_SLOT(6)
-ATTACH_SLOT(7)
-ATTACH_SLOT(8)
-ATTACH_SLOT(9)
-ATTACH_SLOT(10)
-ATTACH_SLOT(11)
+SLOTS(ATTACH_SLOTS, ATTACH_SLOT)
 
 /*
  * kernel-patch/'s iommu:dev_reset_attach_rejected: an attach, replace or

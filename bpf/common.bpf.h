@@ -193,3 +193,18 @@ static __always_inline struct pci_dev *pdev_of(struct device *dev)
 	return (struct pci_dev *)((void *)dev - bpf_core_field_offset(struct pci_dev, dev));
 }
 
+/*
+ * Generic slots, as many as atstrace.h declares: SLOTS(METHOD_SLOTS, m)
+ * expands to m(0) ... m(METHOD_SLOTS - 1), so the programs the loader names
+ * by slot exist by construction.
+ */
+#define SLOTS(n, m) SLOTS_(n, m)
+#define SLOTS_(n, m) SLOTS_##n(m)
+#define SLOTS_4(m) m(0) m(1) m(2) m(3)
+#define SLOTS_8(m) SLOTS_4(m) m(4) m(5) m(6) m(7)
+#define SLOTS_12(m) SLOTS_8(m) m(8) m(9) m(10) m(11)
+
+#if METHOD_SLOTS % 4 || ATTACH_SLOTS % 4 || BUS_END_SLOTS % 4 || \
+	METHOD_SLOTS > 12 || ATTACH_SLOTS > 12 || BUS_END_SLOTS > 12
+#error "a slot count in atstrace.h that SLOTS() cannot expand: add its SLOTS_<n>"
+#endif

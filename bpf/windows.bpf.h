@@ -326,14 +326,7 @@ static __always_inline int method_exit(void *ctx, int slot)
 SEC("?fentry") int BPF_PROG(method_entry_##n) { return method_entry(ctx, n); } \
 SEC("?fexit") int BPF_PROG(method_exit_##n) { return method_exit(ctx, n); }
 
-METHOD_SLOT(0)
-METHOD_SLOT(1)
-METHOD_SLOT(2)
-METHOD_SLOT(3)
-METHOD_SLOT(4)
-METHOD_SLOT(5)
-METHOD_SLOT(6)
-METHOD_SLOT(7)
+SLOTS(METHOD_SLOTS, METHOD_SLOT)
 
 #define PCI_EXP_DEVCTL 8
 #define PCI_EXP_DEVCTL_BCR_FLR 0x8000
@@ -411,10 +404,7 @@ int BPF_PROG(bus_reset_fentry, struct pci_dev *bridge)
 #define BUS_END_SLOT(n) \
 SEC("?fexit") int BPF_PROG(bus_end_exit_##n) { return close_task_bus_windows(); }
 
-BUS_END_SLOT(0)
-BUS_END_SLOT(1)
-BUS_END_SLOT(2)
-BUS_END_SLOT(3)
+SLOTS(BUS_END_SLOTS, BUS_END_SLOT)
 
 /* ------------------------------------------------- upstream's bracketing */
 
