@@ -87,6 +87,9 @@ $(OBJ)/lib $(BIN) $(BUILD)/tests:
 $(BUILD)/tests/%: tests/%.c $(LIB_OBJS) $(OBJ)/atsoracle_parse.o $(ATSTRACE_OBJS) | $(BUILD)/tests
 	$(CC) $(CFLAGS) -Ibpf -Wno-unused-parameter -o $@ $(filter %.c %.o,$^) -lcmocka $(LDSTATIC_BPF)
 
+# the probe plan's test opens the BPF object through its skeleton
+$(BUILD)/tests/test_atstrace_plan: $(OBJ)/atstrace.skel.h
+
 check: $(TESTS)
 	@scenarios/run-unit-tests.sh $(TESTS)
 
