@@ -93,6 +93,9 @@ $(BUILD)/tests/test_%: tests/test_%.c $$(call tested_obj,$$*) $(LIB)
 $(BUILD)/tests/test_atstrace_report: $(OBJ)/atstrace/ksyms.o
 $(BUILD)/tests/test_probe_plan: TEST_LDLIBS := $(LDSTATIC_BPF)
 
+# the probe plan's test opens the BPF object through its skeleton
+$(BUILD)/tests/test_probe_plan: $(OBJ)/bpf/atstrace.skel.h
+
 check: $(TESTS)
 	@tests/run-unit-tests.sh $(TESTS)
 

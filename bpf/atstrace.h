@@ -10,6 +10,11 @@
 #define SMMU_MAX_BATCH 64     /* CMDQ_BATCH_ENTRIES: commands per issue_cmdlist call */
 #define SMMU_MAX_STREAMS 8    /* StreamIDs recorded per device at attach */
 #define INFLIGHT_MAX 16       /* devices one submission can target */
+/*
+ * Generic slots: the BPF object has exactly this many programs of each
+ * (SLOTS() in common.bpf.h expands them from these numbers, which must stay
+ * plain literals), and the loader hands out slots below them.
+ */
 #define METHOD_SLOTS 8        /* reset methods hooked through generic slots */
 #define ATTACH_SLOTS 12       /* IOMMU attach ops hooked through generic slots */
 #define BUS_END_SLOTS 4       /* calls whose return ends a bus reset */

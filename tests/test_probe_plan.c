@@ -1,5 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Unit tests: the probe plan (tools/atstrace/probe_plan.c) resolved against fake kernels. */
+/*
+ * Unit tests: the probe plan (tools/atstrace/probe_plan.c) resolved against
+ * fake kernels, and the programs it names against the BPF object.
+ */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -7,7 +10,14 @@
 #include <string.h>
 #include <cmocka.h>
 
+#include <stdbool.h>
+#include <stdio.h>
+#include <linux/types.h>
+#include <bpf/libbpf.h>
+
 #include "atstrace/probe_plan.h"
+#include "atstrace.h"
+#include "atstrace.skel.h"
 
 /* A fake kernel: functions with BTF, and those traceable exactly once. */
 struct fake {
@@ -165,6 +175,67 @@ static void test_plan_smmuv3(void **state)
 	assert_int_equal(probe_plan_resolve(&facts, plan, 8, 12, 4), 2);
 }
 
+/* what the loader asks of a program: its row, found by its exact name */
+static void test_program_roles(void **state)
+{
+	assert_string_equal(probe_row_of("vtd_submit_kprobe")->event, "inv_submit");
+	assert_string_equal(probe_row_of("vtd_submit_fentry")->btf_struct, "intel_iommu");
+	assert_string_equal(probe_row_of("amd_submit_fentry")->btf_struct, "amd_iommu");
+	assert_string_equal(probe_row_of("smmu_submit_fentry")->event, "inv_submit");
+	assert_null(probe_row_of("smmu_submit_fentry")->btf_struct);
+	assert_string_equal(probe_row_of("vtd_complete_fexit")->event, "inv_complete");
+	assert_null(probe_row_of("vtd_complete_fexit")->btf_struct);
+	assert_string_equal(probe_row_of("prepare_tp")->event, "bracket_open");
+	assert_null(probe_row_of("method_entry_0"));
+	assert_null(probe_row_of("vtd_submit"));
+}
+
+static bool has_program(struct bpf_object *obj, const char *fmt, int slot)
+{
+	char name[64];
+
+	snprintf(name, sizeof(name), fmt, slot);
+	return bpf_object__find_program_by_name(obj, name);
+}
+
+/*
+ * The object holds every program the table names and the generic slots
+ * below their counts, and nothing else: a program renamed or added on one
+ * side only, or slot counts that disagree, fail here.
+ */
+static void test_table_matches_object(void **state)
+{
+	static const struct { const char *fmt; int n; } slots[] = {
+		{ "method_entry_%d", METHOD_SLOTS }, { "method_exit_%d", METHOD_SLOTS },
+		{ "bus_end_exit_%d", BUS_END_SLOTS }, { "attach_exit_%d", ATTACH_SLOTS },
+	};
+	struct atstrace *skel = atstrace__open();
+	struct bpf_program *p;
+	int named = 0, in_object = 0;
+
+	assert_non_null(skel);
+	for (int i = 0; i < probe_table_len; i++)
+		for (int c = 0; c < PROBE_MAX_CAND; c++) {
+			const char *prog = probe_table[i].cand[c].prog;
+
+			if (!prog)
+				continue;
+			if (!bpf_object__find_program_by_name(skel->obj, prog))
+				fail_msg("%s: in the probe table, not in the object", prog);
+			named++;
+		}
+	for (size_t k = 0; k < sizeof(slots) / sizeof(slots[0]); k++) {
+		for (int s = 0; s < slots[k].n; s++)
+			assert_true(has_program(skel->obj, slots[k].fmt, s));
+		assert_false(has_program(skel->obj, slots[k].fmt, slots[k].n));
+		named += slots[k].n;
+	}
+	bpf_object__for_each_program(p, skel->obj)
+		in_object++;
+	assert_int_equal(in_object, named);
+	atstrace__destroy(skel);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -172,6 +243,8 @@ int main(void)
 		cmocka_unit_test(test_plan_fallback_and_missing),
 		cmocka_unit_test(test_plan_amd),
 		cmocka_unit_test(test_plan_smmuv3),
+		cmocka_unit_test(test_program_roles),
+		cmocka_unit_test(test_table_matches_object),
 	};
 
 	return cmocka_run_group_tests_name("probe_plan", tests, NULL, NULL);

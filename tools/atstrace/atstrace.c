@@ -195,10 +195,9 @@ static void read_totals(struct atstrace *skel, struct run_totals *t)
 		bpf_object__for_each_program(p, skel->obj) {
 			struct bpf_prog_info info = { 0 };
 			__u32 len = sizeof(info);
-			const char *n = bpf_program__name(p);
+			const struct probe_row *r = probe_row_of(bpf_program__name(p));
 
-			if (strncmp(n, "vtd_submit", 10) && strncmp(n, "amd_submit", 10) &&
-			    strncmp(n, "smmu_submit", 11))
+			if (!r || strcmp(r->event, "inv_submit"))
 				continue;
 			if (bpf_program__fd(p) >= 0 &&
 			    !bpf_obj_get_info_by_fd(bpf_program__fd(p), &info, &len))
@@ -344,20 +343,18 @@ static int verify_programs(const struct kernel_facts *facts)
 		bpf_object__for_each_program(p, skel->obj) {
 			const char *sec = bpf_program__section_name(p), *fn = strchr(sec, '/');
 			enum bpf_attach_type t = bpf_program__expected_attach_type(p);
+			const struct probe_row *r = probe_row_of(bpf_program__name(p));
 
 			bpf_program__set_autoload(p, true);
 			programs += !pass;
 			/*
 			 * A tracepoint has no stand-in of the same prototype, and
-			 * a program that reads a driver's structs needs them in
-			 * this kernel's BTF: skip those.
+			 * a program that reads a driver's structs (its row names
+			 * one) needs them in this kernel's BTF: skip those.
 			 */
 			if ((t == BPF_TRACE_RAW_TP && fn && facts->has_tracepoint &&
 			     !facts->has_tracepoint(facts->ctx, fn + 1)) ||
-			    (!strncmp(bpf_program__name(p), "amd_submit", 10) &&
-			     !kernel_has_struct(facts, "amd_iommu")) ||
-			    (!strncmp(bpf_program__name(p), "vtd_submit", 10) &&
-			     !kernel_has_struct(facts, "intel_iommu"))) {
+			    (r && r->btf_struct && !kernel_has_struct(facts, r->btf_struct))) {
 				bpf_program__set_autoload(p, false);
 				if (!pass) {
 					skipped++;

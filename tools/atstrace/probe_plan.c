@@ -15,11 +15,17 @@
 #include "atstrace.h"
 #include "reset_window.h"
 
-/* a row with programs of its own; candidates { type, program, target }, preferred first */
-#define FIXED(ev, need, req, ...)							\
+/*
+ * a row with programs of its own; candidates { type, program, target },
+ * preferred first; st: the driver struct its programs read (--verify)
+ */
+#define FIXED_ST(ev, need, req, st, ...)						\
 	{ .event = ev, .kind = ROW_FIXED, .needs = need, .required = req,		\
-	  .cand = { __VA_ARGS__ }, .window_kind = -1, .probe_arg = -1,			\
+	  .cand = { __VA_ARGS__ }, .btf_struct = st, .window_kind = -1, .probe_arg = -1,	\
 	  .attach_op = -1, .dom_arg = -1, .dev_arg = -1, .pasid_arg = -1 }
+#define FIXED(ev, need, req, ...) FIXED_ST(ev, need, req, NULL, __VA_ARGS__)
+/* an IOMMU driver's submission path */
+#define SUBMIT(need, st, ...) FIXED_ST("inv_submit", need, true, st, __VA_ARGS__)
 #define METHOD(fn, wk, parg, req)							\
 	{ .event = "reset_method", .kind = ROW_METHOD, .required = req,			\
 	  .cand = { { HOOK_FENTRY, NULL, fn } }, .window_kind = wk, .probe_arg = parg,	\
@@ -44,20 +50,21 @@
 
 const struct probe_row probe_table[] = {
 	/* ATC invalidation: submission and completion, per IOMMU driver */
-	FIXED("inv_submit", NEED_VTD, true,
-	      { HOOK_FENTRY, "vtd_submit_fentry", "qi_submit_sync" },
-	      { HOOK_KPROBE, "vtd_submit_kprobe", "qi_submit_sync" }),
+	SUBMIT(NEED_VTD, "intel_iommu",
+	       { HOOK_FENTRY, "vtd_submit_fentry", "qi_submit_sync" },
+	       { HOOK_KPROBE, "vtd_submit_kprobe", "qi_submit_sync" }),
 	FIXED("inv_complete", NEED_VTD, true,
 	      { HOOK_FEXIT, "vtd_complete_fexit", "qi_submit_sync" },
 	      { HOOK_KRETPROBE, "vtd_complete_kretprobe", "qi_submit_sync" }),
-	FIXED("inv_submit", NEED_AMD, true,
-	      { HOOK_FENTRY, "amd_submit_fentry", "__iommu_queue_command_sync" }),
+	SUBMIT(NEED_AMD, "amd_iommu",
+	       { HOOK_FENTRY, "amd_submit_fentry", "__iommu_queue_command_sync" }),
 	FIXED("inv_complete", NEED_AMD, true,
 	      { HOOK_FEXIT, "amd_complete_pages_fexit", "amd_iommu_domain_flush_pages" }),
 	FIXED("inv_complete", NEED_AMD, false,
 	      { HOOK_FEXIT, "amd_complete_pasid_fexit", "amd_iommu_dev_flush_pasid_pages" }),
-	FIXED("inv_submit", NEED_SMMUV3, true,
-	      { HOOK_FENTRY, "smmu_submit_fentry", "arm_smmu_cmdq_issue_cmdlist" }),
+	/* SMMUv3 reads its arguments untyped: no driver struct needed */
+	SUBMIT(NEED_SMMUV3, NULL,
+	       { HOOK_FENTRY, "smmu_submit_fentry", "arm_smmu_cmdq_issue_cmdlist" }),
 	FIXED("inv_complete", NEED_SMMUV3, true,
 	      { HOOK_FEXIT, "smmu_complete_fexit", "arm_smmu_cmdq_issue_cmdlist" }),
 	/* PCI reset: method spans and the hardware points inside them */
@@ -131,6 +138,18 @@ const char *hook_type_name(enum hook_type t)
 	case HOOK_KRETPROBE: return "kretprobe";
 	}
 	return "?";
+}
+
+const struct probe_row *probe_row_of(const char *prog)
+{
+	for (int i = 0; i < probe_table_len; i++) {
+		const struct probe_row *r = &probe_table[i];
+
+		for (int c = 0; c < PROBE_MAX_CAND; c++)
+			if (r->cand[c].prog && !strcmp(r->cand[c].prog, prog))
+				return r;
+	}
+	return NULL;
 }
 
 static bool candidate_ok(const struct kernel_facts *f, const struct probe_candidate *c)

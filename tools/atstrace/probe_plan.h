@@ -43,6 +43,8 @@ struct probe_row {
 	unsigned int needs;
 	bool required;       /* when it applies and nothing attaches: error */
 	struct probe_candidate cand[PROBE_MAX_CAND];
+	/* a driver struct its programs read typed (NULL: none): --verify needs it in BTF */
+	const char *btf_struct;
 	/* ROW_METHOD: window kind and probe argument index (-1 none) */
 	int window_kind;
 	int probe_arg;
@@ -84,6 +86,8 @@ extern const int probe_table_len;
  */
 int probe_plan_resolve(const struct kernel_facts *facts, struct plan_entry *entries,
 		       int method_slots, int attach_slots, int bus_end_slots);
+/* The row a fixed program is a candidate of, or NULL (generic slots). */
+const struct probe_row *probe_row_of(const char *prog);
 void probe_plan_print(FILE *f, const struct kernel_facts *facts,
 		      const struct plan_entry *entries, int n);
 const char *hook_type_name(enum hook_type t);

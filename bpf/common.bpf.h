@@ -1,0 +1,210 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Part of atstrace.bpf.c: the configuration, maps and helpers every concern
+ * uses. Included first.
+ */
+
+/* Set by user space before load. */
+const volatile bool want_hist;
+const volatile bool want_events = true;  /* false with --quiet: counts only */
+const volatile __u32 max_stacks = 5;     /* flagged invalidations sent with a stack */
+const volatile __u32 nr_cpus = 1;
+const volatile __u32 n_filter;           /* 0: every device */
+const volatile __u32 filter_rid[ATSTRACE_MAX_FILTER];
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, ATSTRACE_MAX_DEVICES);
+	__type(key, struct dev_key);
+	__type(value, struct dev_counts);
+} counts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
+	__uint(max_entries, G_NR);
+	__type(key, __u32);
+	__type(value, __u64);
+} global_counts SEC(".maps");
+
+/* the in-flight set of each CPU (inflight.h), one entry: loops index the value */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct inflight_state);
+} inflight SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, 4 * ATSTRACE_MAX_DEVICES);
+	__type(key, struct hist_key);
+	__type(value, struct hist);
+} hists SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_RINGBUF);
+	__uint(max_entries, RINGBUF_SIZE);
+} events SEC(".maps");
+
+static const __u32 zero_key;
+
+static __always_inline struct inflight *this_cpu_inflight(void)
+{
+	struct inflight_state *s = bpf_map_lookup_elem(&inflight, &zero_key);
+	__u32 cpu = bpf_get_smp_processor_id();
+
+	if (!s || cpu >= ATSTRACE_MAX_CPUS)
+		return NULL;
+	return &s->cpu[cpu];
+}
+
+static __always_inline void global_inc(__u32 idx)
+{
+	__u64 *v = bpf_map_lookup_elem(&global_counts, &idx);
+
+	if (v)
+		(*v)++;
+}
+
+static __always_inline bool rid_selected(__u32 rid)
+{
+	if (!n_filter)
+		return true;
+	for (int i = 0; i < ATSTRACE_MAX_FILTER; i++)
+		if (i < n_filter && filter_rid[i] == rid)
+			return true;
+	return false;
+}
+
+static __always_inline struct dev_counts *counts_of(__u32 rid)
+{
+	struct dev_key key = { .rid = rid };
+	struct dev_counts zero = {}, *c;
+
+	c = bpf_map_lookup_elem(&counts, &key);
+	if (c)
+		return c;
+	bpf_map_update_elem(&counts, &key, &zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&counts, &key);
+}
+
+static __always_inline void hist_add(__u32 rid, __u32 kind, __u64 value)
+{
+	struct hist_key key = { .rid = rid, .kind = kind };
+	static const struct hist zero;
+	struct hist *h;
+	__u32 slot;
+
+	if (!want_hist)
+		return;
+	h = bpf_map_lookup_elem(&hists, &key);
+	if (!h) {
+		bpf_map_update_elem(&hists, &key, &zero, BPF_NOEXIST);
+		h = bpf_map_lookup_elem(&hists, &key);
+		if (!h)
+			return;
+	}
+	slot = log2_slot(value);
+	if (slot < HIST_SLOTS)
+		h->slots[slot]++;
+}
+
+static __always_inline struct event *event_reserve(__u32 type, __u32 rid)
+{
+	struct event *e;
+
+	if (!want_events)
+		return NULL;
+	e = bpf_ringbuf_reserve(&events, sizeof(*e), 0);
+	if (!e) {
+		global_inc(G_RINGBUF_DROPS);
+		return NULL;
+	}
+	e->type = type;
+	e->rid = rid;
+	e->ts = bpf_ktime_get_ns();
+	e->tid = (__u32)bpf_get_current_pid_tgid();
+	e->cpu = bpf_get_smp_processor_id();
+	bpf_get_current_comm(e->comm, sizeof(e->comm));
+	return e;
+}
+
+/*
+ * Flagged invalidations can come by the tens of thousands a second; window
+ * and attach events must never be lost to them. Past half the ring buffer
+ * they are shed (counted, never silently), and only the first few per
+ * device and CPU carry a stack. The counts in maps stay exact either way.
+ */
+static __always_inline void flag_invalidation(__u32 rid, __u32 reason, __u32 kind,
+					      const struct atc_inv *inv, __u32 vendor, void *ctx,
+					      __u64 nth)
+{
+	struct event *e;
+
+	if (!want_events)
+		return;
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > RINGBUF_SIZE / 2) {
+		global_inc(G_EVENTS_SHED);
+		return;
+	}
+	e = event_reserve(EV_INV_FLAGGED, rid);
+	if (!e)
+		return;
+	e->inv.reason = reason;
+	e->inv.window_kind = kind;
+	e->inv.pasid = inv ? inv->pasid : ATC_NO_PASID;
+	e->inv.addr = inv ? inv->addr : 0;
+	e->inv.size = inv ? inv->size : 0;
+	e->inv.vendor = vendor;
+	e->inv.nstack = ctx && nth <= max_stacks ?
+			bpf_get_stack(ctx, e->inv.stack, sizeof(e->inv.stack), 0) : 0;
+	bpf_ringbuf_submit(e, 0);
+}
+
+/* segment:bus:devfn of a struct pci_dev */
+static __always_inline __u32 pdev_rid(struct pci_dev *pdev)
+{
+	struct pci_bus *bus = BPF_CORE_READ(pdev, bus);
+	__u32 seg;
+
+	if (bpf_core_field_exists(bus->domain_nr)) {
+		seg = BPF_CORE_READ(bus, domain_nr);
+	} else {
+		struct pci_sysdata *sd = BPF_CORE_READ(bus, sysdata);
+
+		seg = BPF_CORE_READ(sd, domain);
+	}
+	return (seg & 0xffff) << 16 | (__u32)BPF_CORE_READ(bus, number) << 8 |
+	       (BPF_CORE_READ(pdev, devfn) & 0xff);
+}
+
+static __always_inline __u32 pdev_ats_enabled(struct pci_dev *pdev)
+{
+	return BPF_CORE_READ_BITFIELD_PROBED(pdev, ats_enabled);
+}
+
+extern const void pci_bus_type __ksym;
+
+/* the pci_dev of a struct device, or NULL for a device on another bus */
+static __always_inline struct pci_dev *pdev_of(struct device *dev)
+{
+	if (!dev || BPF_CORE_READ(dev, bus) != &pci_bus_type)
+		return NULL;
+	return (struct pci_dev *)((void *)dev - bpf_core_field_offset(struct pci_dev, dev));
+}
+
+/*
+ * Generic slots, as many as atstrace.h declares: SLOTS(METHOD_SLOTS, m)
+ * expands to m(0) ... m(METHOD_SLOTS - 1), so the programs the loader names
+ * by slot exist by construction.
+ */
+#define SLOTS(n, m) SLOTS_(n, m)
+#define SLOTS_(n, m) SLOTS_##n(m)
+#define SLOTS_4(m) m(0) m(1) m(2) m(3)
+#define SLOTS_8(m) SLOTS_4(m) m(4) m(5) m(6) m(7)
+#define SLOTS_12(m) SLOTS_8(m) m(8) m(9) m(10) m(11)
+
+#if METHOD_SLOTS % 4 || ATTACH_SLOTS % 4 || BUS_END_SLOTS % 4 || \
+	METHOD_SLOTS > 12 || ATTACH_SLOTS > 12 || BUS_END_SLOTS > 12
+#error "a slot count in atstrace.h that SLOTS() cannot expand: add its SLOTS_<n>"
+#endif

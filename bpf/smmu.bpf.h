@@ -1,0 +1,106 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Part of atstrace.bpf.c: Arm SMMUv3, whose commands name devices by
+ * StreamID: the submission path, and the StreamIDs learnt at attach.
+ */
+
+/* SMMUv3 StreamID -> segment:bus:devfn, filled at attach */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, ATSTRACE_MAX_DEVICES);
+	__type(key, struct sid_key);
+	__type(value, __u32);
+} sid_map SEC(".maps");
+
+/*
+ * arm_smmu_cmdq_issue_cmdlist(smmu, cmdq, cmds, n, sync) (static in 6.12,
+ * global in 7.x; module BTF) issues n 16-byte commands and, with sync set,
+ * waits for a CMD_SYNC behind them: a batch sent without sync completes at
+ * the next call with sync on that CPU. The fexit of a sync call is the
+ * completion and injection point (IRQs are on again there). Arguments are
+ * read untyped: the cmds type differs between versions.
+ */
+static __always_inline int smmu_submit(void *ctx)
+{
+	struct cmd_buf *buf = bpf_map_lookup_elem(&cmd_scratch, &zero_key);
+	__u64 smmu = 0, cmds = 0, n = 0;
+	struct inflight *fl = NULL;
+
+	if (!buf || bpf_get_func_arg(ctx, 0, &smmu) || bpf_get_func_arg(ctx, 2, &cmds) ||
+	    bpf_get_func_arg(ctx, 3, &n))
+		return 0;
+	n = (__u32)n;
+	if (!n)
+		return 0;
+	if (n > SMMU_MAX_BATCH)
+		n = SMMU_MAX_BATCH;
+	if (read_cmds(buf, (void *)cmds, n * 16))
+		return 0;
+	for (int i = 0; i < SMMU_MAX_BATCH; i++) {
+		struct sid_key key = { .smmu = smmu };
+		struct atc_inv inv;
+		__u32 *rid;
+
+		if (i >= n)
+			break;
+		if (!atc_inv_decode_smmuv3(buf->dw[2 * i], buf->dw[2 * i + 1], &inv))
+			continue;
+		key.sid = inv.sid;
+		rid = bpf_map_lookup_elem(&sid_map, &key);
+		if (!rid) {
+			global_inc(G_SID_UNKNOWN);
+			continue;
+		}
+		if (!fl)
+			fl = submission_join();
+		on_atc_inv(ctx, *rid, &inv, VENDOR_SMMUV3, fl);
+	}
+	return 0;
+}
+
+SEC("?fentry/arm_smmu_cmdq_issue_cmdlist")
+int BPF_PROG(smmu_submit_fentry)
+{
+	return smmu_submit(ctx);
+}
+
+SEC("?fexit/arm_smmu_cmdq_issue_cmdlist")
+int BPF_PROG(smmu_complete_fexit)
+{
+	__u64 sync = 0;
+
+	if (bpf_get_func_arg(ctx, 4, &sync) || !(sync & 1))
+		return 0;
+	maybe_inject(false);
+	submission_complete();
+	return 0;
+}
+
+/*
+ * SMMUv3 names devices by StreamID: record each of the device's StreamIDs
+ * (dev->iommu->priv is its struct arm_smmu_master) when an attach succeeds.
+ * The type lives in the arm_smmu_v3 module's BTF; elsewhere this is dead
+ * code the verifier never walks.
+ */
+static __always_inline void smmu_learn_streams(struct device *dev, __u32 rid)
+{
+	struct arm_smmu_master *master;
+	struct arm_smmu_stream *streams;
+	struct sid_key key = {};
+	__u32 n;
+
+	if (!bpf_core_type_exists(struct arm_smmu_master))
+		return;
+	master = BPF_CORE_READ(dev, iommu, priv);
+	if (!master)
+		return;
+	streams = BPF_CORE_READ(master, streams);
+	n = BPF_CORE_READ(master, num_streams);
+	key.smmu = (__u64)BPF_CORE_READ(master, smmu);
+	for (__u32 i = 0; i < SMMU_MAX_STREAMS; i++) {
+		if (i >= n || !streams)
+			break;
+		key.sid = BPF_CORE_READ(&streams[i], id);
+		bpf_map_update_elem(&sid_map, &key, &rid, BPF_ANY);
+	}
+}

@@ -1,0 +1,496 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * Part of atstrace.bpf.c: reset windows (reset_window.h), bus windows and
+ * upstream's bracketing. Opening a window counts the submissions in flight
+ * to the device (inflight.h); the submission paths ask in_window().
+ */
+
+/* Set by user space before load. */
+const volatile bool bracketing;          /* kernel has pci_dev_reset_iommu_prepare() */
+const volatile bool want_open_events;    /* -v: report window openings too */
+/* generic slots: what each one is attached to */
+const volatile __u32 method_kind[METHOD_SLOTS];
+const volatile __s32 method_probe_arg[METHOD_SLOTS];  /* -1: no probe argument */
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, ATSTRACE_MAX_DEVICES);
+	__type(key, struct dev_key);
+	__type(value, struct dev_window);
+} windows SEC(".maps");
+
+/* in-window hits per open window, reported when it closes */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, ATSTRACE_MAX_DEVICES);
+	__type(key, struct dev_key);
+	__type(value, __u64);
+} window_hits SEC(".maps");
+
+/* one entry holding every slot: loops index the value, not the map */
+struct bus_windows_state {
+	struct bus_window w[BUS_WINDOWS_MAX];
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct bus_windows_state);
+} bus_windows SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, struct task_frames);
+} frames SEC(".maps");
+
+/*
+ * Windows open right now (device and bus): while there are none, which is
+ * nearly always, a submission needs no window lookup at all.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, __s64);
+} open_windows SEC(".maps");
+
+/* start time of prepare/done per task, for their duration histograms */
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
+	__uint(max_entries, 1024);
+	__type(key, __u32);
+	__type(value, __u64);
+} bracket_start SEC(".maps");
+
+static __always_inline void open_windows_add(__s64 d)
+{
+	__s64 *n = bpf_map_lookup_elem(&open_windows, &zero_key);
+
+	if (n)
+		__sync_fetch_and_add(n, d);
+}
+
+static __always_inline struct bus_window *bus_windows_get(void)
+{
+	struct bus_windows_state *s = bpf_map_lookup_elem(&bus_windows, &zero_key);
+
+	return s ? s->w : NULL;
+}
+
+static __always_inline struct dev_window *window_of(__u32 rid)
+{
+	struct dev_key key = { .rid = rid };
+	struct dev_window zero = {}, *w;
+
+	w = bpf_map_lookup_elem(&windows, &key);
+	if (w)
+		return w;
+	bpf_map_update_elem(&windows, &key, &zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&windows, &key);
+}
+
+static __always_inline bool in_bus_window(__u32 rid)
+{
+	struct bus_window *bw = bus_windows_get();
+
+	if (!bw)
+		return false;
+	for (int i = 0; i < BUS_WINDOWS_MAX; i++)
+		if (bus_window_covers(&bw[i], rid))
+			return true;
+	return false;
+}
+
+static __always_inline bool in_window(__u32 rid, __u32 *kind)
+{
+	struct dev_key key = { .rid = rid };
+	__s64 *open = bpf_map_lookup_elem(&open_windows, &zero_key);
+	struct dev_window *w;
+
+	if (open && *open <= 0)
+		return false;
+	w = bpf_map_lookup_elem(&windows, &key);
+
+	if (w && w->depth) {
+		*kind = w->kind;
+		return true;
+	}
+	*kind = WK_SECONDARY_BUS;
+	return in_bus_window(rid);
+}
+
+/* ---------------------------------------------------------- reset windows */
+
+/* A window opens on rid: count it and every submission still in flight to it. */
+static __always_inline void open_window(void *ctx, __u32 rid, __u32 kind, struct pci_dev *pdev)
+{
+	struct dev_window *w = window_of(rid);
+	struct dev_key key = { .rid = rid };
+	struct inflight_state *all;
+	struct dev_counts *c;
+	struct event *e;
+	__u64 zero = 0, now = bpf_ktime_get_ns();
+	__u32 ats, cpu;
+
+	if (!w || window_enter(w, kind, now) != WS_OPENED)
+		return;
+	open_windows_add(1);
+	bpf_map_update_elem(&window_hits, &key, &zero, BPF_ANY);
+	if (!rid_selected(rid))
+		return;
+	c = counts_of(rid);
+	if (!c)
+		return;
+	if (kind < WK_NR)
+		c->windows[kind]++;
+	ats = pdev ? pdev_ats_enabled(pdev) : 0;
+	if (ats)
+		c->ats_in_window++;
+	all = bpf_map_lookup_elem(&inflight, &zero_key);
+	if (all) {
+		inflight_for_each_claim(all, nr_cpus, rid, cpu) {
+			c->in_flight_at_open++;
+			flag_invalidation(rid, FLAG_IN_FLIGHT_AT_OPEN, kind, NULL, VENDOR_VTD, NULL, 0);
+		}
+	}
+	if (want_open_events) {
+		e = event_reserve(EV_WINDOW_OPEN, rid);
+		if (e) {
+			e->ts = now;
+			e->win.kind = kind;
+			e->win.ats_enabled = ats;
+			bpf_ringbuf_submit(e, 0);
+		}
+	}
+}
+
+static __always_inline void close_window_as(__u32 rid, int ready)
+{
+	struct dev_key key = { .rid = rid };
+	struct dev_window *w = bpf_map_lookup_elem(&windows, &key);
+	__u64 dur = 0, *hits, now = bpf_ktime_get_ns();
+	struct event *e;
+	__u32 kind;
+
+	if (!w) {
+		global_inc(G_UNBALANCED);
+		return;
+	}
+	kind = w->kind;
+	switch (window_leave_as(w, ready, now, &dur)) {
+	case WS_UNBALANCED:
+		global_inc(G_UNBALANCED);
+		return;
+	case WS_NESTED:
+		return;
+	}
+	open_windows_add(-1);
+	if (!rid_selected(rid))
+		return;
+	hist_add(rid, H_WINDOW, dur);
+	e = event_reserve(EV_WINDOW_CLOSE, rid);
+	if (!e)
+		return;
+	hits = bpf_map_lookup_elem(&window_hits, &key);
+	e->ts = now; /* when the window closed, not when this event was written */
+	e->win.kind = kind;
+	e->win.duration = dur;
+	e->win.hits = hits ? *hits : 0;
+	bpf_ringbuf_submit(e, 0);
+}
+
+static __always_inline void close_window(__u32 rid)
+{
+	close_window_as(rid, 1);
+}
+
+/*
+ * The hardware reset of a device starts: on a bracketing kernel it must be
+ * inside a bracket when ATS is on; otherwise it opens the window.
+ */
+static __always_inline void hw_reset_start(void *ctx, __u32 rid, __u32 kind, struct pci_dev *pdev)
+{
+	if (!bracketing) {
+		open_window(ctx, rid, kind, pdev);
+		return;
+	}
+	if (pdev && pdev_ats_enabled(pdev)) {
+		struct dev_key key = { .rid = rid };
+		struct dev_window *w = bpf_map_lookup_elem(&windows, &key);
+		struct dev_counts *c;
+		struct event *e;
+
+		if (w && w->depth)
+			return;
+		if (!rid_selected(rid))
+			return;
+		c = counts_of(rid);
+		if (c)
+			c->unbracketed++;
+		e = event_reserve(EV_UNBRACKETED, rid);
+		if (e) {
+			e->win.kind = kind;
+			e->win.ats_enabled = 1;
+			bpf_ringbuf_submit(e, 0);
+		}
+	}
+}
+
+static __always_inline struct task_frames *frames_of_current(bool create)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct task_frames zero = {}, *t;
+
+	t = bpf_map_lookup_elem(&frames, &tid);
+	if (t || !create)
+		return t;
+	bpf_map_update_elem(&frames, &tid, &zero, BPF_NOEXIST);
+	return bpf_map_lookup_elem(&frames, &tid);
+}
+
+/*
+ * The bus is ready again: close this task's bus windows. The wait for the
+ * secondary bus is inlined into some callers (Debian's 7.2 build), so the
+ * outer calls that reset a bus close them too (generic slots, see the probe
+ * plan): whichever returns first ends the window.
+ */
+static __always_inline int close_task_bus_windows(void)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	struct bus_window *bw = bus_windows_get();
+	struct event *e;
+
+	for (int i = 0; bw && i < BUS_WINDOWS_MAX; i++) {
+		struct bus_window *b = &bw[i];
+		__u64 now;
+
+		if (!b->active || b->tid != tid)
+			continue;
+		now = bpf_ktime_get_ns();
+		b->active = 0;
+		open_windows_add(-1);
+		e = event_reserve(EV_BUS_WINDOW_CLOSE, b->bridge);
+		if (e) {
+			e->ts = now;
+			e->win.kind = WK_SECONDARY_BUS;
+			e->win.duration = now - b->open_ns;
+			e->win.bus_lo = b->bus_lo;
+			e->win.bus_hi = b->bus_hi;
+			bpf_ringbuf_submit(e, 0);
+		}
+	}
+	return 0;
+}
+
+static __always_inline int method_entry(void *ctx, int slot)
+{
+	struct task_frames *t = frames_of_current(true);
+	struct reset_frame *f;
+	struct pci_dev *pdev;
+	__u64 arg = 0;
+	bool probe = false;
+	__u32 kind = method_kind[slot];
+
+	if (!t || bpf_get_func_arg(ctx, 0, &arg))
+		return 0;
+	pdev = (struct pci_dev *)arg;
+	if (method_probe_arg[slot] >= 0 && !bpf_get_func_arg(ctx, method_probe_arg[slot], &arg))
+		probe = arg & 1;
+	f = frame_push(t, pdev_rid(pdev), kind, probe);
+	if (f)
+		hw_reset_start(ctx, f->rid, kind, pdev);
+	return 0;
+}
+
+static __always_inline int method_exit(void *ctx, int slot)
+{
+	struct task_frames *t = frames_of_current(false);
+	struct reset_frame *f;
+	bool popped;
+
+	if (!t)
+		return 0;
+	f = frame_pop(t, method_kind[slot], &popped);
+	if (f && !bracketing)
+		close_window(f->rid);
+	if (method_kind[slot] == WK_BUS_FUNCTION || method_kind[slot] == WK_CXL_BUS)
+		close_task_bus_windows();
+	return 0;
+}
+
+/* Generic slots: user space points each at one reset method. */
+#define METHOD_SLOT(n)							\
+SEC("?fentry") int BPF_PROG(method_entry_##n) { return method_entry(ctx, n); } \
+SEC("?fexit") int BPF_PROG(method_exit_##n) { return method_exit(ctx, n); }
+
+SLOTS(METHOD_SLOTS, METHOD_SLOT)
+
+#define PCI_EXP_DEVCTL 8
+#define PCI_EXP_DEVCTL_BCR_FLR 0x8000
+
+/*
+ * pcie_flr() writes Initiate FLR once pending transactions have drained:
+ * the hardware reset starts there. (pci_wait_for_pending_transaction() is
+ * inlined into pcie_flr() by GCC, so its return cannot mark the point.)
+ */
+SEC("?fentry/pcie_capability_clear_and_set_word_unlocked")
+int BPF_PROG(flr_write_fentry, struct pci_dev *pdev, int pos, u16 clear, u16 set)
+{
+	struct task_frames *t;
+	struct reset_frame *f;
+
+	if (pos != PCI_EXP_DEVCTL || !(set & PCI_EXP_DEVCTL_BCR_FLR))
+		return 0;
+	t = frames_of_current(false);
+	f = t ? frame_flr_written(t) : NULL;
+	if (f)
+		hw_reset_start(ctx, f->rid, f->kind, pdev);
+	return 0;
+}
+
+/* pci_dev_wait() returned inside a method: the device is ready. */
+SEC("?fexit/pci_dev_wait")
+int BPF_PROG(device_ready_fexit)
+{
+	struct task_frames *t = frames_of_current(false);
+	struct reset_frame *f = t ? frame_device_ready(t) : NULL;
+
+	if (f && !bracketing)
+		close_window(f->rid);
+	return 0;
+}
+
+/* A bridge asserts secondary bus reset: every device below it is in a window. */
+SEC("?fentry/pci_reset_secondary_bus")
+int BPF_PROG(bus_reset_fentry, struct pci_dev *bridge)
+{
+	struct pci_bus *sub = BPF_CORE_READ(bridge, subordinate);
+	__u32 brid = pdev_rid(bridge), tid = (__u32)bpf_get_current_pid_tgid();
+	struct event *e;
+
+	struct bus_window *bw = bus_windows_get();
+
+	if (!sub || !bw)
+		return 0;
+	for (int i = 0; i < BUS_WINDOWS_MAX; i++) {
+		struct bus_window *b = &bw[i];
+
+		if (b->active)
+			continue;
+		b->tid = tid;
+		b->bridge = brid;
+		b->segment = brid >> 16;
+		b->bus_lo = BPF_CORE_READ(sub, busn_res.start) & 0xff;
+		b->bus_hi = BPF_CORE_READ(sub, busn_res.end) & 0xff;
+		b->open_ns = bpf_ktime_get_ns();
+		b->active = 1;
+		open_windows_add(1);
+		global_inc(G_BUS_WINDOWS);
+		e = event_reserve(EV_BUS_WINDOW_OPEN, brid);
+		if (e) {
+			e->win.kind = WK_SECONDARY_BUS;
+			e->win.bus_lo = b->bus_lo;
+			e->win.bus_hi = b->bus_hi;
+			bpf_ringbuf_submit(e, 0);
+		}
+		return 0;
+	}
+	return 0;
+}
+
+#define BUS_END_SLOT(n) \
+SEC("?fexit") int BPF_PROG(bus_end_exit_##n) { return close_task_bus_windows(); }
+
+SLOTS(BUS_END_SLOTS, BUS_END_SLOT)
+
+/* ------------------------------------------------- upstream's bracketing */
+
+static __always_inline void bracket_begin(void)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u64 now = bpf_ktime_get_ns();
+
+	if (want_hist)
+		bpf_map_update_elem(&bracket_start, &tid, &now, BPF_ANY);
+}
+
+static __always_inline void bracket_end(__u32 rid, __u32 kind)
+{
+	__u32 tid = (__u32)bpf_get_current_pid_tgid();
+	__u64 *t0;
+
+	if (!want_hist)
+		return;
+	t0 = bpf_map_lookup_elem(&bracket_start, &tid);
+	if (!t0)
+		return;
+	hist_add(rid, kind, bpf_ktime_get_ns() - *t0);
+	bpf_map_delete_elem(&bracket_start, &tid);
+}
+
+SEC("?fentry/pci_dev_reset_iommu_prepare")
+int BPF_PROG(prepare_fentry)
+{
+	bracket_begin();
+	return 0;
+}
+
+/* The window opens when the outermost prepare has succeeded. */
+SEC("?fexit/pci_dev_reset_iommu_prepare")
+int BPF_PROG(prepare_fexit, struct pci_dev *pdev, int ret)
+{
+	__u32 rid = pdev_rid(pdev);
+
+	bracket_end(rid, H_PREPARE);
+	if (ret == 0)
+		open_window(ctx, rid, WK_BRACKET, pdev);
+	return 0;
+}
+
+/*
+ * kernel-patch/'s iommu:dev_reset_prepare fires as prepare returns, once per
+ * PASID it dropped and last for the device itself (PASID 0) with the
+ * result: the same point as prepare's fexit, without a trampoline. It does
+ * not fire for a device prepare leaves alone (no ATS, no IOMMU).
+ */
+SEC("?tp_btf/dev_reset_prepare")
+int BPF_PROG(prepare_tp, struct device *dev, unsigned int depth, u32 pasid, int result)
+{
+	struct pci_dev *pdev = pdev_of(dev);
+	__u32 rid;
+
+	if (pasid || !pdev)
+		return 0;
+	rid = pdev_rid(pdev);
+	bracket_end(rid, H_PREPARE);
+	if (result == 0)
+		open_window(ctx, rid, WK_BRACKET, pdev);
+	return 0;
+}
+
+/* ... and closes when done starts: done's own restore flushes are legitimate. */
+SEC("?fentry/pci_dev_reset_iommu_done")
+int BPF_PROG(done_fentry, struct pci_dev *pdev)
+{
+	close_window(pdev_rid(pdev));
+	bracket_begin();
+	return 0;
+}
+
+SEC("?fexit/pci_dev_reset_iommu_done")
+int BPF_PROG(done_fexit, struct pci_dev *pdev)
+{
+	bracket_end(pdev_rid(pdev), H_DONE);
+	return 0;
+}
+
+/* kernel-patch/'s series: not ready after the reset, the device stays blocked */
+SEC("?fentry/pci_dev_reset_iommu_done_unready")
+int BPF_PROG(done_unready_fentry, struct pci_dev *pdev)
+{
+	close_window_as(pdev_rid(pdev), 0);
+	return 0;
+}
