@@ -170,26 +170,28 @@ static __always_inline struct reset_frame *frame_top(struct task_frames *t)
 	return &t->f[d - 1];
 }
 
-/* Initiate FLR was written to Device Control: the FLR's hardware reset starts. */
-static __always_inline struct reset_frame *frame_flr_written(struct task_frames *t)
+/* The top frame moves from phase @from to @to; NULL when it is not in @from. */
+static __always_inline struct reset_frame *frame_advance(struct task_frames *t, __u32 from,
+							  __u32 to)
 {
 	struct reset_frame *f = frame_top(t);
 
-	if (!f || f->phase != FRAME_PENDING)
+	if (!f || f->phase != from)
 		return NULL;
-	f->phase = FRAME_OPEN;
+	f->phase = to;
 	return f;
+}
+
+/* Initiate FLR was written to Device Control: the FLR's hardware reset starts. */
+static __always_inline struct reset_frame *frame_flr_written(struct task_frames *t)
+{
+	return frame_advance(t, FRAME_PENDING, FRAME_OPEN);
 }
 
 /* pci_dev_wait() returned: the device is ready, the window closes. */
 static __always_inline struct reset_frame *frame_device_ready(struct task_frames *t)
 {
-	struct reset_frame *f = frame_top(t);
-
-	if (!f || f->phase != FRAME_OPEN)
-		return NULL;
-	f->phase = FRAME_READY;
-	return f;
+	return frame_advance(t, FRAME_OPEN, FRAME_READY);
 }
 
 /*
