@@ -3,6 +3,7 @@
 
 #include <inttypes.h>
 #include <math.h>
+#include <stdarg.h>
 
 void json_init(struct json_writer *w, FILE *out)
 {
@@ -87,65 +88,54 @@ void json_string(struct json_writer *w, const char *s)
 		fputs("null", w->out);
 }
 
-void json_u64(struct json_writer *w, uint64_t v)
-{
-	json_value_prefix(w);
-	fprintf(w->out, "%" PRIu64, v);
-}
-
-void json_i64(struct json_writer *w, int64_t v)
-{
-	json_value_prefix(w);
-	fprintf(w->out, "%" PRId64, v);
-}
-
-void json_double(struct json_writer *w, double v)
-{
-	json_value_prefix(w);
-	if (isfinite(v))
-		fprintf(w->out, "%.6g", v);
-	else
-		fputs("null", w->out);
-}
-
-void json_bool(struct json_writer *w, bool v)
-{
-	json_value_prefix(w);
-	fputs(v ? "true" : "false", w->out);
-}
-
-void json_null(struct json_writer *w)
-{
-	json_value_prefix(w);
-	fputs("null", w->out);
-}
-
 void json_kv_string(struct json_writer *w, const char *key, const char *s)
 {
 	json_key(w, key);
 	json_string(w, s);
 }
 
+/*
+ * A number or a literal, printf-formatted, after its key when there is one:
+ * the value writers below are the kv_ ones with no key.
+ */
+__attribute__((format(printf, 3, 4)))
+static void json_printf(struct json_writer *w, const char *key, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (key)
+		json_key(w, key);
+	json_value_prefix(w);
+	va_start(ap, fmt);
+	vfprintf(w->out, fmt, ap);
+	va_end(ap);
+}
+
 void json_kv_u64(struct json_writer *w, const char *key, uint64_t v)
 {
-	json_key(w, key);
-	json_u64(w, v);
+	json_printf(w, key, "%" PRIu64, v);
 }
 
 void json_kv_i64(struct json_writer *w, const char *key, int64_t v)
 {
-	json_key(w, key);
-	json_i64(w, v);
+	json_printf(w, key, "%" PRId64, v);
 }
 
 void json_kv_double(struct json_writer *w, const char *key, double v)
 {
-	json_key(w, key);
-	json_double(w, v);
+	if (isfinite(v))
+		json_printf(w, key, "%.6g", v);
+	else
+		json_printf(w, key, "null");
 }
 
 void json_kv_bool(struct json_writer *w, const char *key, bool v)
 {
-	json_key(w, key);
-	json_bool(w, v);
+	json_printf(w, key, "%s", v ? "true" : "false");
 }
+
+void json_u64(struct json_writer *w, uint64_t v) { json_kv_u64(w, NULL, v); }
+void json_i64(struct json_writer *w, int64_t v) { json_kv_i64(w, NULL, v); }
+void json_double(struct json_writer *w, double v) { json_kv_double(w, NULL, v); }
+void json_bool(struct json_writer *w, bool v) { json_kv_bool(w, NULL, v); }
+void json_null(struct json_writer *w) { json_printf(w, NULL, "null"); }
