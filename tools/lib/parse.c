@@ -37,21 +37,6 @@ void format_bdf(const struct pci_bdf *bdf, char *buf, unsigned long len)
 		 bdf->devfn >> 3, bdf->devfn & 7);
 }
 
-int parse_uint(const char *s, uint64_t max, uint64_t *v)
-{
-	char *end;
-	unsigned long long x;
-
-	if (!s || !isdigit((unsigned char)s[0]))
-		return -EINVAL;
-	errno = 0;
-	x = strtoull(s, &end, 10);
-	if (errno || *end || x > max)
-		return -EINVAL;
-	*v = x;
-	return 0;
-}
-
 /* number followed by a unit from the table; a missing unit means the first entry */
 struct unit {
 	const char *name;
@@ -78,6 +63,17 @@ static int parse_with_units(const char *s, const struct unit *units, uint64_t *o
 		return 0;
 	}
 	return -EINVAL;
+}
+
+int parse_uint(const char *s, uint64_t max, uint64_t *v)
+{
+	static const struct unit none[] = { { "", 1ULL }, { NULL, 0 } };
+	uint64_t x;
+
+	if (parse_with_units(s, none, &x) || x > max)
+		return -EINVAL;
+	*v = x;
+	return 0;
 }
 
 int parse_duration_ns(const char *s, uint64_t *ns)
