@@ -82,7 +82,7 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 		{ NULL, 0, NULL, 0 },
 	};
 	uint64_t v;
-	int c, npos;
+	int c, npos, err = 0;
 
 	memset(env, 0, sizeof(*env));
 	env->min_resets = 1;
@@ -93,7 +93,7 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 	optind = 1;
 	opterr = 0;
 	/* "+": stop at the first non-option, so "-- CMD -x" reaches us intact */
-	while ((c = getopt_long(argc, argv, "+:D:d:Tjqvh", opts, NULL)) != -1) {
+	while (!err && (c = getopt_long(argc, argv, "+:D:d:Tjqvh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'D':
 			if (env->ndevices == CLI_MAX_DEVICES) {
@@ -107,8 +107,8 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 			env->ndevices++;
 			break;
 		case 'd':
-			if (parse_duration_ns(optarg, &env->duration_ns) || !env->duration_ns)
-				return usage_error("atstrace", "invalid duration: '%s'", optarg);
+			err = arg_duration_ns("atstrace", "duration", optarg, 1, UINT64_MAX,
+					      &env->duration_ns);
 			break;
 		case 'T':
 			env->timestamps = true;
@@ -138,17 +138,15 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 			env->assert_mode = true;
 			break;
 		case OPT_MIN_RESETS:
-			if (parse_uint(optarg, UINT32_MAX, &env->min_resets))
-				return usage_error("atstrace",
-						   "invalid --min-resets: '%s'", optarg);
+			err = arg_uint("atstrace", "--min-resets", optarg, 0, UINT32_MAX,
+				       &env->min_resets);
 			break;
 		case OPT_STATS:
 			env->stats = true;
 			break;
 		case OPT_INJ_DELAY:
-			if (parse_duration_ns(optarg, &env->inject_delay_ns) || !env->inject_delay_ns)
-				return usage_error("atstrace",
-						   "invalid --inject-delay: '%s'", optarg);
+			err = arg_duration_ns("atstrace", "--inject-delay", optarg, 1, UINT64_MAX,
+					      &env->inject_delay_ns);
 			break;
 		case OPT_INJ_DEV:
 			if (env->ninject == CLI_MAX_DEVICES)
@@ -173,23 +171,16 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 			break;
 		}
 		case OPT_INJ_MAX:
-			if (parse_uint(optarg, UINT64_MAX, &env->inject_max) || !env->inject_max)
-				return usage_error("atstrace",
-						   "invalid --inject-max: '%s'", optarg);
+			err = arg_uint("atstrace", "--inject-max", optarg, 1, UINT64_MAX,
+				       &env->inject_max);
 			break;
 		case OPT_INJ_CAP:
-			if (parse_duration_ns(optarg, &env->inject_cap_ns) || !env->inject_cap_ns ||
-			    env->inject_cap_ns > INJECT_CAP_HARD_NS)
-				return usage_error("atstrace",
-						   "invalid --inject-cap (at most 10ms): '%s'",
-						   optarg);
+			err = arg_duration_ns("atstrace", "--inject-cap (at most 10ms)", optarg, 1,
+					      INJECT_CAP_HARD_NS, &env->inject_cap_ns);
 			break;
 		case OPT_INJ_BUDGET:
-			if (parse_duration_ns(optarg, &env->inject_budget_ns) || !env->inject_budget_ns ||
-			    env->inject_budget_ns > INJECT_BUDGET_HARD_NS)
-				return usage_error("atstrace",
-						   "invalid --inject-budget (at most 500ms per second): '%s'",
-						   optarg);
+			err = arg_duration_ns("atstrace", "--inject-budget (at most 500ms per second)",
+					      optarg, 1, INJECT_BUDGET_HARD_NS, &env->inject_budget_ns);
 			break;
 		case OPT_UNSAFE:
 			env->unsafe = true;
@@ -198,17 +189,16 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 			env->fail_unbracketed = true;
 			break;
 		case OPT_STACKS:
-			if (parse_uint(optarg, 1000000, &v))
-				return usage_error("atstrace", "invalid --stacks: '%s'", optarg);
-			env->max_stacks = v;
+			err = arg_uint("atstrace", "--stacks", optarg, 0, 1000000, &v);
+			if (!err)
+				env->max_stacks = v;
 			break;
-		case ':':
-			return usage_error("atstrace",
-					   "option '%s' needs a value", argv[optind - 1]);
 		default:
-			return usage_error("atstrace", "unknown option '%s'", argv[optind - 1]);
+			return option_error("atstrace", c, argv);
 		}
 	}
+	if (err)
+		return err;
 	if (env->inject_delay_ns > env->inject_cap_ns) {
 		fprintf(stderr, "atstrace: --inject-delay %llu ns is above the cap of %llu ns "
 				"(raise it with --inject-cap, at most 10ms)\n",
@@ -236,12 +226,11 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 	if (npos > 2)
 		return usage_error("atstrace", "invalid argument: '%s'", argv[optind + 2]);
 	if (npos >= 1) {
-		if (parse_uint(argv[optind], 86400, &v) || !v)
-			return usage_error("atstrace",
-					   "invalid interval (seconds): '%s'", argv[optind]);
+		if (arg_uint("atstrace", "interval (seconds)", argv[optind], 1, 86400, &v))
+			return 2;
 		env->interval_ns = v * 1000000000ULL;
 	}
-	if (npos == 2 && (parse_uint(argv[optind + 1], UINT32_MAX, &env->count) || !env->count))
-		return usage_error("atstrace", "invalid count: '%s'", argv[optind + 1]);
+	if (npos == 2)
+		return arg_uint("atstrace", "count", argv[optind + 1], 1, UINT32_MAX, &env->count);
 	return 0;
 }

@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -65,12 +66,25 @@ static int parse_with_units(const char *s, const struct unit *units, uint64_t *o
 	return -EINVAL;
 }
 
+static const struct unit no_unit[] = { { "", 1ULL }, { NULL, 0 } };
+
+static const struct unit duration_units[] = {
+	{ "", 1000000000ULL }, { "s", 1000000000ULL },
+	{ "ms", 1000000ULL },  { "us", 1000ULL },
+	{ "ns", 1ULL },        { "m", 60000000000ULL },
+	{ NULL, 0 },
+};
+
+static const struct unit size_units[] = {
+	{ "", 1ULL },          { "K", 1ULL << 10 }, { "k", 1ULL << 10 },
+	{ "M", 1ULL << 20 },   { "G", 1ULL << 30 }, { NULL, 0 },
+};
+
 int parse_uint(const char *s, uint64_t max, uint64_t *v)
 {
-	static const struct unit none[] = { { "", 1ULL }, { NULL, 0 } };
 	uint64_t x;
 
-	if (parse_with_units(s, none, &x) || x > max)
+	if (parse_with_units(s, no_unit, &x) || x > max)
 		return -EINVAL;
 	*v = x;
 	return 0;
@@ -78,24 +92,12 @@ int parse_uint(const char *s, uint64_t max, uint64_t *v)
 
 int parse_duration_ns(const char *s, uint64_t *ns)
 {
-	static const struct unit units[] = {
-		{ "", 1000000000ULL }, { "s", 1000000000ULL },
-		{ "ms", 1000000ULL },  { "us", 1000ULL },
-		{ "ns", 1ULL },        { "m", 60000000000ULL },
-		{ NULL, 0 },
-	};
-
-	return parse_with_units(s, units, ns);
+	return parse_with_units(s, duration_units, ns);
 }
 
 int parse_size(const char *s, uint64_t *bytes)
 {
-	static const struct unit units[] = {
-		{ "", 1ULL },          { "K", 1ULL << 10 }, { "k", 1ULL << 10 },
-		{ "M", 1ULL << 20 },   { "G", 1ULL << 30 }, { NULL, 0 },
-	};
-
-	return parse_with_units(s, units, bytes);
+	return parse_with_units(s, size_units, bytes);
 }
 
 int usage_error(const char *prog, const char *fmt, ...)
@@ -108,4 +110,34 @@ int usage_error(const char *prog, const char *fmt, ...)
 	va_end(ap);
 	fprintf(stderr, "\nTry '%s --help'.\n", prog);
 	return 2;
+}
+
+static int arg_with_units(const char *prog, const char *what, const char *s,
+			  const struct unit *units, uint64_t min, uint64_t max, uint64_t *v)
+{
+	uint64_t x;
+
+	if (parse_with_units(s, units, &x) || x < min || x > max)
+		return usage_error(prog, "invalid %s: '%s'", what, s);
+	*v = x;
+	return 0;
+}
+
+int arg_uint(const char *prog, const char *what, const char *s, uint64_t min, uint64_t max,
+	     uint64_t *v)
+{
+	return arg_with_units(prog, what, s, no_unit, min, max, v);
+}
+
+int arg_duration_ns(const char *prog, const char *what, const char *s, uint64_t min,
+		    uint64_t max, uint64_t *ns)
+{
+	return arg_with_units(prog, what, s, duration_units, min, max, ns);
+}
+
+int option_error(const char *prog, int c, char **argv)
+{
+	if (c == ':')
+		return usage_error(prog, "option '%s' needs a value", argv[optind - 1]);
+	return usage_error(prog, "unknown option '%s'", argv[optind - 1]);
 }

@@ -32,4 +32,19 @@ int parse_uint(const char *s, uint64_t max, uint64_t *v);
 __attribute__((format(printf, 2, 3)))
 int usage_error(const char *prog, const char *fmt, ...);
 
+/*
+ * A command-line value in [min, max], as parse_uint or parse_duration_ns
+ * read it: 0, or else "PROG: invalid WHAT: 'S'" and usage_error's 2.
+ */
+int arg_uint(const char *prog, const char *what, const char *s, uint64_t min, uint64_t max,
+	     uint64_t *v);
+int arg_duration_ns(const char *prog, const char *what, const char *s, uint64_t min,
+		    uint64_t max, uint64_t *ns);
+/*
+ * getopt_long's ':' (a value missing) or any other error (an unknown
+ * option) as a usage error; with opterr = 0 and an optstring that starts
+ * with ':' (after any '+').
+ */
+int option_error(const char *prog, int c, char **argv);
+
 #endif
