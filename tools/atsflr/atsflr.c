@@ -177,14 +177,14 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 	};
 	const char *reset_dev = NULL;
 	uint64_t v;
-	int c, i;
+	int c, i, err = 0;
 
 	*cfg = (struct config){
 		.mode = VFIO_MODE_AUTO, .reset_dev = -1, .threads = 1, .size = 64 << 10,
 		.duration_ns = 3000000000ULL, .reset = RESET_FUNCTION,
 	};
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":m:t:s:r:d:o:h", opts, NULL)) != -1) {
+	while (!err && (c = getopt_long(argc, argv, ":m:t:s:r:d:o:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'm':
 			if (vfio_mode_parse(optarg, &cfg->mode))
@@ -192,10 +192,9 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 						   "invalid value for --mode: '%s'", optarg);
 			break;
 		case 't':
-			if (parse_uint(optarg, MAX_MAP_THREADS, &v))
-				return usage_error("atsflr",
-						   "invalid value for --threads: '%s'", optarg);
-			cfg->threads = v;
+			err = arg_uint("atsflr", "value for --threads", optarg, 0, MAX_MAP_THREADS, &v);
+			if (!err)
+				cfg->threads = v;
 			break;
 		case 's':
 			if (parse_size(optarg, &cfg->size) || !cfg->size ||
@@ -205,14 +204,11 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 						   optarg);
 			break;
 		case 'r':
-			if (parse_uint(optarg, 10000000, &cfg->rate))
-				return usage_error("atsflr",
-						   "invalid value for --rate: '%s'", optarg);
+			err = arg_uint("atsflr", "value for --rate", optarg, 0, 10000000, &cfg->rate);
 			break;
 		case 'd':
-			if (parse_duration_ns(optarg, &cfg->duration_ns) || !cfg->duration_ns)
-				return usage_error("atsflr",
-						   "invalid value for --duration: '%s'", optarg);
+			err = arg_duration_ns("atsflr", "value for --duration", optarg, 1, UINT64_MAX,
+					      &cfg->duration_ns);
 			break;
 		case OPT_RESET:
 			if (!strcmp(optarg, "flr"))
@@ -229,22 +225,16 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 			reset_dev = optarg;
 			break;
 		case OPT_RESET_INT:
-			if (parse_duration_ns(optarg, &cfg->reset_interval_ns))
-				return usage_error("atsflr",
-						   "invalid value for --reset-interval: '%s'",
-						   optarg);
+			err = arg_duration_ns("atsflr", "value for --reset-interval", optarg, 0,
+					      UINT64_MAX, &cfg->reset_interval_ns);
 			break;
 		case OPT_RESETS:
-			if (parse_uint(optarg, UINT64_MAX, &cfg->max_resets))
-				return usage_error("atsflr",
-						   "invalid value for --resets: '%s'", optarg);
+			err = arg_uint("atsflr", "value for --resets", optarg, 0, UINT64_MAX,
+				       &cfg->max_resets);
 			break;
 		case OPT_REPLACE:
-			if (parse_duration_ns(optarg, &cfg->replace_interval_ns) ||
-			    !cfg->replace_interval_ns)
-				return usage_error("atsflr",
-						   "invalid value for --replace-interval: '%s'",
-						   optarg);
+			err = arg_duration_ns("atsflr", "value for --replace-interval", optarg, 1,
+					      UINT64_MAX, &cfg->replace_interval_ns);
 			break;
 		case 'o':
 			cfg->output = optarg;
@@ -252,12 +242,12 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 		case 'h':
 			usage(stdout);
 			return -1;
-		case ':':
-			return usage_error("atsflr", "option '%s' needs a value", argv[optind - 1]);
 		default:
-			return usage_error("atsflr", "unknown option '%s'", argv[optind - 1]);
+			return option_error("atsflr", c, argv);
 		}
 	}
+	if (err)
+		return err;
 	if (optind == argc) {
 		fprintf(stderr, "atsflr: no device given\n");
 		usage(stderr);
