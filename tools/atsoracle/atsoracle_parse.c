@@ -262,26 +262,36 @@ void oracle_scan(struct oracle_state *st, const struct oracle_event *ev)
 		st->bracketing = true;
 }
 
+/*
+ * The entry of table[0..*n) (entries of size bytes) whose key, key_len bytes
+ * at key_off, equals key; else the next one, given the key (the tables only
+ * grow, from oracle_init's zeros); NULL when all max are taken.
+ */
+static void *find_or_add(void *table, int *n, int max, size_t size, size_t key_off,
+			 const void *key, size_t key_len)
+{
+	char *e = table;
+
+	for (int i = 0; i < *n; i++, e += size)
+		if (!memcmp(e + key_off, key, key_len))
+			return e;
+	if (*n == max)
+		return NULL;
+	memcpy(e + key_off, key, key_len);
+	(*n)++;
+	return e;
+}
+
 struct oracle_device *oracle_device(struct oracle_state *st, uint16_t sid)
 {
-	for (int i = 0; i < st->ndev; i++)
-		if (st->dev[i].sid == sid)
-			return &st->dev[i];
-	if (st->ndev == ORACLE_MAX_DEVICES)
-		return NULL;
-	st->dev[st->ndev].sid = sid;
-	return &st->dev[st->ndev++];
+	return find_or_add(st->dev, &st->ndev, ORACLE_MAX_DEVICES, sizeof(st->dev[0]),
+			   offsetof(struct oracle_device, sid), &sid, sizeof(sid));
 }
 
 static struct oracle_task *task_of(struct oracle_state *st, int pid)
 {
-	for (int i = 0; i < st->ntask; i++)
-		if (st->task[i].pid == pid)
-			return &st->task[i];
-	if (st->ntask == ORACLE_MAX_TASKS)
-		return NULL;
-	st->task[st->ntask].pid = pid;
-	return &st->task[st->ntask++];
+	return find_or_add(st->task, &st->ntask, ORACLE_MAX_TASKS, sizeof(st->task[0]),
+			   offsetof(struct oracle_task, pid), &pid, sizeof(pid));
 }
 
 static bool in_bus_window(const struct oracle_state *st, uint16_t sid)
