@@ -38,13 +38,36 @@ static bool fake_btf(void *ctx, const char *name) { return in_list(((struct fake
 static bool fake_trace(void *ctx, const char *name) { return in_list(((struct fake *)ctx)->traceable, name); }
 static bool fake_tp(void *ctx, const char *name) { return in_list(((struct fake *)ctx)->tracepoints, name); }
 
+/* a fake kernel, the facts the plan reads of it, and the plan */
+struct kernel {
+	struct fake f;
+	struct kernel_facts facts;
+	struct plan_entry plan[64];
+};
+
+/* BTF for, and tracing of, exactly funcs; no tracepoints. */
+static void boot(struct kernel *k, const char *const *funcs, unsigned int drivers,
+		 bool bracketing)
+{
+	k->f = (struct fake){ funcs, funcs, NULL };
+	k->facts = (struct kernel_facts){ fake_btf, fake_trace, &k->f, drivers, bracketing, fake_tp };
+}
+
+/* the plan with the object's slot counts: how many required rows are missing */
+static int resolve(struct kernel *k)
+{
+	return probe_plan_resolve(&k->facts, k->plan, METHOD_SLOTS, ATTACH_SLOTS, BUS_END_SLOTS);
+}
+
 static const char *const k612[] = {
 	"qi_submit_sync", "pcie_flr", "pci_pm_reset", "pcie_capability_clear_and_set_word_unlocked",
 	"pci_dev_wait", "pci_reset_secondary_bus", "pci_reset_bus", "intel_iommu_attach_device", NULL,
 };
 
-static const struct plan_entry *find(const struct plan_entry *p, const char *event, const char *target)
+static const struct plan_entry *find(const struct kernel *k, const char *event, const char *target)
 {
+	const struct plan_entry *p = k->plan;
+
 	for (int i = 0; i < probe_table_len; i++)
 		if (!strcmp(p[i].row->event, event) &&
 		    !strcmp(p[i].row->cand[0].target ? p[i].row->cand[0].target : "", target))
@@ -54,21 +77,20 @@ static const struct plan_entry *find(const struct plan_entry *p, const char *eve
 
 static void test_plan_vtd_612(void **state)
 {
-	struct fake f = { k612, k612, NULL };
-	struct kernel_facts facts = { fake_btf, fake_trace, &f, NEED_VTD, false, fake_tp };
-	struct plan_entry plan[64];
+	struct kernel k;
 
-	assert_int_equal(probe_plan_resolve(&facts, plan, 8, 12, 4), 0);
-	assert_int_equal(find(plan, "inv_submit", "qi_submit_sync")->status, ROW_ATTACH_OK);
-	assert_int_equal(find(plan, "inv_submit", "qi_submit_sync")->chosen, 0); /* fentry */
-	assert_int_equal(find(plan, "inv_submit", "__iommu_queue_command_sync")->status,
+	boot(&k, k612, NEED_VTD, false);
+	assert_int_equal(resolve(&k), 0);
+	assert_int_equal(find(&k, "inv_submit", "qi_submit_sync")->status, ROW_ATTACH_OK);
+	assert_int_equal(find(&k, "inv_submit", "qi_submit_sync")->chosen, 0); /* fentry */
+	assert_int_equal(find(&k, "inv_submit", "__iommu_queue_command_sync")->status,
 			 ROW_NOT_APPLICABLE);
-	assert_int_equal(find(plan, "bracket_open", "dev_reset_prepare")->status,
+	assert_int_equal(find(&k, "bracket_open", "dev_reset_prepare")->status,
 			 ROW_NOT_APPLICABLE);
-	assert_int_equal(find(plan, "reset_method", "pci_af_flr")->status, ROW_MISSING);
+	assert_int_equal(find(&k, "reset_method", "pci_af_flr")->status, ROW_MISSING);
 	/* generic slots are handed out in table order */
-	assert_int_equal(find(plan, "reset_method", "pcie_flr")->slot, 0);
-	assert_int_equal(find(plan, "reset_method", "pci_pm_reset")->slot, 1);
+	assert_int_equal(find(&k, "reset_method", "pcie_flr")->slot, 0);
+	assert_int_equal(find(&k, "reset_method", "pci_pm_reset")->slot, 1);
 }
 
 static void test_plan_fallback_and_missing(void **state)
@@ -76,103 +98,101 @@ static void test_plan_fallback_and_missing(void **state)
 	/* qi_submit_sync without BTF: fentry impossible, kprobe works */
 	static const char *const btf[] = { "pcie_flr", "pcie_capability_clear_and_set_word_unlocked",
 					   "pci_reset_secondary_bus", "pci_reset_bus", NULL };
-	struct fake f = { btf, k612, NULL };
-	struct kernel_facts facts = { fake_btf, fake_trace, &f, NEED_VTD, false, fake_tp };
-	struct plan_entry plan[64];
+	struct kernel k;
 
-	assert_int_equal(probe_plan_resolve(&facts, plan, 8, 12, 4), 0);
-	assert_int_equal(find(plan, "inv_submit", "qi_submit_sync")->chosen, 1);
-	assert_int_equal(find(plan, "inv_submit", "qi_submit_sync")->row->cand[1].type, HOOK_KPROBE);
+	boot(&k, k612, NEED_VTD, false);
+	k.f.btf = btf;
+	assert_int_equal(resolve(&k), 0);
+	assert_int_equal(find(&k, "inv_submit", "qi_submit_sync")->chosen, 1);
+	assert_int_equal(find(&k, "inv_submit", "qi_submit_sync")->row->cand[1].type, HOOK_KPROBE);
 
 	/* a bracketing kernel without the bracket functions: two required rows missing */
-	facts.bracketing = true;
-	assert_int_equal(probe_plan_resolve(&facts, plan, 8, 12, 4), 2);
+	k.facts.bracketing = true;
+	assert_int_equal(resolve(&k), 2);
 	/* no way to end a bus window is an error too */
 	static const char *const nobus[] = { "qi_submit_sync", "pcie_flr",
 		"pcie_capability_clear_and_set_word_unlocked", "pci_reset_secondary_bus", NULL };
-	f.btf = f.traceable = nobus;
-	facts.bracketing = false;
-	assert_int_equal(probe_plan_resolve(&facts, plan, 8, 12, 4), 1);
+	k.f.btf = k.f.traceable = nobus;
+	k.facts.bracketing = false;
+	assert_int_equal(resolve(&k), 1);
 	/* out of slots */
-	f.btf = f.traceable = k612;
-	assert_int_equal(probe_plan_resolve(&facts, plan, 1, 12, 4), 0);
-	assert_int_equal(find(plan, "reset_method", "pci_pm_reset")->status, ROW_NO_SLOT);
+	k.f.btf = k.f.traceable = k612;
+	assert_int_equal(probe_plan_resolve(&k.facts, k.plan, 1, ATTACH_SLOTS, BUS_END_SLOTS), 0);
+	assert_int_equal(find(&k, "reset_method", "pci_pm_reset")->status, ROW_NO_SLOT);
 }
 
 /* AMD-Vi: submissions at the queueing choke point, completions at the flushers' return */
 static void test_plan_amd(void **state)
 {
-	static const char *const k[] = {
+	static const char *const funcs[] = {
 		"__iommu_queue_command_sync", "amd_iommu_domain_flush_pages", "pcie_flr",
 		"pcie_capability_clear_and_set_word_unlocked", "pci_reset_secondary_bus",
 		"pci_reset_bus", "amd_iommu_attach_device", "blocked_domain_attach_device", NULL,
 	};
-	struct fake f = { k, k, NULL };
-	struct kernel_facts facts = { fake_btf, fake_trace, &f, NEED_AMD, false, fake_tp };
-	struct plan_entry plan[64];
+	struct kernel k;
 
-	assert_int_equal(probe_plan_resolve(&facts, plan, 8, 12, 4), 0);
-	assert_int_equal(find(plan, "inv_submit", "qi_submit_sync")->status, ROW_NOT_APPLICABLE);
-	assert_int_equal(find(plan, "inv_submit", "__iommu_queue_command_sync")->status, ROW_ATTACH_OK);
-	assert_int_equal(find(plan, "inv_complete", "amd_iommu_domain_flush_pages")->status,
+	boot(&k, funcs, NEED_AMD, false);
+	assert_int_equal(resolve(&k), 0);
+	assert_int_equal(find(&k, "inv_submit", "qi_submit_sync")->status, ROW_NOT_APPLICABLE);
+	assert_int_equal(find(&k, "inv_submit", "__iommu_queue_command_sync")->status, ROW_ATTACH_OK);
+	assert_int_equal(find(&k, "inv_complete", "amd_iommu_domain_flush_pages")->status,
 			 ROW_ATTACH_OK);
-	assert_int_equal(find(plan, "inv_complete", "amd_iommu_domain_flush_pages")->row->cand[0].type,
+	assert_int_equal(find(&k, "inv_complete", "amd_iommu_domain_flush_pages")->row->cand[0].type,
 			 HOOK_FEXIT);
 	/* the PASID flusher is optional: its absence is no error */
-	assert_int_equal(find(plan, "inv_complete", "amd_iommu_dev_flush_pasid_pages")->status,
+	assert_int_equal(find(&k, "inv_complete", "amd_iommu_dev_flush_pasid_pages")->status,
 			 ROW_MISSING);
-	assert_int_equal(find(plan, "attach", "amd_iommu_attach_device")->slot, 0);
-	assert_int_equal(find(plan, "attach", "blocked_domain_attach_device")->slot, 1);
+	assert_int_equal(find(&k, "attach", "amd_iommu_attach_device")->slot, 0);
+	assert_int_equal(find(&k, "attach", "blocked_domain_attach_device")->slot, 1);
 	/* without the page flusher, completions cannot be seen: an error */
 	static const char *const nocomp[] = { "__iommu_queue_command_sync", "pcie_flr",
 		"pcie_capability_clear_and_set_word_unlocked", "pci_reset_secondary_bus",
 		"pci_reset_bus", NULL };
-	f.btf = f.traceable = nocomp;
-	assert_int_equal(probe_plan_resolve(&facts, plan, 8, 12, 4), 1);
+	k.f.btf = k.f.traceable = nocomp;
+	assert_int_equal(resolve(&k), 1);
 }
 
 /* SMMUv3: one choke point for both ends, StreamIDs taught by the attach ops */
 static void test_plan_smmuv3(void **state)
 {
-	static const char *const k[] = {
+	static const char *const funcs[] = {
 		"arm_smmu_cmdq_issue_cmdlist", "arm_smmu_attach_dev", "arm_smmu_attach_dev_blocked",
 		"arm_smmu_attach_dev_identity", "arm_smmu_remove_dev_pasid", "pcie_flr",
 		"pcie_capability_clear_and_set_word_unlocked", "pci_reset_secondary_bus",
 		"pci_reset_bus", "pci_dev_reset_iommu_prepare", "pci_dev_reset_iommu_done", NULL,
 	};
-	struct fake f = { k, k, NULL };
-	struct kernel_facts facts = { fake_btf, fake_trace, &f, NEED_SMMUV3, true, fake_tp };
-	struct plan_entry plan[64];
+	struct kernel k;
 	int smmu_attach = 0;
 
-	assert_int_equal(probe_plan_resolve(&facts, plan, 8, 12, 4), 0);
-	assert_int_equal(find(plan, "inv_submit", "arm_smmu_cmdq_issue_cmdlist")->status, ROW_ATTACH_OK);
-	assert_int_equal(find(plan, "inv_complete", "arm_smmu_cmdq_issue_cmdlist")->status,
+	boot(&k, funcs, NEED_SMMUV3, true);
+	assert_int_equal(resolve(&k), 0);
+	assert_int_equal(find(&k, "inv_submit", "arm_smmu_cmdq_issue_cmdlist")->status, ROW_ATTACH_OK);
+	assert_int_equal(find(&k, "inv_complete", "arm_smmu_cmdq_issue_cmdlist")->status,
 			 ROW_ATTACH_OK);
-	assert_int_equal(find(plan, "inv_complete", "qi_submit_sync")->status, ROW_NOT_APPLICABLE);
+	assert_int_equal(find(&k, "inv_complete", "qi_submit_sync")->status, ROW_NOT_APPLICABLE);
 	/* no tracepoint: the bracket opens at prepare's fexit (the fallback) */
-	assert_int_equal(find(plan, "bracket_open", "dev_reset_prepare")->status, ROW_ATTACH_OK);
-	assert_int_equal(find(plan, "bracket_open", "dev_reset_prepare")->chosen, 1);
-	assert_int_equal(find(plan, "attach_rejected", "dev_reset_attach_rejected")->status,
+	assert_int_equal(find(&k, "bracket_open", "dev_reset_prepare")->status, ROW_ATTACH_OK);
+	assert_int_equal(find(&k, "bracket_open", "dev_reset_prepare")->chosen, 1);
+	assert_int_equal(find(&k, "attach_rejected", "dev_reset_attach_rejected")->status,
 			 ROW_MISSING);
 	/* the series' tracepoints are preferred when present */
 	static const char *const tps[] = { "dev_reset_prepare", "dev_reset_attach_rejected", NULL };
-	f.tracepoints = tps;
-	assert_int_equal(probe_plan_resolve(&facts, plan, 8, 12, 4), 0);
-	assert_int_equal(find(plan, "bracket_open", "dev_reset_prepare")->chosen, 0);
-	assert_int_equal(find(plan, "bracket_open", "dev_reset_prepare")->row->cand[0].type,
+	k.f.tracepoints = tps;
+	assert_int_equal(resolve(&k), 0);
+	assert_int_equal(find(&k, "bracket_open", "dev_reset_prepare")->chosen, 0);
+	assert_int_equal(find(&k, "bracket_open", "dev_reset_prepare")->row->cand[0].type,
 			 HOOK_TP_BTF);
-	assert_int_equal(find(plan, "attach_rejected", "dev_reset_attach_rejected")->status,
+	assert_int_equal(find(&k, "attach_rejected", "dev_reset_attach_rejected")->status,
 			 ROW_ATTACH_OK);
 	for (int i = 0; i < probe_table_len; i++)
-		if (plan[i].row->kind == ROW_ATTACH && plan[i].status == ROW_ATTACH_OK) {
-			assert_true(plan[i].row->needs & NEED_SMMUV3);
+		if (k.plan[i].row->kind == ROW_ATTACH && k.plan[i].status == ROW_ATTACH_OK) {
+			assert_true(k.plan[i].row->needs & NEED_SMMUV3);
 			smmu_attach++;
 		}
 	assert_int_equal(smmu_attach, 4);
 	/* the module not loaded: its functions are unknown, the plan says so */
-	f.btf = f.traceable = k + 5;
-	assert_int_equal(probe_plan_resolve(&facts, plan, 8, 12, 4), 2);
+	k.f.btf = k.f.traceable = funcs + 5;
+	assert_int_equal(resolve(&k), 2);
 }
 
 /* what the loader asks of a program: its row, found by its exact name */
