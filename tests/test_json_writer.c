@@ -7,85 +7,101 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <math.h>
 #include <cmocka.h>
 
 #include "lib/json_writer.h"
 
-static char *buf;
-static size_t len;
-
-static FILE *open_mem(void)
+/* Each case writes through a fresh writer; what it wrote must match byte for byte. */
+static void nesting_and_commas(struct json_writer *w)
 {
+	json_object_begin(w);
+	json_kv_u64(w, "a", 1);
+	json_key(w, "list");
+	json_array_begin(w);
+	json_u64(w, 1);
+	json_string(w, "x");
+	json_object_begin(w);
+	json_object_end(w);
+	json_array_end(w);
+	json_kv_bool(w, "t", true);
+	json_kv_i64(w, "n", -5);
+	json_key(w, "nothing");
+	json_null(w);
+	json_object_end(w);
+}
+
+/* NDJSON: each top-level value its own line, no comma between them */
+static void top_level_documents(struct json_writer *w)
+{
+	json_object_begin(w);
+	json_kv_u64(w, "a", 1);
+	json_object_end(w);
+	json_object_begin(w);
+	json_object_end(w);
+}
+
+static void escaping(struct json_writer *w)
+{
+	json_array_begin(w);
+	json_string(w, "q\"b\\n\nt\t\x01");
+	json_string(w, NULL);
+	json_double(w, 0.5);
+	json_array_end(w);
+}
+
+/* the integer limits, and what JSON cannot hold (non-finite doubles) as null */
+static void number_limits(struct json_writer *w)
+{
+	json_object_begin(w);
+	json_kv_u64(w, "u", UINT64_MAX);
+	json_kv_i64(w, "i", INT64_MIN);
+	json_kv_double(w, "third", 1.0 / 3);
+	json_kv_double(w, "nan", NAN);
+	json_kv_double(w, "inf", -INFINITY);
+	json_kv_bool(w, "f", false);
+	json_kv_string(w, "s", NULL);
+	json_object_end(w);
+}
+
+static const struct json_case {
+	const char *name;
+	void (*write)(struct json_writer *w);
+	const char *expected;
+} cases[] = {
+	{ "nesting_and_commas", nesting_and_commas,
+	  "{\"a\":1,\"list\":[1,\"x\",{}],\"t\":true,\"n\":-5,\"nothing\":null}\n" },
+	{ "top_level_documents", top_level_documents, "{\"a\":1}\n{}\n" },
+	{ "escaping", escaping, "[\"q\\\"b\\\\n\\nt\\t\\u0001\",null,0.5]\n" },
+	{ "number_limits", number_limits,
+	  "{\"u\":18446744073709551615,\"i\":-9223372036854775808,\"third\":0.333333,"
+	  "\"nan\":null,\"inf\":null,\"f\":false,\"s\":null}\n" },
+};
+
+static void test_case(void **state)
+{
+	const struct json_case *c = *state;
+	struct json_writer w;
+	char *buf;
+	size_t len;
 	FILE *f = open_memstream(&buf, &len);
 
 	assert_non_null(f);
-	return f;
-}
-
-static void test_nesting_and_commas(void **state)
-{
-	struct json_writer w;
-	FILE *f = open_mem();
-
 	json_init(&w, f);
-	json_object_begin(&w);
-	json_kv_u64(&w, "a", 1);
-	json_key(&w, "list");
-	json_array_begin(&w);
-	json_u64(&w, 1);
-	json_string(&w, "x");
-	json_object_begin(&w);
-	json_object_end(&w);
-	json_array_end(&w);
-	json_kv_bool(&w, "t", true);
-	json_kv_i64(&w, "n", -5);
-	json_key(&w, "nothing");
-	json_null(&w);
-	json_object_end(&w);
+	c->write(&w);
 	fclose(f);
-	assert_string_equal(buf, "{\"a\":1,\"list\":[1,\"x\",{}],\"t\":true,\"n\":-5,\"nothing\":null}\n");
+	assert_string_equal(buf, c->expected);
 	free(buf);
 }
 
-static void test_top_level_documents(void **state)
-{
-	struct json_writer w;
-	FILE *f = open_mem();
-
-	json_init(&w, f);
-	json_object_begin(&w);
-	json_kv_u64(&w, "a", 1);
-	json_object_end(&w);
-	json_object_begin(&w);
-	json_object_end(&w);
-	fclose(f);
-	assert_string_equal(buf, "{\"a\":1}\n{}\n");
-	free(buf);
-}
-
-static void test_escaping(void **state)
-{
-	struct json_writer w;
-	FILE *f = open_mem();
-
-	json_init(&w, f);
-	json_array_begin(&w);
-	json_string(&w, "q\"b\\n\nt\t\x01");
-	json_string(&w, NULL);
-	json_double(&w, 0.5);
-	json_array_end(&w);
-	fclose(f);
-	assert_string_equal(buf, "[\"q\\\"b\\\\n\\nt\\t\\u0001\",null,0.5]\n");
-	free(buf);
-}
+#define NCASES (sizeof(cases) / sizeof(cases[0]))
 
 int main(void)
 {
-	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_nesting_and_commas),
-		cmocka_unit_test(test_top_level_documents),
-		cmocka_unit_test(test_escaping),
-	};
+	struct CMUnitTest tests[NCASES];
 
-	return cmocka_run_group_tests_name("json_writer", tests, NULL, NULL);
+	for (size_t i = 0; i < NCASES; i++)
+		tests[i] = (struct CMUnitTest){ .name = cases[i].name, .test_func = test_case,
+						.initial_state = (void *)&cases[i] };
+	return _cmocka_run_group_tests("json_writer", tests, NCASES, NULL, NULL);
 }
