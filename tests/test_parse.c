@@ -150,6 +150,18 @@ static void test_arg_values(void **state)
 	assert_int_equal(v, 0);
 }
 
+static void test_arg_bdf(void **state)
+{
+	struct pci_bdf b;
+
+	assert_int_equal(arg_bdf("p", "device", "01:02.3", &b), 0);
+	assert_int_equal(b.devfn, 2 << 3 | 3);
+	capture_begin();
+	assert_int_equal(arg_bdf("atstrace", "device", "01:00", &b), 2);
+	assert_string_equal(capture_end(), "atstrace: invalid device (expected SSSS:BB:DD.F): '01:00'\n"
+					   "Try 'atstrace --help'.\n");
+}
+
 static void test_option_error(void **state)
 {
 	char *argv[] = { "p", "-x", "--size", NULL };
@@ -173,6 +185,7 @@ int main(void)
 		cmocka_unit_test(test_size_and_uint),
 		cmocka_unit_test(test_usage_error),
 		cmocka_unit_test(test_arg_values),
+		cmocka_unit_test(test_arg_bdf),
 		cmocka_unit_test(test_option_error),
 	};
 

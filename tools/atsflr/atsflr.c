@@ -258,10 +258,8 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 			fprintf(stderr, "atsflr: at most %d devices\n", VFIO_MAX_DEVICES);
 			return 2;
 		}
-		if (parse_bdf(argv[i], &cfg->bdf[cfg->ndev]))
-			return usage_error("atsflr",
-					   "invalid value for BDF (expected SSSS:BB:DD.F): '%s'",
-					   argv[i]);
+		if (arg_bdf("atsflr", "value for BDF", argv[i], &cfg->bdf[cfg->ndev]))
+			return 2;
 		cfg->ndev++;
 	}
 	if (reset_dev) {

@@ -100,11 +100,9 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 				fprintf(stderr, "atstrace: at most %d devices\n", CLI_MAX_DEVICES);
 				return 2;
 			}
-			if (parse_bdf(optarg, &env->devices[env->ndevices]))
-				return usage_error("atstrace",
-						   "invalid device (expected SSSS:BB:DD.F): '%s'",
-						   optarg);
-			env->ndevices++;
+			err = arg_bdf("atstrace", "device", optarg, &env->devices[env->ndevices]);
+			if (!err)
+				env->ndevices++;
 			break;
 		case 'd':
 			err = arg_duration_ns("atstrace", "duration", optarg, 1, UINT64_MAX,
@@ -153,11 +151,10 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 				return usage_error("atstrace",
 						   "invalid --inject-device (at most 8): '%s'",
 						   optarg);
-			if (parse_bdf(optarg, &env->inject_devices[env->ninject]))
-				return usage_error("atstrace",
-						   "invalid --inject-device (expected SSSS:BB:DD.F): '%s'",
-						   optarg);
-			env->ninject++;
+			err = arg_bdf("atstrace", "--inject-device", optarg,
+				      &env->inject_devices[env->ninject]);
+			if (!err)
+				env->ninject++;
 			break;
 		case OPT_INJ_PROB: {
 			char *end;

@@ -135,6 +135,13 @@ int arg_duration_ns(const char *prog, const char *what, const char *s, uint64_t 
 	return arg_with_units(prog, what, s, duration_units, min, max, ns);
 }
 
+int arg_bdf(const char *prog, const char *what, const char *s, struct pci_bdf *bdf)
+{
+	if (parse_bdf(s, bdf))
+		return usage_error(prog, "invalid %s (expected SSSS:BB:DD.F): '%s'", what, s);
+	return 0;
+}
+
 int option_error(const char *prog, int c, char **argv)
 {
 	if (c == ':')

@@ -40,6 +40,8 @@ int arg_uint(const char *prog, const char *what, const char *s, uint64_t min, ui
 	     uint64_t *v);
 int arg_duration_ns(const char *prog, const char *what, const char *s, uint64_t min,
 		    uint64_t max, uint64_t *ns);
+/* A BDF as parse_bdf reads it: 0, or "PROG: invalid WHAT (expected SSSS:BB:DD.F): 'S'". */
+int arg_bdf(const char *prog, const char *what, const char *s, struct pci_bdf *bdf);
 /*
  * getopt_long's ':' (a value missing) or any other error (an unknown
  * option) as a usage error; with opterr = 0 and an optstring that starts
