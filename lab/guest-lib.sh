@@ -7,16 +7,20 @@ TRACEFS=/sys/kernel/tracing
 
 log() { echo "[guest $(cut -d' ' -f1 /proc/uptime)] $*"; }
 
-# param NAME VALUE: a parameter of this run, printed for the script and
-# recorded in $RESULTS/params.json, so the host's judge reads what the guest
-# really used instead of repeating it (a number stays a number).
-param() {
-	if [[ $2 =~ ^-?[0-9]+(\.[0-9]+)?$ ]]; then
-		jq -cn --arg k "$1" --argjson v "$2" '{($k): $v}'
-	else
-		jq -cn --arg k "$1" --arg v "$2" '{($k): $v}'
-	fi >>"$RESULTS/params.json"
-	echo "$2"
+# params NAME=VALUE...: the run's parameters, set as shell variables for the
+# script and recorded in $RESULTS/params.json, so the host's judge reads what
+# the guest really used instead of repeating it (a number stays a number).
+params() {
+	local kv k v
+	for kv in "$@"; do
+		k=${kv%%=*} v=${kv#*=}
+		printf -v "$k" '%s' "$v"
+		if [[ $v =~ ^-?[0-9]+(\.[0-9]+)?$ ]]; then
+			jq -cn --arg k "$k" --argjson v "$v" '{($k): $v}'
+		else
+			jq -cn --arg k "$k" --arg v "$v" '{($k): $v}'
+		fi >>"$RESULTS/params.json"
+	done
 }
 fail() { log "FAIL: $*"; exit 1; }
 

@@ -8,13 +8,13 @@
 set -u
 . "$ATSTRACE_REPO/lab/guest-lib.sh"
 
-dev=$(param dev 0000:01:00.0)
+params dev=0000:01:00.0
 guest_facts >"$RESULTS/facts.json"
 # without interrupt remapping VFIO type1 must be told it may go on (the amd
 # machine has it; kept for a machine without)
 p=/sys/module/vfio_iommu_type1/parameters/allow_unsafe_interrupts
 [ -w "$p" ] && echo 1 >"$p"
-min_resets=$(param min_resets 5)
+params min_resets=5
 bind_vfio "$dev"
 "$BIN/atstrace" --list-probes >"$RESULTS/plan.txt" 2>&1
 echo $? >"$RESULTS/plan.rc"

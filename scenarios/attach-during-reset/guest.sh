@@ -8,7 +8,7 @@
 set -u
 . "$ATSTRACE_REPO/lab/guest-lib.sh"
 
-dev=$(param dev 0000:01:00.0)
+params dev=0000:01:00.0
 bind_vfio "$dev"
 ORACLE_TRACEPOINTS="iommu/attach_device_to_domain iommu/dev_reset_prepare iommu/dev_reset_done iommu/dev_reset_attach_rejected" \
 	oracle_start

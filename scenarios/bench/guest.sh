@@ -8,7 +8,7 @@
 set -u
 . "$ATSTRACE_REPO/lab/guest-lib.sh"
 
-dev=$(param dev 0000:01:00.0)
+params dev=0000:01:00.0
 disk=$(basename "$(ls -d /sys/bus/pci/devices/0000:02:00.0/virtio*/block/* 2>/dev/null | head -1)")
 [ -n "$disk" ] || fail "no block device on 0000:02:00.0"
 rounds=${BENCH_ROUNDS:-5}

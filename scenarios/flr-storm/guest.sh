@@ -5,8 +5,7 @@
 set -u
 . "$ATSTRACE_REPO/lab/guest-lib.sh"
 
-dev=$(param dev 0000:01:00.0)
-min_resets=$(param min_resets 5)
+params dev=0000:01:00.0 min_resets=5
 bind_vfio "$dev"
 oracle_start
 log "atstrace --assert: 3 s FLR storm on $dev"

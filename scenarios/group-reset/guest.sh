@@ -12,9 +12,7 @@
 set -u
 . "$ATSTRACE_REPO/lab/guest-lib.sh"
 
-f0=$(param f0 0000:01:00.0)
-f1=$(param f1 0000:01:00.1)
-pairs=$(param reset_pairs 6)
+params f0=0000:01:00.0 f1=0000:01:00.1 reset_pairs=6
 bind_vfio $f0
 bind_vfio $f1
 for f in $f0 $f1; do basename "$(readlink /sys/bus/pci/devices/$f/iommu_group)"; done >"$RESULTS/groups"
@@ -33,7 +31,7 @@ ORACLE_TRACEPOINTS="iommu/dev_reset_prepare iommu/dev_reset_done" oracle_start
 log "B: both functions reset together, churn on both"
 churn_start 4 $f0 $f1
 ok=0
-for i in $(seq "$pairs"); do
+for i in $(seq "$reset_pairs"); do
 	echo 1 >/sys/bus/pci/devices/$f0/reset & p0=$!
 	echo 1 >/sys/bus/pci/devices/$f1/reset & p1=$!
 	wait $p0 && ok=$((ok + 1))

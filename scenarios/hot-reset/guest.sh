@@ -7,8 +7,7 @@
 set -u
 . "$ATSTRACE_REPO/lab/guest-lib.sh"
 
-dev=$(param dev 0000:01:00.0)
-writes=$(param subordinate_writes 5)
+params dev=0000:01:00.0 subordinate_writes=5
 port=$(basename "$(readlink -f "/sys/bus/pci/devices/$dev/..")")
 bind_vfio "$dev"
 # the workload atstrace --assert runs: hot resets, then reset_subordinate
@@ -19,7 +18,7 @@ cat >/run/tmp/bus-resets.sh <<EOT
 "\$BIN/atsflr" --mode legacy --reset hot --duration 3 --output "\$RESULTS/atsflr.json" $dev || exit \$?
 churn_start 3 $dev
 ok=0
-for i in \$(seq $writes); do
+for i in \$(seq $subordinate_writes); do
 	sleep 0.3
 	# the kernel only trylocks the bus: "busy, try again" (EAGAIN) is retried
 	for try in 1 2 3; do

@@ -6,18 +6,16 @@
 set -u
 . "$ATSTRACE_REPO/lab/guest-lib.sh"
 
-dev=$(param dev 0000:01:00.0)
+params dev=0000:01:00.0
 bind_vfio "$dev"
 start=$(date +%s%N)
-delay_ms=$(param delay_ms 10)
-budget_ms=$(param budget_ms 500)
-small_budget_ms=$(param small_budget_ms 20)
+params delay_ms=10 budget_ms=500 small_budget_ms=20
 "$BIN/atstrace" --quiet --json --inject-cap "${delay_ms}ms" --inject-delay "${delay_ms}ms" --inject-budget "${budget_ms}ms" \
 	--assert --min-resets 1 -- "$BIN/atsflr" --threads 2 --duration 5 \
 	--output "$RESULTS/flr.json" "$dev" >"$RESULTS/atstrace.ndjson" 2>"$RESULTS/atstrace.err"
 echo $? >"$RESULTS/atstrace.rc"
 echo $(( ($(date +%s%N) - start) / 1000000 )) >"$RESULTS/elapsed-ms"
-param cpus "$(nproc)" >/dev/null
+params cpus="$(nproc)"
 # the budget binds: 20 ms per CPU per second admits two 10 ms delays a second
 start=$(date +%s%N)
 "$BIN/atstrace" --quiet --json --inject-cap "${delay_ms}ms" --inject-delay "${delay_ms}ms" --inject-budget "${small_budget_ms}ms" \

@@ -5,8 +5,7 @@
 set -u
 . "$ATSTRACE_REPO/lab/guest-lib.sh"
 
-dev=$(param dev 0000:01:00.0)
-delay_ms=$(param delay_ms 1)
+params dev=0000:01:00.0 delay_ms=1
 bind_vfio "$dev"
 # BPF links in the guest (atstrace is the only BPF user here) and our programs
 links() { bpftool link show 2>/dev/null | grep -c -E '^[0-9]+: ' || true; }

@@ -6,9 +6,7 @@
 set -u
 . "$ATSTRACE_REPO/lab/guest-lib.sh"
 
-dev=$(param dev 0000:01:00.0)
-delay_us=$(param delay_us 200)
-inject_max=$(param inject_max 1000)
+params dev=0000:01:00.0 delay_us=200 inject_max=1000
 bind_vfio "$dev"
 # 400 unmaps/s x 200 us stays inside the default budget (200 ms per CPU per second)
 inject_pair 0 "--inject-delay ${delay_us}us --inject-device $dev --inject-max $inject_max" \

@@ -5,15 +5,14 @@
 set -u
 . "$ATSTRACE_REPO/lab/guest-lib.sh"
 
-dev=$(param dev 0000:01:00.0)
-disk_bdf=$(param disk 0000:02:00.0)
-disk=$(basename "$(ls -d /sys/bus/pci/devices/$disk_bdf/virtio*/block/* 2>/dev/null | head -1)")
-[ -n "$disk" ] || fail "no block device on $disk_bdf"
+params dev=0000:01:00.0 disk=0000:02:00.0
+blk=$(basename "$(ls -d /sys/bus/pci/devices/$disk/virtio*/block/* 2>/dev/null | head -1)")
+[ -n "$blk" ] || fail "no block device on $disk"
 bind_vfio "$dev"
 oracle_start
 atstrace_start --quiet
-log "fio on /dev/$disk while $dev is reset"
-fio --name=ats --filename="/dev/$disk" --direct=1 --rw=randrw --bs=4k --iodepth=8 \
+log "fio on /dev/$blk while $dev is reset"
+fio --name=ats --filename="/dev/$blk" --direct=1 --rw=randrw --bs=4k --iodepth=8 \
 	--ioengine=psync --numjobs=1 --time_based --runtime=4 --output-format=json \
 	--output=/run/tmp/fio.json &
 fio_pid=$!

@@ -7,7 +7,7 @@
 set -u
 . "$ATSTRACE_REPO/lab/guest-lib.sh"
 
-dev=$(param dev 0000:01:00.0)
+params dev=0000:01:00.0
 sys=/sys/bus/pci/devices/$dev
 
 # "enable=E stu=S" from the ATS capability in config space
@@ -60,7 +60,7 @@ echo $? >"$RESULTS/flr.rc"
 "$BIN/atsflr" --mode legacy --reset hot --duration 2 --output "$RESULTS/hot.json" "$dev" 2>"$RESULTS/hot.err"
 echo $? >"$RESULTS/hot.rc"
 ok=0
-sysfs_resets=$(param sysfs_resets 3)
+params sysfs_resets=3
 for i in $(seq "$sysfs_resets"); do echo 1 >"$sys/reset" && ok=$((ok + 1)); done
 echo $ok >"$RESULTS/sysfs-resets-ok"
 log "after resets: driver $(bind_virtio), $(ats_ctrl)"

@@ -7,7 +7,7 @@
 set -u
 . "$ATSTRACE_REPO/lab/guest-lib.sh"
 
-dev=$(param dev 0000:01:00.0)
+params dev=0000:01:00.0
 bind_vfio "$dev"
 "$BIN/atsflr" --mode legacy --rate 1 --duration 8 \
 	--output "$RESULTS/resets.json" "$dev" 2>"$RESULTS/resets.err"

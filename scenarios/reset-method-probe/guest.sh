@@ -6,7 +6,7 @@
 set -u
 . "$ATSTRACE_REPO/lab/guest-lib.sh"
 
-dev=$(param dev 0000:01:00.0)
+params dev=0000:01:00.0
 sys=/sys/bus/pci/devices/$dev
 bind_vfio "$dev"
 cat "$sys/reset_method" >"$RESULTS/methods-before"

@@ -12,7 +12,7 @@
 set -u
 . "$ATSTRACE_REPO/lab/guest-lib.sh"
 
-dev=$(param dev 0000:01:00.0)
+params dev=0000:01:00.0
 mod=$ATSTRACE_REPO/build/modules/${ATSTRACE_KERNEL:-lab-6.12}/atsnest.ko
 [ -f "$mod" ] || fail "no $mod (make lab builds it for the kernels with the series)"
 bind_vfio "$dev"

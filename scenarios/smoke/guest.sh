@@ -5,7 +5,7 @@
 set -u
 . "$ATSTRACE_REPO/lab/guest-lib.sh"
 
-dev=$(param dev 0000:01:00.0)
+params dev=0000:01:00.0
 guest_facts >"$RESULTS/facts.json"
 bind_vfio "$dev"
 oracle_start
