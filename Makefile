@@ -12,7 +12,7 @@ CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Itools -I$(OBJ)/bpf -MMD -MP
 LDSTATIC := -static
 LDSTATIC_BPF := -Wl,-Bstatic -lbpf -lelf -lz -Wl,-Bdynamic
-BPF_CFLAGS := -g -O2 -target bpf -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ibpf
+BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ibpf
 
 # One folder per program: tools/<prog>/*.c make $(BIN)/<prog>, linked with
 # the archive of tools/lib/ (what two or more programs share), from which
@@ -65,7 +65,8 @@ $(BIN)/%: $$(call tool_objs,$$*) $(LIB)
 
 # what a program needs beyond libc; the BPF loaders take libbpf
 $(BIN)/atsflr: LDLIBS := -lpthread
-$(BIN)/atstrace $(BIN)/atsfloor: LDLIBS := -lbpf -lelf -lz
+$(BIN)/atsfloor: LDLIBS := -lbpf -lelf -lz
+$(BIN)/atstrace: LDLIBS := -lbpf -lelf -lz -lpthread
 
 # BPF: clang -target bpf against bpf/kernel_types.h (CO-RE, no vmlinux.h),
 # DWARF stripped (BTF kept), then a skeleton the loader embeds.

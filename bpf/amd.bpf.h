@@ -21,22 +21,23 @@ int BPF_PROG(amd_submit_fentry, struct amd_iommu *iommu, struct iommu_cmd *cmd)
 	if (bpf_probe_read_kernel(&c, sizeof(c), cmd))
 		return 0;
 	if (atc_inv_decode_amd(c.data[0], c.data[1], c.data[2], c.data[3], &inv))
-		on_atc_inv(ctx, seg << 16 | inv.sid, &inv, VENDOR_AMD, submission_join());
+		on_atc_inv(ctx, seg << 16 | inv.sid, &inv, VENDOR_AMD,
+			   submission_record(task_state_get(true), INFLIGHT_QUEUE));
 	return 0;
 }
 
 SEC("?fexit/amd_iommu_domain_flush_pages")
 int BPF_PROG(amd_complete_pages_fexit)
 {
-	maybe_inject(false);
-	submission_complete();
+	maybe_inject(INFLIGHT_QUEUE, false);
+	submission_complete(INFLIGHT_QUEUE);
 	return 0;
 }
 
 SEC("?fexit/amd_iommu_dev_flush_pasid_pages")
 int BPF_PROG(amd_complete_pasid_fexit)
 {
-	maybe_inject(false);
-	submission_complete();
+	maybe_inject(INFLIGHT_QUEUE, false);
+	submission_complete(INFLIGHT_QUEUE);
 	return 0;
 }

@@ -57,6 +57,12 @@ static __always_inline void atc_inv_range(__u64 addr, int s, struct atc_inv *inv
  * S in qw1[11], address qw1[63:12].
  * Returns 1 for a device-TLB invalidation (inv filled in), 0 otherwise.
  */
+/* whether a VT-d descriptor is a device-TLB (ATC) invalidation, from its qw0 */
+static __always_inline int atc_inv_is_vtd(__u64 qw0)
+{
+	return (qw0 & 0xf) == VTD_DESC_TYPE_DEVTLB || (qw0 & 0xf) == VTD_DESC_TYPE_PASID_DEVTLB;
+}
+
 static __always_inline int atc_inv_decode_vtd(__u64 qw0, __u64 qw1, struct atc_inv *inv)
 {
 	switch (qw0 & 0xf) {

@@ -28,8 +28,8 @@ _Static_assert(WK_NR == sizeof(((struct dev_counts *)0)->windows) / sizeof(__u64
 
 #include "common.bpf.h"   /* configuration, shared maps, helpers */
 #include "windows.bpf.h"  /* reset windows, bus windows, upstream's bracketing */
-#include "inject.bpf.h"   /* --inject-delay at the completion points */
 #include "submit.bpf.h"   /* what the drivers' submission paths share */
+#include "inject.bpf.h"   /* --inject-delay at the completion points */
 #include "vtd.bpf.h"      /* Intel VT-d */
 #include "amd.bpf.h"      /* AMD-Vi */
 #include "smmu.bpf.h"     /* Arm SMMUv3, and its StreamIDs */

@@ -4,12 +4,13 @@
 #define ATSTRACE_ATSTRACE_H
 
 #define ATSTRACE_MAX_DEVICES 1024
-#define ATSTRACE_MAX_CPUS 128
 #define ATSTRACE_MAX_FILTER 8
 #define VTD_MAX_BATCH 16      /* QI_MAX_BATCHED_DESC_COUNT */
 #define SMMU_MAX_BATCH 64     /* CMDQ_BATCH_ENTRIES: commands per issue_cmdlist call */
 #define SMMU_MAX_STREAMS 8    /* StreamIDs recorded per device at attach */
 #define INFLIGHT_MAX 16       /* devices one submission can target */
+#define INFLIGHT_SLOTS 4      /* submissions in flight at once per CPU (nested) */
+#define INFLIGHT_NEST 4       /* submissions one task holds at once (nested) */
 /*
  * Generic slots: the BPF object has exactly this many programs of each
  * (SLOTS() in common.bpf.h expands them from these numbers, which must stay
@@ -66,6 +67,19 @@ enum global_counter {
 	G_INJECT_ORPHANED,    /* not delayed: user space stopped its heartbeat */
 	G_EVENTS_SHED,        /* flagged-invalidation events not sent: ring buffer half full */
 	G_SID_UNKNOWN,        /* SMMUv3 ATC_INV to a StreamID no attach has named yet */
+	/* what atstrace could not count or see: each makes --assert INCONCLUSIVE */
+	G_COUNTS_FULL,        /* a device's counters could not be created: not counted */
+	G_WINDOWS_FULL,       /* a device's window could not be created: not opened */
+	G_BUS_SLOTS_FULL,     /* a bus reset with every bus-window slot busy: not opened */
+	G_HISTS_FULL,         /* a histogram could not be created: a sample lost */
+	G_SID_MAP_FULL,       /* an SMMUv3 StreamID could not be recorded */
+	G_TASK_STATE_LOST,    /* no per-task state (task storage): frame or record lost */
+	G_INFLIGHT_NO_RECORD, /* every in-flight record of the CPU held: submission untracked */
+	G_INFLIGHT_UNBALANCED, /* a completion whose submission was never seen */
+	G_BATCH_TRUNCATED,    /* a batch longer than the programs read (VT-d 16, SMMUv3 64) */
+	G_INJECT_OVER_TOTAL,  /* not delayed: the budget of all CPUs together was spent */
+	G_MAIN_DEVTLB,        /* VT-d device-TLB invalidations the submission hook decoded */
+	G_TP_DEVTLB,          /* ... and the intel_iommu:qi_submit tracepoint (cross-check) */
 	G_NR,
 };
 

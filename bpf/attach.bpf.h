@@ -47,7 +47,7 @@ static __always_inline int on_attach(void *ctx, int slot)
 
 	/* an AMD op has waited for its own flushes (device_flush_dte) */
 	if (attach_vendor[slot] == VENDOR_AMD)
-		submission_complete();
+		submission_complete(INFLIGHT_QUEUE);
 	if (bpf_get_func_arg(ctx, attach_dev_arg[slot], &devp) || !devp)
 		return 0;
 	dev = (struct device *)devp;

@@ -8,8 +8,11 @@
 const volatile bool want_hist;
 const volatile bool want_events = true;  /* false with --quiet: counts only */
 const volatile __u32 max_stacks = 5;     /* flagged invalidations sent with a stack */
-const volatile __u32 nr_cpus = 1;
+const volatile __u32 nr_cpus = 1;        /* possible CPUs: no cap */
 const volatile __u32 n_filter;           /* 0: every device */
+/* fewer than there are only to test the loss paths (ATSTRACE_TEST_LIMITS) */
+const volatile __u32 inflight_slots = INFLIGHT_SLOTS;
+const volatile __u32 bus_slots = BUS_WINDOWS_MAX;
 const volatile __u32 filter_rid[ATSTRACE_MAX_FILTER];
 
 struct {
@@ -26,13 +29,34 @@ struct {
 	__type(value, __u64);
 } global_counts SEC(".maps");
 
-/* the in-flight set of each CPU (inflight.h), one entry: loops index the value */
+/*
+ * Each CPU's in-flight records (inflight.h), one entry: a window opening
+ * reads every CPU's with bpf_map_lookup_percpu_elem(), however many there are.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
 	__uint(max_entries, 1);
 	__type(key, __u32);
-	__type(value, struct inflight_state);
+	__type(value, struct inflight_cpu);
 } inflight SEC(".maps");
+
+/*
+ * What one task is inside: its reset methods (reset_window.h), the
+ * in-flight records it holds (inflight.h), the start of its prepare or
+ * done. Task storage: freed with the task, however many tasks there are.
+ */
+struct task_state {
+	struct task_frames frames;
+	struct inflight_task subs;
+	__u64 bracket_start;
+};
+
+struct {
+	__uint(type, BPF_MAP_TYPE_TASK_STORAGE);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, int);
+	__type(value, struct task_state);
+} task_states SEC(".maps");
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
@@ -48,22 +72,24 @@ struct {
 
 static const __u32 zero_key;
 
-static __always_inline struct inflight *this_cpu_inflight(void)
-{
-	struct inflight_state *s = bpf_map_lookup_elem(&inflight, &zero_key);
-	__u32 cpu = bpf_get_smp_processor_id();
-
-	if (!s || cpu >= ATSTRACE_MAX_CPUS)
-		return NULL;
-	return &s->cpu[cpu];
-}
-
 static __always_inline void global_inc(__u32 idx)
 {
 	__u64 *v = bpf_map_lookup_elem(&global_counts, &idx);
 
 	if (v)
 		(*v)++;
+}
+
+/* The current task's state; NULL (counted) when there is none to be had. */
+static __always_inline struct task_state *task_state_get(bool create)
+{
+	struct task_state *s;
+
+	s = bpf_task_storage_get(&task_states, bpf_get_current_task_btf(), 0,
+				 create ? BPF_LOCAL_STORAGE_GET_F_CREATE : 0);
+	if (!s && create)
+		global_inc(G_TASK_STATE_LOST);
+	return s;
 }
 
 static __always_inline bool rid_selected(__u32 rid)
@@ -85,7 +111,10 @@ static __always_inline struct dev_counts *counts_of(__u32 rid)
 	if (c)
 		return c;
 	bpf_map_update_elem(&counts, &key, &zero, BPF_NOEXIST);
-	return bpf_map_lookup_elem(&counts, &key);
+	c = bpf_map_lookup_elem(&counts, &key);
+	if (!c)
+		global_inc(G_COUNTS_FULL);
+	return c;
 }
 
 static __always_inline void hist_add(__u32 rid, __u32 kind, __u64 value)
@@ -101,8 +130,10 @@ static __always_inline void hist_add(__u32 rid, __u32 kind, __u64 value)
 	if (!h) {
 		bpf_map_update_elem(&hists, &key, &zero, BPF_NOEXIST);
 		h = bpf_map_lookup_elem(&hists, &key);
-		if (!h)
+		if (!h) {
+			global_inc(G_HISTS_FULL);
 			return;
+		}
 	}
 	slot = log2_slot(value);
 	if (slot < HIST_SLOTS)

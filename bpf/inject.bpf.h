@@ -2,7 +2,7 @@
 /*
  * Part of atstrace.bpf.c: --inject-delay, a bounded spin at an invalidation's
  * completion point. Each driver's completion program calls maybe_inject()
- * before it ends the in-flight set.
+ * before it releases the completing submission's record.
  */
 
 /* Set by user space before load: spin at an invalidation's completion point */
@@ -10,6 +10,7 @@ const volatile __u64 inject_delay_ns;                 /* 0: off */
 const volatile __u32 inject_prob_ppm = 1000000;
 const volatile __u64 inject_max;                      /* 0: no limit */
 const volatile __u64 inject_budget_ns = 200000000;    /* per CPU per second */
+const volatile __u64 inject_total_budget_ns = 200000000; /* all CPUs together, per second */
 const volatile bool inject_in_kretprobe;              /* --unsafe */
 const volatile __u32 n_inject;                        /* 0: every device */
 const volatile __u32 inject_rid[ATSTRACE_MAX_FILTER];
@@ -33,6 +34,32 @@ struct {
 	__type(key, __u32);
 	__type(value, __u64);
 } inject_total SEC(".maps");
+
+/*
+ * The budget of all CPUs together: a spin holds a driver lock (VT-d: the
+ * domain's cache_lock, IRQs off), so other CPUs wait behind it with IRQs
+ * off too, against no per-CPU budget of theirs.
+ */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct inject_budget);
+} inject_global SEC(".maps");
+
+/* Reserves @ns of the budget of all CPUs for this second; false when spent. */
+static __always_inline bool global_budget_take(struct inject_budget *g, __u64 now, __u64 ns)
+{
+	__u64 start = g->second_start;
+
+	if (now - start >= 1000000000ULL &&
+	    __sync_val_compare_and_swap(&g->second_start, start, now) == start)
+		__sync_lock_test_and_set(&g->used_ns, 0);
+	if (__sync_fetch_and_add(&g->used_ns, ns) + ns <= inject_total_budget_ns)
+		return true;
+	__sync_fetch_and_add(&g->used_ns, -ns);
+	return false;
+}
 
 /*
  * User space writes its clock here every poll (100 ms). A process killed
@@ -70,13 +97,16 @@ static __always_inline bool inject_selected(const struct inflight *fl)
  * the domain's cache_lock); the cap, the per-CPU budget and the count limit
  * keep the spin far below every watchdog.
  */
-static __always_inline void maybe_inject(bool kretprobe)
+static __always_inline void maybe_inject(__u32 kind, bool kretprobe)
 {
-	struct inflight *fl = this_cpu_inflight();
-	struct inject_budget *b;
+	struct inject_budget *b, *g;
 	__u64 now, deadline, *total, *beat, spent;
+	struct inflight *fl;
 
-	if (!inject_delay_ns || !fl || !inject_selected(fl))
+	if (!inject_delay_ns)
+		return;
+	fl = submission_current(kind);
+	if (!fl || !inject_selected(fl))
 		return;
 	if (kretprobe && !inject_in_kretprobe)
 		return;
@@ -85,7 +115,8 @@ static __always_inline void maybe_inject(bool kretprobe)
 	b = bpf_map_lookup_elem(&inject_budget, &zero_key);
 	total = bpf_map_lookup_elem(&inject_total, &zero_key);
 	beat = bpf_map_lookup_elem(&heartbeat, &zero_key);
-	if (!b || !total || !beat)
+	g = bpf_map_lookup_elem(&inject_global, &zero_key);
+	if (!b || !total || !beat || !g)
 		return;
 	now = bpf_ktime_get_ns();
 	if (now - *beat > HEARTBEAT_TIMEOUT_NS) {
@@ -102,6 +133,10 @@ static __always_inline void maybe_inject(bool kretprobe)
 	}
 	if (inject_max && __sync_fetch_and_add(total, 1) >= inject_max) {
 		global_inc(G_INJECT_OVER_MAX);
+		return;
+	}
+	if (!global_budget_take(g, now, inject_delay_ns)) {
+		global_inc(G_INJECT_OVER_TOTAL);
 		return;
 	}
 	deadline = now + inject_delay_ns;

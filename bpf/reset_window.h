@@ -97,8 +97,14 @@ static __always_inline int window_leave(struct dev_window *w, __u64 now, __u64 *
 }
 
 /* a bridge's secondary bus reset in progress (BPF: small array) */
+enum bus_window_state {
+	BUS_WINDOW_FREE,
+	BUS_WINDOW_OPEN,
+	BUS_WINDOW_FILLING, /* claimed, its range not written yet */
+};
+
 struct bus_window {
-	__u32 active;
+	__u32 active;    /* enum bus_window_state */
 	__u32 tid;       /* the resetting task: its wait for the bus ends it */
 	__u32 bridge;    /* RID of the bridge */
 	__u32 segment;
@@ -112,12 +118,13 @@ static __always_inline bool bus_window_covers(const struct bus_window *b, __u32 
 {
 	__u32 bus = (rid >> 8) & 0xff;
 
-	return b->active && b->segment == rid >> 16 && bus >= b->bus_lo && bus <= b->bus_hi;
+	return b->active == BUS_WINDOW_OPEN && b->segment == rid >> 16 && bus >= b->bus_lo &&
+	       bus <= b->bus_hi;
 }
 
 /*
  * Per task: the reset methods it is inside (they nest: a device-specific
- * reset may call pcie_flr). BPF: hash map keyed by thread id.
+ * reset may call pcie_flr). BPF: task storage.
  */
 enum frame_phase {
 	FRAME_PENDING, /* FLR: Initiate FLR not written yet, no window */

@@ -20,41 +20,58 @@ struct {
  * completion and injection point (IRQs are on again there). Arguments are
  * read untyped: the cmds type differs between versions.
  */
+struct smmu_batch {
+	void *ctx;
+	struct cmd_buf *buf;
+	struct inflight *fl;  /* the queue's record, once joined */
+	__u64 smmu;
+	__u32 taken;
+};
+
+/* one command: a bpf_loop() body, walked once by the verifier (see vtd_desc) */
+static int smmu_cmd(__u32 i, struct smmu_batch *b)
+{
+	struct sid_key key = { .smmu = b->smmu };
+	struct atc_inv inv;
+	__u32 *rid;
+
+	if (i >= SMMU_MAX_BATCH)
+		return 1;
+	if (!atc_inv_decode_smmuv3(b->buf->dw[2 * i], b->buf->dw[2 * i + 1], &inv))
+		return 0;
+	key.sid = inv.sid;
+	rid = bpf_map_lookup_elem(&sid_map, &key);
+	if (!rid) {
+		global_inc(G_SID_UNKNOWN);
+		return 0;
+	}
+	if (!b->taken) {
+		b->fl = submission_record(task_state_get(true), INFLIGHT_QUEUE);
+		b->taken = 1;
+	}
+	on_atc_inv(b->ctx, *rid, &inv, VENDOR_SMMUV3, b->fl);
+	return 0;
+}
+
 static __always_inline int smmu_submit(void *ctx)
 {
-	struct cmd_buf *buf = bpf_map_lookup_elem(&cmd_scratch, &zero_key);
-	__u64 smmu = 0, cmds = 0, n = 0;
-	struct inflight *fl = NULL;
+	struct smmu_batch b = { .ctx = ctx };
+	__u64 cmds = 0, n = 0;
 
-	if (!buf || bpf_get_func_arg(ctx, 0, &smmu) || bpf_get_func_arg(ctx, 2, &cmds) ||
+	b.buf = bpf_map_lookup_elem(&cmd_scratch, &zero_key);
+	if (!b.buf || bpf_get_func_arg(ctx, 0, &b.smmu) || bpf_get_func_arg(ctx, 2, &cmds) ||
 	    bpf_get_func_arg(ctx, 3, &n))
 		return 0;
 	n = (__u32)n;
 	if (!n)
 		return 0;
-	if (n > SMMU_MAX_BATCH)
+	if (n > SMMU_MAX_BATCH) {
+		global_inc(G_BATCH_TRUNCATED);
 		n = SMMU_MAX_BATCH;
-	if (read_cmds(buf, (void *)cmds, n * 16))
-		return 0;
-	for (int i = 0; i < SMMU_MAX_BATCH; i++) {
-		struct sid_key key = { .smmu = smmu };
-		struct atc_inv inv;
-		__u32 *rid;
-
-		if (i >= n)
-			break;
-		if (!atc_inv_decode_smmuv3(buf->dw[2 * i], buf->dw[2 * i + 1], &inv))
-			continue;
-		key.sid = inv.sid;
-		rid = bpf_map_lookup_elem(&sid_map, &key);
-		if (!rid) {
-			global_inc(G_SID_UNKNOWN);
-			continue;
-		}
-		if (!fl)
-			fl = submission_join();
-		on_atc_inv(ctx, *rid, &inv, VENDOR_SMMUV3, fl);
 	}
+	if (read_cmds(b.buf, (void *)cmds, n * 16))
+		return 0;
+	bpf_loop(n, smmu_cmd, &b, 0);
 	return 0;
 }
 
@@ -71,8 +88,8 @@ int BPF_PROG(smmu_complete_fexit)
 
 	if (bpf_get_func_arg(ctx, 4, &sync) || !(sync & 1))
 		return 0;
-	maybe_inject(false);
-	submission_complete();
+	maybe_inject(INFLIGHT_QUEUE, false);
+	submission_complete(INFLIGHT_QUEUE);
 	return 0;
 }
 
@@ -101,6 +118,7 @@ static __always_inline void smmu_learn_streams(struct device *dev, __u32 rid)
 		if (i >= n || !streams)
 			break;
 		key.sid = BPF_CORE_READ(&streams[i], id);
-		bpf_map_update_elem(&sid_map, &key, &rid, BPF_ANY);
+		if (bpf_map_update_elem(&sid_map, &key, &rid, BPF_ANY))
+			global_inc(G_SID_MAP_FULL);
 	}
 }

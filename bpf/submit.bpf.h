@@ -2,8 +2,8 @@
 /*
  * Part of atstrace.bpf.c: what the three drivers' submission paths share.
  * Each decodes its commands and hands every ATC invalidation to on_atc_inv(),
- * within this CPU's in-flight set (inflight.h), which its completion point
- * ends.
+ * with the submission's in-flight record (inflight.h), which its completion
+ * point releases.
  */
 
 /* one command list (SMMUv3, 64 x 16 bytes) or VT-d batch (16 x 32), one copy */
@@ -18,46 +18,119 @@ struct {
 	__type(value, struct cmd_buf);
 } cmd_scratch SEC(".maps");
 
-/* a set's start is read only for the latency histogram */
-static __always_inline __u64 set_start_ns(void)
+_Static_assert((INFLIGHT_SLOTS & (INFLIGHT_SLOTS - 1)) == 0, "INFLIGHT_SLOTS: a power of two");
+
+/* a record's start is read only for the latency histogram */
+static __always_inline __u64 record_start_ns(void)
 {
 	return want_hist ? bpf_ktime_get_ns() : 0;
 }
 
-static __always_inline struct inflight *submission_begin(void)
+/* the record a reference names, on whichever CPU took it */
+static __always_inline struct inflight *record_of(const struct inflight_ref *r)
 {
-	struct inflight *fl = this_cpu_inflight();
+	struct inflight_cpu *c;
+	__u32 slot = r->slot;
 
-	if (fl)
-		inflight_begin(fl, set_start_ns());
-	return fl;
+	if (slot >= INFLIGHT_SLOTS)
+		return NULL;
+	barrier_var(slot);
+	c = bpf_map_lookup_percpu_elem(&inflight, &zero_key, r->cpu);
+	/* the mask, not the test above, is what the verifier sees bound the index */
+	return c ? &c->slot[slot & (INFLIGHT_SLOTS - 1)] : NULL;
 }
 
-static __always_inline struct inflight *submission_join(void)
+/*
+ * A record of this CPU for a submission of @kind, its reference pushed on
+ * the task; NULL (counted) when the CPU has none free or the task nests too
+ * deep: the invalidations are still counted, not tracked in flight.
+ */
+static __always_inline struct inflight *record_take(struct task_state *ts, __u32 kind)
 {
-	struct inflight *fl = this_cpu_inflight();
+	struct inflight_cpu *c = bpf_map_lookup_elem(&inflight, &zero_key);
+	__u32 cpu = bpf_get_smp_processor_id();
+	__u8 slot = INFLIGHT_NO_SLOT;
 
-	if (fl)
-		inflight_join(fl, set_start_ns());
-	return fl;
+	if (ts->subs.depth >= INFLIGHT_NEST) {
+		global_inc(G_INFLIGHT_NO_RECORD);
+		return NULL;
+	}
+	if (c)
+		slot = inflight_take(c, record_start_ns(), inflight_slots);
+	if (inflight_push(&ts->subs, cpu, slot, kind) != INFLIGHT_OK || !c) {
+		global_inc(G_INFLIGHT_NO_RECORD);
+		return NULL;
+	}
+	return &c->slot[slot & (INFLIGHT_SLOTS - 1)];
 }
 
-/* The driver's wait returned: what this CPU had in flight is complete. */
-static __always_inline void submission_complete(void)
+/*
+ * The submission's record, taken at its first ATC invalidation: a call
+ * (VT-d) takes one of its own; a queue (AMD-Vi, SMMUv3) joins the one the
+ * task already holds until its wait.
+ */
+static __always_inline struct inflight *submission_record(struct task_state *ts, __u32 kind)
 {
-	struct inflight *fl = this_cpu_inflight();
+	struct inflight_ref *r;
+
+	if (!ts)
+		return NULL;
+	r = inflight_top(&ts->subs, kind);
+	if (r)
+		return record_of(r);
+	return record_take(ts, kind);
+}
+
+/* A submitting call (VT-d) begins: its depth on the task. */
+static __always_inline struct task_state *submission_call(void)
+{
+	struct task_state *ts = task_state_get(true);
+
+	if (ts)
+		inflight_call_enter(&ts->subs);
+	return ts;
+}
+
+/* The innermost record of @kind the current task holds, if any (for injection). */
+static __always_inline struct inflight *submission_current(__u32 kind)
+{
+	struct task_state *ts = task_state_get(false);
+	struct inflight_ref *r = ts ? inflight_top(&ts->subs, kind) : NULL;
+
+	return r ? record_of(r) : NULL;
+}
+
+/* The driver's wait returned: the innermost submission of @kind is complete. */
+static __always_inline void submission_complete(__u32 kind)
+{
+	struct task_state *ts = task_state_get(false);
+	struct inflight_ref ref;
+	struct inflight *fl;
 	__u64 dur;
 	__u32 n;
+	int res;
 
+	if (!ts) {
+		if (kind == INFLIGHT_CALL)
+			global_inc(G_INFLIGHT_UNBALANCED);
+		return;
+	}
+	if (!inflight_pop(&ts->subs, kind, &ref, &res)) {
+		if (res == INFLIGHT_UNBALANCED)
+			global_inc(G_INFLIGHT_UNBALANCED);
+		return;
+	}
+	fl = record_of(&ref);
 	if (!fl)
 		return;
-	n = inflight_end(fl);
-	if (!n || !want_hist)
-		return;
-	dur = bpf_ktime_get_ns() - fl->ts;
-	for (__u32 i = 0; i < INFLIGHT_MAX; i++)
-		if (i < n)
-			hist_add(fl->rid[i], H_INV_LATENCY, dur);
+	n = fl->n;
+	if (want_hist && n) {
+		dur = bpf_ktime_get_ns() - fl->ts;
+		for (__u32 i = 0; i < INFLIGHT_MAX; i++)
+			if (i < n)
+				hist_add(fl->rid[i], H_INV_LATENCY, dur);
+	}
+	inflight_release(fl);
 }
 
 /*

@@ -1,30 +1,58 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * Part of atstrace.bpf.c: Intel VT-d. qi_submit_sync() submits a batch of
- * descriptors and waits for them before it returns: its entry starts this
- * CPU's in-flight set, its return completes it.
+ * descriptors and waits for them before it returns: the call takes an
+ * in-flight record at its first ATC invalidation, its return releases it.
  */
+
+/* what the loop over one batch's descriptors needs */
+struct vtd_batch {
+	void *ctx;
+	struct cmd_buf *buf;
+	struct task_state *ts;
+	struct inflight *fl;  /* the call's record, once taken */
+	__u32 seg;
+	__u32 taken;
+};
+
+/*
+ * One descriptor: a bpf_loop() body, so the verifier walks it once rather
+ * than once per descriptor and per outcome of the ones before. The call's
+ * record is taken at its first ATC invalidation: most batches carry none.
+ */
+static int vtd_desc(__u32 i, struct vtd_batch *b)
+{
+	struct atc_inv inv;
+
+	if (i >= VTD_MAX_BATCH)
+		return 1;
+	if (!atc_inv_decode_vtd(b->buf->dw[4 * i], b->buf->dw[4 * i + 1], &inv))
+		return 0;
+	global_inc(G_MAIN_DEVTLB);
+	if (!b->taken) {
+		b->fl = submission_record(b->ts, INFLIGHT_CALL);
+		b->taken = 1;
+	}
+	on_atc_inv(b->ctx, b->seg << 16 | inv.sid, &inv, VENDOR_VTD, b->fl);
+	return 0;
+}
 
 static __always_inline int vtd_submit(void *ctx, __u32 seg, struct qi_desc *desc, unsigned int count)
 {
-	struct cmd_buf *buf = bpf_map_lookup_elem(&cmd_scratch, &zero_key);
-	struct inflight *fl = submission_begin();
+	struct vtd_batch b = { .ctx = ctx, .seg = seg };
 
-	if (!buf || !count)
+	b.ts = submission_call(); /* every call: its return pops it */
+	b.buf = bpf_map_lookup_elem(&cmd_scratch, &zero_key);
+	if (!b.buf || !count)
 		return 0;
-	if (count > VTD_MAX_BATCH)
+	if (count > VTD_MAX_BATCH) {
+		global_inc(G_BATCH_TRUNCATED);
 		count = VTD_MAX_BATCH;
-	/* descriptors are the hardware's 256-bit format: fixed layout */
-	if (read_cmds(buf, desc, (__u64)count * 32))
-		return 0;
-	for (int i = 0; i < VTD_MAX_BATCH; i++) {
-		struct atc_inv inv;
-
-		if (i >= count)
-			break;
-		if (atc_inv_decode_vtd(buf->dw[4 * i], buf->dw[4 * i + 1], &inv))
-			on_atc_inv(ctx, seg << 16 | inv.sid, &inv, VENDOR_VTD, fl);
 	}
+	/* descriptors are the hardware's 256-bit format: fixed layout */
+	if (read_cmds(b.buf, desc, (__u64)count * 32))
+		return 0;
+	bpf_loop(count, vtd_desc, &b, 0);
 	return 0;
 }
 
@@ -38,8 +66,9 @@ int BPF_PROG(vtd_submit_fentry, struct intel_iommu *iommu, struct qi_desc *desc,
 SEC("?fexit/qi_submit_sync")
 int BPF_PROG(vtd_complete_fexit)
 {
-	maybe_inject(false); /* before the completion is recorded: still in flight */
-	submission_complete();
+	/* before the completion is recorded: still in flight */
+	maybe_inject(INFLIGHT_CALL, false);
+	submission_complete(INFLIGHT_CALL);
 	return 0;
 }
 
@@ -52,7 +81,25 @@ int BPF_KPROBE(vtd_submit_kprobe, struct intel_iommu *iommu, struct qi_desc *des
 SEC("?kretprobe/qi_submit_sync")
 int BPF_KRETPROBE(vtd_complete_kretprobe)
 {
-	maybe_inject(true);
-	submission_complete();
+	maybe_inject(INFLIGHT_CALL, true);
+	submission_complete(INFLIGHT_CALL);
+	return 0;
+}
+
+/*
+ * A second vantage point for --assert: intel_iommu:qi_submit fires for every
+ * descriptor qi_submit_sync() queues. Device-TLB invalidations that reach
+ * the hardware another way, or batches the hook misread, show as a
+ * difference between the two counts (and make the verdict INCONCLUSIVE).
+ * It also fires again for a batch qi_submit_sync() resubmits after an
+ * invalidation time-out, which is itself worth a look.
+ */
+SEC("?tp_btf/qi_submit")
+int BPF_PROG(vtd_qi_submit_tp, struct intel_iommu *iommu, u64 qw0, u64 qw1, u64 qw2, u64 qw3)
+{
+	struct atc_inv inv;
+
+	if (atc_inv_decode_vtd(qw0, qw1, &inv))
+		global_inc(G_TP_DEVTLB);
 	return 0;
 }

@@ -39,13 +39,6 @@ struct {
 	__type(value, struct bus_windows_state);
 } bus_windows SEC(".maps");
 
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1024);
-	__type(key, __u32);
-	__type(value, struct task_frames);
-} frames SEC(".maps");
-
 /*
  * Windows open right now (device and bus): while there are none, which is
  * nearly always, a submission needs no window lookup at all.
@@ -56,14 +49,6 @@ struct {
 	__type(key, __u32);
 	__type(value, __s64);
 } open_windows SEC(".maps");
-
-/* start time of prepare/done per task, for their duration histograms */
-struct {
-	__uint(type, BPF_MAP_TYPE_HASH);
-	__uint(max_entries, 1024);
-	__type(key, __u32);
-	__type(value, __u64);
-} bracket_start SEC(".maps");
 
 static __always_inline void open_windows_add(__s64 d)
 {
@@ -89,7 +74,10 @@ static __always_inline struct dev_window *window_of(__u32 rid)
 	if (w)
 		return w;
 	bpf_map_update_elem(&windows, &key, &zero, BPF_NOEXIST);
-	return bpf_map_lookup_elem(&windows, &key);
+	w = bpf_map_lookup_elem(&windows, &key);
+	if (!w)
+		global_inc(G_WINDOWS_FULL);
+	return w;
 }
 
 static __always_inline bool in_bus_window(__u32 rid)
@@ -124,16 +112,57 @@ static __always_inline bool in_window(__u32 rid, __u32 *kind)
 
 /* ---------------------------------------------------------- reset windows */
 
+/* a window opening on RIDs lo..hi (one device, or every device below a bridge) */
+struct scan_ctx {
+	__u32 lo, hi;
+	__u32 kind;
+};
+
+#define INFLIGHT_ENTRIES (INFLIGHT_SLOTS * INFLIGHT_MAX) /* per CPU */
+
+/*
+ * One entry of one CPU's in-flight records, read from wherever the window
+ * opens: a submission still in flight to a device of the window is counted,
+ * once. One entry per loop step keeps the body the verifier walks small
+ * (7.x walks a callback until its states converge).
+ */
+static int scan_inflight_entry(__u32 i, void *data)
+{
+	struct scan_ctx *s = data;
+	__u32 cpu = i / INFLIGHT_ENTRIES, k = i % INFLIGHT_ENTRIES;
+	struct inflight_cpu *c = bpf_map_lookup_percpu_elem(&inflight, &zero_key, cpu);
+	struct dev_counts *dc;
+	__u32 rid;
+
+	if (!c)
+		return 1; /* past the possible CPUs */
+	rid = inflight_claim_entry(&c->slot[(k / INFLIGHT_MAX) & (INFLIGHT_SLOTS - 1)],
+				   k % INFLIGHT_MAX, s->lo, s->hi);
+	if (rid == INFLIGHT_NONE || !rid_selected(rid))
+		return 0;
+	dc = counts_of(rid);
+	if (dc)
+		dc->in_flight_at_open++;
+	flag_invalidation(rid, FLAG_IN_FLIGHT_AT_OPEN, s->kind, NULL, VENDOR_VTD, NULL, 0);
+	return 0;
+}
+
+static __always_inline void count_in_flight(__u32 lo, __u32 hi, __u32 kind)
+{
+	struct scan_ctx s = { .lo = lo, .hi = hi, .kind = kind };
+
+	bpf_loop(nr_cpus * INFLIGHT_ENTRIES, scan_inflight_entry, &s, 0);
+}
+
 /* A window opens on rid: count it and every submission still in flight to it. */
 static __always_inline void open_window(void *ctx, __u32 rid, __u32 kind, struct pci_dev *pdev)
 {
 	struct dev_window *w = window_of(rid);
 	struct dev_key key = { .rid = rid };
-	struct inflight_state *all;
 	struct dev_counts *c;
 	struct event *e;
 	__u64 zero = 0, now = bpf_ktime_get_ns();
-	__u32 ats, cpu;
+	__u32 ats;
 
 	if (!w || window_enter(w, kind, now) != WS_OPENED)
 		return;
@@ -149,13 +178,7 @@ static __always_inline void open_window(void *ctx, __u32 rid, __u32 kind, struct
 	ats = pdev ? pdev_ats_enabled(pdev) : 0;
 	if (ats)
 		c->ats_in_window++;
-	all = bpf_map_lookup_elem(&inflight, &zero_key);
-	if (all) {
-		inflight_for_each_claim(all, nr_cpus, rid, cpu) {
-			c->in_flight_at_open++;
-			flag_invalidation(rid, FLAG_IN_FLIGHT_AT_OPEN, kind, NULL, VENDOR_VTD, NULL, 0);
-		}
-	}
+	count_in_flight(rid, rid, kind);
 	if (want_open_events) {
 		e = event_reserve(EV_WINDOW_OPEN, rid);
 		if (e) {
@@ -241,14 +264,9 @@ static __always_inline void hw_reset_start(void *ctx, __u32 rid, __u32 kind, str
 
 static __always_inline struct task_frames *frames_of_current(bool create)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	struct task_frames zero = {}, *t;
+	struct task_state *ts = task_state_get(create);
 
-	t = bpf_map_lookup_elem(&frames, &tid);
-	if (t || !create)
-		return t;
-	bpf_map_update_elem(&frames, &tid, &zero, BPF_NOEXIST);
-	return bpf_map_lookup_elem(&frames, &tid);
+	return ts ? &ts->frames : NULL;
 }
 
 /*
@@ -267,7 +285,7 @@ static __always_inline int close_task_bus_windows(void)
 		struct bus_window *b = &bw[i];
 		__u64 now;
 
-		if (!b->active || b->tid != tid)
+		if (b->active != BUS_WINDOW_OPEN || b->tid != tid)
 			continue;
 		now = bpf_ktime_get_ns();
 		b->active = 0;
@@ -363,22 +381,34 @@ int BPF_PROG(device_ready_fexit)
 	return 0;
 }
 
+/* every device atstrace counts below the bridge has a secondary bus window */
+static long count_bus_window(void *map, struct dev_key *key, struct dev_counts *c,
+			     struct scan_ctx *s)
+{
+	if (key->rid >= s->lo && key->rid <= s->hi)
+		c->windows[WK_SECONDARY_BUS]++; /* this CPU's share of the per-CPU counts */
+	return 0;
+}
+
 /* A bridge asserts secondary bus reset: every device below it is in a window. */
 SEC("?fentry/pci_reset_secondary_bus")
 int BPF_PROG(bus_reset_fentry, struct pci_dev *bridge)
 {
 	struct pci_bus *sub = BPF_CORE_READ(bridge, subordinate);
 	__u32 brid = pdev_rid(bridge), tid = (__u32)bpf_get_current_pid_tgid();
-	struct event *e;
-
 	struct bus_window *bw = bus_windows_get();
+	struct scan_ctx s = { .kind = WK_SECONDARY_BUS };
+	struct event *e;
 
 	if (!sub || !bw)
 		return 0;
 	for (int i = 0; i < BUS_WINDOWS_MAX; i++) {
 		struct bus_window *b = &bw[i];
 
-		if (b->active)
+		if (i >= bus_slots)
+			break;
+		/* two bridges resetting at once must not take one slot */
+		if (__sync_val_compare_and_swap(&b->active, 0, BUS_WINDOW_FILLING))
 			continue;
 		b->tid = tid;
 		b->bridge = brid;
@@ -386,9 +416,12 @@ int BPF_PROG(bus_reset_fentry, struct pci_dev *bridge)
 		b->bus_lo = BPF_CORE_READ(sub, busn_res.start) & 0xff;
 		b->bus_hi = BPF_CORE_READ(sub, busn_res.end) & 0xff;
 		b->open_ns = bpf_ktime_get_ns();
-		b->active = 1;
+		__sync_fetch_and_add(&b->active, BUS_WINDOW_OPEN - BUS_WINDOW_FILLING);
 		open_windows_add(1);
 		global_inc(G_BUS_WINDOWS);
+		inflight_bus_range(b->segment, b->bus_lo, b->bus_hi, &s.lo, &s.hi);
+		bpf_for_each_map_elem(&counts, count_bus_window, &s, 0);
+		count_in_flight(s.lo, s.hi, WK_SECONDARY_BUS);
 		e = event_reserve(EV_BUS_WINDOW_OPEN, brid);
 		if (e) {
 			e->win.kind = WK_SECONDARY_BUS;
@@ -398,6 +431,7 @@ int BPF_PROG(bus_reset_fentry, struct pci_dev *bridge)
 		}
 		return 0;
 	}
+	global_inc(G_BUS_SLOTS_FULL);
 	return 0;
 }
 
@@ -408,27 +442,29 @@ SLOTS(BUS_END_SLOTS, BUS_END_SLOT)
 
 /* ------------------------------------------------- upstream's bracketing */
 
+/* prepare's and done's durations, for their histograms */
 static __always_inline void bracket_begin(void)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	__u64 now = bpf_ktime_get_ns();
+	struct task_state *ts;
 
-	if (want_hist)
-		bpf_map_update_elem(&bracket_start, &tid, &now, BPF_ANY);
+	if (!want_hist)
+		return;
+	ts = task_state_get(true);
+	if (ts)
+		ts->bracket_start = bpf_ktime_get_ns();
 }
 
 static __always_inline void bracket_end(__u32 rid, __u32 kind)
 {
-	__u32 tid = (__u32)bpf_get_current_pid_tgid();
-	__u64 *t0;
+	struct task_state *ts;
 
 	if (!want_hist)
 		return;
-	t0 = bpf_map_lookup_elem(&bracket_start, &tid);
-	if (!t0)
+	ts = task_state_get(false);
+	if (!ts || !ts->bracket_start)
 		return;
-	hist_add(rid, kind, bpf_ktime_get_ns() - *t0);
-	bpf_map_delete_elem(&bracket_start, &tid);
+	hist_add(rid, kind, bpf_ktime_get_ns() - ts->bracket_start);
+	ts->bracket_start = 0;
 }
 
 SEC("?fentry/pci_dev_reset_iommu_prepare")

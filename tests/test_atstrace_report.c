@@ -1,5 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
-/* Unit tests: the --assert verdict (tools/atstrace/atstrace_report.c). */
+/*
+ * Unit tests: the --assert verdict (tools/atstrace/atstrace_report.c). A gate
+ * never passes silently: every health counter, every way a run can end
+ * early, makes it INCONCLUSIVE with the cause named.
+ */
+#include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -9,65 +15,169 @@
 #include <linux/types.h>
 
 #include "atstrace/atstrace_report.h"
+#include "reset_window.h"
 
-static void test_verdict(void **state)
+static struct run_totals t;
+static struct atstrace_env env;
+static struct run_end end;
+static struct verdict v;
+
+/* a clean run: 3 FLR windows, 100 invalidations, none in a window */
+static int clean_run(void **state)
 {
-	static struct run_totals t;
-	struct atstrace_env env = { .min_resets = 2 };
-	struct verdict v;
-
 	memset(&t, 0, sizeof(t));
+	memset(&env, 0, sizeof(env));
+	memset(&end, 0, sizeof(end));
+	env.min_resets = 2;
 	t.ndev = 1;
 	t.dev[0].c.invalidations = 100;
-	t.dev[0].c.windows[1] = 3;
-	assert_verdict(&t, &env, 0, &v);
-	assert_int_equal(v.exit_code, 0);
-	assert_string_equal(v.word, "PASS");
+	t.dev[0].c.windows[WK_FLR] = 3;
+	return 0;
+}
 
+static int judge(void)
+{
+	assert_verdict(&t, &env, &end, &v);
+	return v.exit_code;
+}
+
+static void assert_says(const char *word, const char *cause)
+{
+	assert_string_equal(v.word, word);
+	if (cause && !strstr(v.line, cause))
+		fail_msg("\"%s\" does not say \"%s\"", v.line, cause);
+}
+
+static void test_pass(void **state)
+{
+	assert_int_equal(judge(), 0);
+	assert_says("PASS", "3 reset windows");
+}
+
+static void test_violations_fail(void **state)
+{
 	t.dev[0].c.in_flight_at_open = 1;
-	assert_verdict(&t, &env, 0, &v);
-	assert_int_equal(v.exit_code, 1);
-
+	assert_int_equal(judge(), 1);
 	t.dev[0].c.in_flight_at_open = 0;
-	t.dev[0].c.unbracketed = 2;
-	assert_verdict(&t, &env, 0, &v);
-	assert_int_equal(v.exit_code, 0);
-	env.fail_unbracketed = true;
-	assert_verdict(&t, &env, 0, &v);
-	assert_int_equal(v.exit_code, 1);
+	t.dev[0].c.in_window = 2;
+	assert_int_equal(judge(), 1);
+	assert_says("FAIL", "2 in-window");
+}
 
-	env.fail_unbracketed = false;
-	t.dev[0].c.windows[1] = 1;          /* fewer resets than asked */
-	assert_verdict(&t, &env, 0, &v);
-	assert_int_equal(v.exit_code, 3);
-	t.global[G_BUS_WINDOWS] = 1;        /* bus windows count as resets */
-	assert_verdict(&t, &env, 0, &v);
-	assert_int_equal(v.exit_code, 0);
-	t.dev[0].c.invalidations = 0;       /* nothing to judge */
-	assert_verdict(&t, &env, 0, &v);
-	assert_int_equal(v.exit_code, 3);
-	assert_non_null(strstr(v.line, "INCONCLUSIVE"));
-	/* SMMUv3 invalidations it could not place forbid a PASS */
-	t.dev[0].c.invalidations = 100;
-	assert_verdict(&t, &env, 0, &v);
-	assert_int_equal(v.exit_code, 0);
-	t.global[G_SID_UNKNOWN] = 4;
-	assert_verdict(&t, &env, 0, &v);
-	assert_int_equal(v.exit_code, 3);
-	assert_non_null(strstr(v.line, "StreamIDs"));
-	t.global[G_SID_UNKNOWN] = 0;
+static void test_unbracketed(void **state)
+{
+	t.dev[0].c.unbracketed = 2;
+	assert_int_equal(judge(), 0);
+	env.fail_unbracketed = true;
+	assert_int_equal(judge(), 1);
+}
+
+/* on a bracketing kernel, resets outside brackets and no bracket ever: blind */
+static void test_bracket_hooks_silent(void **state)
+{
+	t.bracketing = true;
+	t.dev[0].c.unbracketed = 2;
+	assert_int_equal(judge(), 3);
+	assert_says("INCONCLUSIVE", "bracket hooks never fired");
+	t.dev[0].c.windows[WK_BRACKET] = 1;
+	assert_int_equal(judge(), 0);
+}
+
+/* resets are windows on the devices traced: a bus reset over none proves nothing */
+static void test_min_resets(void **state)
+{
+	t.dev[0].c.windows[WK_FLR] = 1;
+	assert_int_equal(judge(), 3);
+	t.global[G_BUS_WINDOWS] = 5;
+	assert_int_equal(judge(), 3);
+	t.dev[0].c.windows[WK_SECONDARY_BUS] = 1;
+	assert_int_equal(judge(), 0);
 	t.dev[0].c.invalidations = 0;
-	/* a violation wins over a vacuous run */
+	assert_int_equal(judge(), 3);
+	assert_says("INCONCLUSIVE", "proved nothing");
+}
+
+/* each health counter alone, on an otherwise clean run */
+static void test_every_health_row(void **state)
+{
+	t.crosscheck = true;
+	for (int i = 0; i < health_rows_len; i++) {
+		const struct health_row *r = &health_rows[i];
+
+		clean_run(state);
+		t.crosscheck = true;
+		if (r->global >= 0)
+			t.global[r->global] = 7;
+		else if (!strcmp(r->name, "program_misses"))
+			t.program_misses = 7;
+		else
+			t.global[G_TP_DEVTLB] = 7; /* the tracepoint saw 7, the hook none */
+		assert_int_equal(health_value(&t, r), 7);
+		if (judge() != 3)
+			fail_msg("%s = 7 gave exit %d: %s", r->name, v.exit_code, v.line);
+		assert_says("INCONCLUSIVE", r->what);
+	}
+}
+
+/* the cross-check counts only where its program ran */
+static void test_crosscheck(void **state)
+{
+	t.global[G_TP_DEVTLB] = 4;
+	t.global[G_MAIN_DEVTLB] = 5;
+	assert_int_equal(judge(), 0);
+	t.crosscheck = true;
+	assert_int_equal(judge(), 3);
+	assert_says("INCONCLUSIVE", "1 device-TLB invalidations");
+	t.global[G_TP_DEVTLB] = 5;
+	assert_int_equal(judge(), 0);
+}
+
+/* a run that ended badly is never a PASS */
+static void test_run_end(void **state)
+{
+	end.cmd_status = 1;
+	assert_int_equal(judge(), 3);
+	assert_says("INCONCLUSIVE", "the command exited 1");
+	end.cmd_status = 128 + SIGKILL;
+	assert_int_equal(judge(), 3);
+	assert_says("INCONCLUSIVE", "killed by signal 9");
+	end.cmd_status = 128 + SIGTERM;
+	end.stop_signal = SIGINT;
+	assert_int_equal(judge(), 3);
+	assert_says("INCONCLUSIVE", "stopped by SIGINT");
+	clean_run(state);
+	end.poll_error = -EBADF;
+	assert_int_equal(judge(), 3);
+	assert_says("INCONCLUSIVE", "ring buffer failed");
+	clean_run(state);
+	end.output_error = true;
+	assert_int_equal(judge(), 3);
+	assert_says("INCONCLUSIVE", "output could not be written");
+}
+
+/* what it did see still fails the run, and the blind spots are named too */
+static void test_fail_names_causes(void **state)
+{
 	t.dev[0].c.in_window = 1;
-	assert_verdict(&t, &env, 7, &v);
-	assert_int_equal(v.exit_code, 1);
-	assert_non_null(strstr(v.line, "command exited 7"));
+	t.global[G_RINGBUF_DROPS] = 2;
+	end.cmd_status = 7;
+	assert_int_equal(judge(), 1);
+	assert_says("FAIL", "also: 2 events lost");
+	assert_says("FAIL", "the command exited 7");
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_verdict),
+		cmocka_unit_test_setup(test_pass, clean_run),
+		cmocka_unit_test_setup(test_violations_fail, clean_run),
+		cmocka_unit_test_setup(test_unbracketed, clean_run),
+		cmocka_unit_test_setup(test_bracket_hooks_silent, clean_run),
+		cmocka_unit_test_setup(test_min_resets, clean_run),
+		cmocka_unit_test_setup(test_every_health_row, clean_run),
+		cmocka_unit_test_setup(test_crosscheck, clean_run),
+		cmocka_unit_test_setup(test_run_end, clean_run),
+		cmocka_unit_test_setup(test_fail_names_causes, clean_run),
 	};
 
 	return cmocka_run_group_tests_name("atstrace_report", tests, NULL, NULL);

@@ -24,6 +24,7 @@ struct fake {
 	const char *const *btf;
 	const char *const *traceable;
 	const char *const *tracepoints;
+	const char *const *clones;   /* names that exist only as compiler clones */
 };
 
 static bool in_list(const char *const *l, const char *name)
@@ -37,6 +38,7 @@ static bool in_list(const char *const *l, const char *name)
 static bool fake_btf(void *ctx, const char *name) { return in_list(((struct fake *)ctx)->btf, name); }
 static bool fake_trace(void *ctx, const char *name) { return in_list(((struct fake *)ctx)->traceable, name); }
 static bool fake_tp(void *ctx, const char *name) { return in_list(((struct fake *)ctx)->tracepoints, name); }
+static bool fake_clone(void *ctx, const char *name) { return in_list(((struct fake *)ctx)->clones, name); }
 
 /* a fake kernel, the facts the plan reads of it, and the plan */
 struct kernel {
@@ -49,8 +51,9 @@ struct kernel {
 static void boot(struct kernel *k, const char *const *funcs, unsigned int drivers,
 		 bool bracketing)
 {
-	k->f = (struct fake){ funcs, funcs, NULL };
-	k->facts = (struct kernel_facts){ fake_btf, fake_trace, &k->f, drivers, bracketing, fake_tp };
+	k->f = (struct fake){ funcs, funcs, NULL, NULL };
+	k->facts = (struct kernel_facts){ fake_btf, fake_trace, &k->f, drivers, bracketing, fake_tp,
+					  fake_clone };
 }
 
 /* the plan with the object's slot counts: how many required rows are missing */
@@ -195,6 +198,27 @@ static void test_plan_smmuv3(void **state)
 	assert_int_equal(resolve(&k), 2);
 }
 
+/*
+ * Without bracketing a reset method that exists only as a compiler clone
+ * would reset devices unseen: the plan refuses to run. With bracketing the
+ * bracket opens the window whatever the method, and an absent one is fine.
+ */
+static void test_method_clone(void **state)
+{
+	static const char *const clones[] = { "pci_af_flr", NULL };
+	struct kernel k;
+
+	boot(&k, k612, NEED_VTD, false);
+	assert_int_equal(resolve(&k), 0);
+	assert_int_equal(find(&k, "reset_method", "pci_af_flr")->status, ROW_MISSING);
+	k.f.clones = clones;
+	assert_int_equal(resolve(&k), 1);
+	assert_int_equal(find(&k, "reset_method", "pci_af_flr")->status, ROW_UNHOOKABLE);
+	k.facts.bracketing = true;
+	resolve(&k);
+	assert_int_equal(find(&k, "reset_method", "pci_af_flr")->status, ROW_MISSING);
+}
+
 /* what the loader asks of a program: its row, found by its exact name */
 static void test_program_roles(void **state)
 {
@@ -263,6 +287,7 @@ int main(void)
 		cmocka_unit_test(test_plan_fallback_and_missing),
 		cmocka_unit_test(test_plan_amd),
 		cmocka_unit_test(test_plan_smmuv3),
+		cmocka_unit_test(test_method_clone),
 		cmocka_unit_test(test_program_roles),
 		cmocka_unit_test(test_table_matches_object),
 	};

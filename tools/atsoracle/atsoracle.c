@@ -253,6 +253,7 @@ int main(int argc, char **argv)
 		json_kv_u64(&w, "edge_in", d->edge_in);
 		json_kv_u64(&w, "edge_out", d->edge_out);
 		json_kv_u64(&w, "windows", d->windows);
+		json_kv_u64(&w, "bus_windows", d->bus_windows);
 		json_key(&w, "windows_by_method");
 		json_object_begin(&w);
 		for (int m = 0; oracle_method_names[m]; m++)

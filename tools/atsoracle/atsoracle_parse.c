@@ -333,6 +333,22 @@ static void count_in_flight(struct oracle_state *st, uint16_t sid, struct oracle
 	}
 }
 
+/*
+ * A bridge resets its secondary bus: every device known below it has a bus
+ * window, and its submissions still in flight count, as for its own window.
+ */
+static void bus_window_open(struct oracle_state *st, unsigned int lo, unsigned int hi)
+{
+	for (int i = 0; i < st->ndev; i++) {
+		struct oracle_device *d = &st->dev[i];
+
+		if ((d->sid >> 8) < lo || (d->sid >> 8) > hi)
+			continue;
+		d->bus_windows++;
+		count_in_flight(st, d->sid, d);
+	}
+}
+
 static void window_enter(struct oracle_state *st, uint16_t sid, int method)
 {
 	struct oracle_device *d = oracle_device(st, sid);
@@ -458,6 +474,7 @@ static void on_entry(struct oracle_state *st, struct oracle_task *tk, int kind,
 			v = fr->bus_lo;
 		fr->bus_hi = v;
 		st->bus_resets++;
+		bus_window_open(st, fr->bus_lo, fr->bus_hi);
 		if (st->nbus < ORACLE_MAX_BUS_WINDOWS) {
 			struct oracle_edge e = { .bus = true, .open = true,
 						 .bus_lo = fr->bus_lo, .bus_hi = fr->bus_hi };

@@ -77,6 +77,7 @@ struct oracle_device {
 	bool stuck;   /* left blocked by an unready reset: holds depth 1 */
 	uint64_t windows;
 	uint64_t windows_by_method[ORACLE_NR_METHODS];
+	uint64_t bus_windows;        /* secondary bus resets of a bridge above it */
 	uint64_t devtlb_descriptors;
 	uint64_t devtlb_calls;       /* qi_submit_sync calls carrying >= 1 for it */
 	uint64_t in_window;          /* descriptors submitted inside a window */

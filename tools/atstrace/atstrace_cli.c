@@ -37,6 +37,8 @@ void atstrace_usage(FILE *f)
 "      --inject-cap T    the largest delay allowed (default 1ms, at most 10ms)\n"
 "      --inject-budget T delay time allowed per CPU per second (default 200ms,\n"
 "                        at most 500ms)\n"
+"      --inject-total-budget T  delay time allowed per second on all CPUs\n"
+"                        together (default 200ms, at most 500ms)\n"
 "      --unsafe          allow injection from a kretprobe fallback\n"
 "      --assert          run COMMAND, trace for its lifetime, exit with a verdict\n"
 "      --min-resets N    --assert: fewer reset windows than N proves nothing (default 1)\n"
@@ -54,7 +56,7 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 {
 	enum { OPT_HIST = 256, OPT_LIST, OPT_ASSERT, OPT_MIN_RESETS, OPT_FAIL_UNBR, OPT_STACKS,
 	       OPT_STATS, OPT_INJ_DELAY, OPT_INJ_DEV, OPT_INJ_PROB, OPT_INJ_MAX, OPT_INJ_CAP,
-	       OPT_INJ_BUDGET, OPT_UNSAFE, OPT_VERIFY };
+	       OPT_INJ_BUDGET, OPT_INJ_TOTAL, OPT_UNSAFE, OPT_VERIFY };
 	static const struct option opts[] = {
 		{ "device", required_argument, NULL, 'D' },
 		{ "duration", required_argument, NULL, 'd' },
@@ -78,6 +80,7 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 		{ "inject-max", required_argument, NULL, OPT_INJ_MAX },
 		{ "inject-cap", required_argument, NULL, OPT_INJ_CAP },
 		{ "inject-budget", required_argument, NULL, OPT_INJ_BUDGET },
+		{ "inject-total-budget", required_argument, NULL, OPT_INJ_TOTAL },
 		{ "unsafe", no_argument, NULL, OPT_UNSAFE },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -89,6 +92,7 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 	env->max_stacks = 5;
 	env->inject_cap_ns = INJECT_CAP_DEFAULT_NS;
 	env->inject_budget_ns = INJECT_BUDGET_DEFAULT_NS;
+	env->inject_total_budget_ns = INJECT_TOTAL_BUDGET_DEFAULT_NS;
 	env->inject_prob_ppm = 1000000;
 	optind = 1;
 	opterr = 0;
@@ -179,6 +183,11 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 			err = arg_duration_ns("atstrace", "--inject-budget (at most 500ms per second)",
 					      optarg, 1, INJECT_BUDGET_HARD_NS, &env->inject_budget_ns);
 			break;
+		case OPT_INJ_TOTAL:
+			err = arg_duration_ns("atstrace", "--inject-total-budget (at most 500ms per second)",
+					      optarg, 1, INJECT_TOTAL_BUDGET_HARD_NS,
+					      &env->inject_total_budget_ns);
+			break;
 		case OPT_UNSAFE:
 			env->unsafe = true;
 			break;
@@ -203,7 +212,8 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 			(unsigned long long)env->inject_cap_ns);
 		return 2;
 	}
-	if (env->inject_delay_ns > env->inject_budget_ns) {
+	if (env->inject_delay_ns > env->inject_budget_ns ||
+	    env->inject_delay_ns > env->inject_total_budget_ns) {
 		fprintf(stderr, "atstrace: --inject-delay is above the per-second budget\n");
 		return 2;
 	}

@@ -13,6 +13,12 @@
 #define INJECT_CAP_HARD_NS 10000000ULL      /* 10 ms: 1/1000 of the hard-lockup watchdog */
 #define INJECT_BUDGET_DEFAULT_NS 200000000ULL /* 200 ms of each second, per CPU */
 #define INJECT_BUDGET_HARD_NS 500000000ULL
+/*
+ * All CPUs together: a spin holds a driver lock with IRQs off, so the CPUs
+ * waiting behind it spin too; this bounds what one second can lose.
+ */
+#define INJECT_TOTAL_BUDGET_DEFAULT_NS 200000000ULL
+#define INJECT_TOTAL_BUDGET_HARD_NS 500000000ULL
 
 struct atstrace_env {
 	struct pci_bdf devices[CLI_MAX_DEVICES];
@@ -37,6 +43,7 @@ struct atstrace_env {
 	uint64_t inject_delay_ns;
 	uint64_t inject_cap_ns;     /* the delay may not exceed it */
 	uint64_t inject_budget_ns;  /* per CPU per second */
+	uint64_t inject_total_budget_ns; /* all CPUs together, per second */
 	uint32_t inject_prob_ppm;
 	uint64_t inject_max;
 	struct pci_bdf inject_devices[CLI_MAX_DEVICES];

@@ -3,6 +3,8 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <signal.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -272,16 +274,82 @@ void report_summary_text(FILE *f, const struct run_totals *t)
 	if (t->global[G_SID_UNKNOWN])
 		fprintf(f, "SMMUv3: %llu ATC invalidations to StreamIDs no attach has named yet "
 			"(not judged)\n", (unsigned long long)t->global[G_SID_UNKNOWN]);
-	if (t->global[G_INJECTED] || t->global[G_INJECT_OVER_BUDGET] || t->global[G_INJECT_OVER_MAX])
+	if (t->global[G_INJECTED] || t->global[G_INJECT_OVER_BUDGET] || t->global[G_INJECT_OVER_MAX] ||
+	    t->global[G_INJECT_OVER_TOTAL] || t->global[G_INJECT_ORPHANED])
 		fprintf(f, "injected: %llu completions delayed, %.3f ms in all; skipped: %llu over "
-			"budget, %llu over --inject-max\n",
+			"the CPU's budget, %llu over the total budget, %llu over --inject-max, "
+			"%llu without a heartbeat\n",
 			(unsigned long long)t->global[G_INJECTED], t->global[G_INJECTED_NS] / 1e6,
 			(unsigned long long)t->global[G_INJECT_OVER_BUDGET],
-			(unsigned long long)t->global[G_INJECT_OVER_MAX]);
+			(unsigned long long)t->global[G_INJECT_OVER_TOTAL],
+			(unsigned long long)t->global[G_INJECT_OVER_MAX],
+			(unsigned long long)t->global[G_INJECT_ORPHANED]);
+	for (int i = 0, bad = 0; i < health_rows_len; i++) {
+		__u64 v = health_value(t, &health_rows[i]);
+
+		if (v)
+			fprintf(f, "%s%llu %s\n", bad++ ? "             " : "tool health: ",
+				(unsigned long long)v, health_rows[i].what);
+		else if (i == health_rows_len - 1 && !bad)
+			fprintf(f, "tool health: nothing lost or unseen\n");
+	}
+}
+
+const struct health_row health_rows[] = {
+	{ "ringbuf_drops", "events lost to a full ring buffer", G_RINGBUF_DROPS },
+	{ "program_misses", "program runs the kernel skipped (nested on their CPU)", -1 },
+	{ "unbalanced_window_exits", "window ends with no start", G_UNBALANCED },
+	{ "inflight_overflow", "submissions to more devices than a record holds",
+	  G_INFLIGHT_OVERFLOW },
+	{ "inflight_no_record", "submissions not tracked in flight (no record free)",
+	  G_INFLIGHT_NO_RECORD },
+	{ "inflight_unbalanced", "completions whose submission was not seen",
+	  G_INFLIGHT_UNBALANCED },
+	{ "counts_full", "invalidations or windows not counted (device table full)",
+	  G_COUNTS_FULL },
+	{ "windows_full", "windows not opened (window table full)", G_WINDOWS_FULL },
+	{ "bus_slots_full", "bus resets not tracked (every bus-window slot busy)",
+	  G_BUS_SLOTS_FULL },
+	{ "hists_full", "histogram samples lost (histogram table full)", G_HISTS_FULL },
+	{ "sid_map_full", "SMMUv3 StreamIDs not recorded (table full)", G_SID_MAP_FULL },
+	{ "unknown_streamid", "SMMUv3 ATC invalidations to StreamIDs no attach named "
+	  "(devices attached before atstrace started)", G_SID_UNKNOWN },
+	{ "task_state_lost", "reset frames or in-flight records lost (no task storage)",
+	  G_TASK_STATE_LOST },
+	{ "batch_truncated", "submissions longer than the programs read", G_BATCH_TRUNCATED },
+	{ "inject_orphaned", "delays skipped because atstrace's heartbeat stopped",
+	  G_INJECT_ORPHANED },
+	{ "crosscheck_mismatch", "device-TLB invalidations the qi_submit tracepoint and "
+	  "the submission hook count differently", -1 },
+};
+const int health_rows_len = sizeof(health_rows) / sizeof(health_rows[0]);
+
+__u64 health_value(const struct run_totals *t, const struct health_row *r)
+{
+	__u64 tp = t->global[G_TP_DEVTLB], main = t->global[G_MAIN_DEVTLB];
+
+	if (r->global >= 0)
+		return t->global[r->global];
+	if (!strcmp(r->name, "program_misses"))
+		return t->program_misses;
+	/* crosscheck_mismatch */
+	if (!t->crosscheck)
+		return 0;
+	return tp > main ? tp - main : main - tp;
+}
+
+static const char *signal_name(int sig)
+{
+	switch (sig) {
+	case 0: return NULL;
+	case SIGINT: return "SIGINT";
+	case SIGTERM: return "SIGTERM";
+	default: return "a signal";
+	}
 }
 
 void report_summary_json(struct json_writer *w, const struct run_totals *t,
-			 const char *verdict, int exit_code)
+			 const struct run_end *end, const char *verdict, int exit_code)
 {
 	json_object_begin(w);
 	json_kv_u64(w, "schema_version", SCHEMA_VERSION);
@@ -320,13 +388,38 @@ void report_summary_json(struct json_writer *w, const struct run_totals *t,
 	json_kv_u64(w, "unbalanced_window_exits", t->global[G_UNBALANCED]);
 	json_kv_u64(w, "inflight_overflow", t->global[G_INFLIGHT_OVERFLOW]);
 	json_kv_u64(w, "unknown_streamid", t->global[G_SID_UNKNOWN]);
+	/* every counter of the tool's own health, zero or not */
+	json_key(w, "health");
+	json_object_begin(w);
+	for (int i = 0; i < health_rows_len; i++)
+		json_kv_u64(w, health_rows[i].name, health_value(t, &health_rows[i]));
+	json_object_end(w);
+	if (t->crosscheck) {
+		json_key(w, "crosscheck");
+		json_object_begin(w);
+		json_kv_u64(w, "qi_submit_tracepoint", t->global[G_TP_DEVTLB]);
+		json_kv_u64(w, "submission_hook", t->global[G_MAIN_DEVTLB]);
+		json_object_end(w);
+	}
 	json_key(w, "injection");
 	json_object_begin(w);
 	json_kv_u64(w, "delayed", t->global[G_INJECTED]);
 	json_kv_u64(w, "injected_ns", t->global[G_INJECTED_NS]);
 	json_kv_u64(w, "over_budget", t->global[G_INJECT_OVER_BUDGET]);
+	json_kv_u64(w, "over_total_budget", t->global[G_INJECT_OVER_TOTAL]);
 	json_kv_u64(w, "over_max", t->global[G_INJECT_OVER_MAX]);
+	json_kv_u64(w, "orphaned", t->global[G_INJECT_ORPHANED]);
 	json_object_end(w);
+	if (end) {
+		json_key(w, "run");
+		json_object_begin(w);
+		json_kv_i64(w, "command_status", end->cmd_status);
+		if (end->stop_signal)
+			json_kv_string(w, "stopped_by", signal_name(end->stop_signal));
+		json_kv_i64(w, "poll_error", end->poll_error);
+		json_kv_bool(w, "output_error", end->output_error);
+		json_object_end(w);
+	}
 	if (verdict) {
 		json_kv_string(w, "verdict", verdict);
 		json_kv_i64(w, "exit_code", exit_code);
@@ -334,47 +427,99 @@ void report_summary_json(struct json_writer *w, const struct run_totals *t,
 	json_object_end(w);
 }
 
+/* appends "; " and a formatted cause to v->line (kept whole or cut at its end) */
+static void add_cause(char *buf, size_t len, int *n, const char *fmt, ...)
+{
+	size_t used = strlen(buf);
+	va_list ap;
+
+	if (used >= len - 1)
+		return;
+	if ((*n)++)
+		used += snprintf(buf + used, len - used, "; ");
+	if (used >= len - 1)
+		return;
+	va_start(ap, fmt);
+	vsnprintf(buf + used, len - used, fmt, ap);
+	va_end(ap);
+}
+
+/*
+ * Why this run cannot pass, whatever it counted: every health counter that
+ * is not zero, and how the run ended. Returns how many causes.
+ */
+static int inconclusive_causes(const struct run_totals *t, const struct run_end *end,
+			       char *buf, size_t len)
+{
+	__u64 unbr = TOTAL(t, unbracketed), brackets = 0;
+	int n = 0;
+
+	buf[0] = 0;
+	for (int i = 0; i < health_rows_len; i++) {
+		__u64 v = health_value(t, &health_rows[i]);
+
+		if (v)
+			add_cause(buf, len, &n, "%llu %s", (unsigned long long)v, health_rows[i].what);
+	}
+	if (end->stop_signal)
+		add_cause(buf, len, &n, "stopped by %s before the command ended",
+			  signal_name(end->stop_signal));
+	if (end->poll_error)
+		add_cause(buf, len, &n, "reading the ring buffer failed: %s",
+			  strerror(-end->poll_error));
+	if (end->output_error)
+		add_cause(buf, len, &n, "its output could not be written");
+	if (end->cmd_status > 128)
+		add_cause(buf, len, &n, "the command was killed by signal %d", end->cmd_status - 128);
+	else if (end->cmd_status)
+		add_cause(buf, len, &n, "the command exited %d", end->cmd_status);
+	for (int i = 0; i < t->ndev; i++)
+		brackets += t->dev[i].c.windows[WK_BRACKET];
+	/* on a bracketing kernel, resets outside any bracket and no bracket at all */
+	if (t->bracketing && unbr && !brackets)
+		add_cause(buf, len, &n, "the bracket hooks never fired while %llu resets ran "
+			  "unbracketed", (unsigned long long)unbr);
+	return n;
+}
+
 void assert_verdict(const struct run_totals *t, const struct atstrace_env *env,
-		    int cmd_status, struct verdict *v)
+		    const struct run_end *end, struct verdict *v)
 {
 	__u64 inw = TOTAL(t, in_window), infl = TOTAL(t, in_flight_at_open);
 	__u64 unbr = TOTAL(t, unbracketed), invs = TOTAL(t, invalidations);
-	__u64 resets = totals_windows(t) + t->global[G_BUS_WINDOWS];
-	char cmd[64] = "";
+	__u64 resets = totals_windows(t);
+	char causes[768];
+	int ncauses = inconclusive_causes(t, end, causes, sizeof(causes));
 
-	if (cmd_status)
-		snprintf(cmd, sizeof(cmd), "; the command exited %d", cmd_status);
 	if (inw || infl || (env->fail_unbracketed && unbr)) {
 		v->exit_code = 1;
 		v->word = "FAIL";
 		snprintf(v->line, sizeof(v->line),
 			 "atstrace: FAIL: %llu in-window invalidations, %llu in flight at a window's "
-			 "open, %llu unbracketed resets (%llu reset windows, %llu invalidations)%s",
+			 "open, %llu unbracketed resets (%llu reset windows, %llu invalidations)%s%s",
 			 (unsigned long long)inw, (unsigned long long)infl, (unsigned long long)unbr,
-			 (unsigned long long)resets, (unsigned long long)invs, cmd);
-	} else if (t->global[G_SID_UNKNOWN]) {
-		/* invalidations it could not place: a PASS would be a guess */
+			 (unsigned long long)resets, (unsigned long long)invs,
+			 ncauses ? "; also: " : "", causes);
+	} else if (ncauses) {
+		/* what it could not see could have been a violation */
 		v->exit_code = 3;
 		v->word = "INCONCLUSIVE";
-		snprintf(v->line, sizeof(v->line),
-			 "atstrace: INCONCLUSIVE: %llu SMMUv3 ATC invalidations to StreamIDs no "
-			 "attach named (devices attached before atstrace started): not judged%s",
-			 (unsigned long long)t->global[G_SID_UNKNOWN], cmd);
+		snprintf(v->line, sizeof(v->line), "atstrace: INCONCLUSIVE: %s", causes);
 	} else if (resets < env->min_resets || !invs) {
 		v->exit_code = 3;
 		v->word = "INCONCLUSIVE";
 		snprintf(v->line, sizeof(v->line),
-			 "atstrace: INCONCLUSIVE: %llu reset windows (wanted at least %llu), "
-			 "%llu invalidations: the run proved nothing%s",
+			 "atstrace: INCONCLUSIVE: %llu reset windows on the devices traced (wanted at "
+			 "least %llu), %llu invalidations: the run proved nothing",
 			 (unsigned long long)resets, (unsigned long long)env->min_resets,
-			 (unsigned long long)invs, cmd);
+			 (unsigned long long)invs);
 	} else {
 		v->exit_code = 0;
 		v->word = "PASS";
 		snprintf(v->line, sizeof(v->line),
 			 "atstrace: PASS: %llu reset windows, %llu invalidations, none in a window, "
-			 "%llu unbracketed resets%s",
+			 "%llu unbracketed resets",
 			 (unsigned long long)resets, (unsigned long long)invs,
-			 (unsigned long long)unbr, cmd);
+			 (unsigned long long)unbr);
 	}
 }

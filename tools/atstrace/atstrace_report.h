@@ -23,7 +23,34 @@ struct run_totals {
 	__u64 global[G_NR];
 	/* submissions the invalidation program did not see (nested on its CPU) */
 	__u64 submit_misses;
+	/* runs of any program the kernel skipped (nested on their CPU) */
+	__u64 program_misses;
+	/* the VT-d cross-check: device-TLB invalidations at the qi_submit tracepoint */
+	bool crosscheck;
+	bool bracketing;       /* the kernel has pci_dev_reset_iommu_prepare() */
 };
+
+/* How a run ended, beyond what the kernel side counted. */
+struct run_end {
+	int cmd_status;        /* --assert: the command's exit status, or 128 + signal */
+	int stop_signal;       /* the signal that stopped atstrace before that, or 0 */
+	int poll_error;        /* -errno of a failed ring-buffer poll, or 0 */
+	bool output_error;     /* what atstrace wrote did not all get out */
+};
+
+/*
+ * What atstrace could not see, count or had to drop, one row per counter:
+ * any non-zero one makes --assert INCONCLUSIVE, naming it.
+ */
+struct health_row {
+	const char *name;      /* in the JSON summary's "health" */
+	const char *what;      /* "N <what>" in the verdict */
+	int global;            /* index into run_totals.global; -1: computed */
+};
+
+extern const struct health_row health_rows[];
+extern const int health_rows_len;
+__u64 health_value(const struct run_totals *t, const struct health_row *r);
 
 const char *window_kind_name(__u32 kind);
 const char *domain_type_name(__u32 type);
@@ -40,15 +67,15 @@ void report_event_json(struct json_writer *w, const struct event *e, const struc
 		       bool with_stack);
 void report_summary_text(FILE *f, const struct run_totals *t);
 void report_summary_json(struct json_writer *w, const struct run_totals *t,
-			 const char *verdict, int exit_code);
+			 const struct run_end *end, const char *verdict, int exit_code);
 
 struct verdict {
 	int exit_code;     /* 0 clean, 1 flagged, 3 proved nothing */
 	const char *word;  /* PASS / FAIL / INCONCLUSIVE */
-	char line[320];
+	char line[1024];
 };
 
 void assert_verdict(const struct run_totals *t, const struct atstrace_env *env,
-		    int cmd_status, struct verdict *v);
+		    const struct run_end *end, struct verdict *v);
 
 #endif

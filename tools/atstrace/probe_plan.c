@@ -56,6 +56,9 @@ const struct probe_row probe_table[] = {
 	FIXED("inv_complete", NEED_VTD, true,
 	      { HOOK_FEXIT, "vtd_complete_fexit", "qi_submit_sync" },
 	      { HOOK_KRETPROBE, "vtd_complete_kretprobe", "qi_submit_sync" }),
+	/* --assert's cross-check of the VT-d counts, from a second vantage point */
+	FIXED("inv_crosscheck", NEED_VTD, false,
+	      { HOOK_TP_BTF, "vtd_qi_submit_tp", "qi_submit" }),
 	SUBMIT(NEED_AMD, "amd_iommu",
 	       { HOOK_FENTRY, "amd_submit_fentry", "__iommu_queue_command_sync" }),
 	FIXED("inv_complete", NEED_AMD, true,
@@ -206,6 +209,17 @@ int probe_plan_resolve(const struct kernel_facts *facts, struct plan_entry *entr
 				e->chosen = -1;
 			}
 		}
+		/*
+		 * Without bracketing, a reset method's windows come from its own
+		 * hook: one that exists only as a compiler clone (or twice) would
+		 * reset devices unseen. Where the kernel brackets resets, the
+		 * bracket opens the window whatever the method.
+		 */
+		if (r->kind == ROW_METHOD && e->status == ROW_MISSING && !facts->bracketing &&
+		    facts->has_clone && facts->has_clone(facts->ctx, r->cand[0].target)) {
+			e->status = ROW_UNHOOKABLE;
+			missing++;
+		}
 		if (r->kind == ROW_BUS_END && e->status == ROW_ATTACH_OK)
 			bus_end_ok++;
 		if (e->status != ROW_ATTACH_OK && r->required)
@@ -215,6 +229,28 @@ int probe_plan_resolve(const struct kernel_facts *facts, struct plan_entry *entr
 	if (!bus_end_ok)
 		missing++;
 	return missing;
+}
+
+/* what an optional row that cannot attach costs, by event */
+static const char *missing_cost(const struct probe_row *r)
+{
+	static const struct { const char *event, *cost; } costs[] = {
+		{ "reset_method", "its resets open no window (harmless only if the kernel lacks it)" },
+		{ "reset_ready", "windows close at the method's return, later than the device is ready" },
+		{ "inv_complete", "completions here unseen: latency, and injection at this point" },
+		{ "inv_crosscheck", "no second count of VT-d device-TLB invalidations for --assert" },
+		{ "prepare_start", "no prepare() duration histogram" },
+		{ "done_end", "no done() duration histogram" },
+		{ "bracket_unready", "a device left blocked by an unready reset leaves its window" },
+		{ "attach_rejected", "attaches refused during a reset are not counted" },
+		{ "attach", "this driver op's attaches are not seen" },
+		{ "bus_reset_end", "bus windows end at another of the calls that reset a bus" },
+	};
+
+	for (size_t i = 0; i < sizeof(costs) / sizeof(costs[0]); i++)
+		if (!strcmp(costs[i].event, r->event))
+			return costs[i].cost;
+	return "";
 }
 
 void probe_plan_print(FILE *f, const struct kernel_facts *facts,
@@ -242,12 +278,19 @@ void probe_plan_print(FILE *f, const struct kernel_facts *facts,
 		case ROW_NO_SLOT:
 			status = "MISSING: no free slot";
 			break;
+		case ROW_UNHOOKABLE:
+			status = "MISSING (required): exists only as a compiler clone or twice: "
+				 "its resets would be unseen";
+			break;
 		default:
 			status = r->required ? "MISSING (required)" : "missing (optional)";
 		}
-		fprintf(f, "%-15s %-10s %-36s %s\n", r->event,
+		fprintf(f, "%-15s %-10s %-36s %s", r->event,
 			r->kind == ROW_METHOD ? "fentry+exit" : hook_type_name(c->type), c->target,
 			status);
+		if (e->status == ROW_MISSING && !r->required)
+			fprintf(f, ": %s", missing_cost(r));
+		fputc('\n', f);
 	}
 }
 
@@ -286,6 +329,22 @@ static bool real_has_tracepoint(void *ctx, const char *name)
 
 	snprintf(tn, sizeof(tn), "btf_trace_%s", name);
 	return rf->btf && btf__find_by_name_kind(rf->btf, tn, BTF_KIND_TYPEDEF) > 0;
+}
+
+/* "name" twice, or "name.<suffix>" (a compiler clone), in the traceable list */
+static bool real_has_clone(void *ctx, const char *name)
+{
+	struct real_facts *rf = ctx;
+	size_t len = strlen(name);
+
+	for (size_t i = 0; i < rf->n; i++) {
+		const char *s = rf->names[i].name;
+
+		if (!strncmp(s, name, len) &&
+		    ((s[len] == '.' && s[len + 1]) || (!s[len] && rf->names[i].count > 1)))
+			return true;
+	}
+	return false;
 }
 
 static bool real_is_traceable(void *ctx, const char *name)
@@ -376,6 +435,7 @@ int kernel_facts_load(struct kernel_facts *facts)
 	facts->has_btf_func = real_has_btf_func;
 	facts->is_traceable = real_is_traceable;
 	facts->has_tracepoint = real_has_tracepoint;
+	facts->has_clone = real_has_clone;
 	rf->btf = btf__load_vmlinux_btf();
 	if (!rf->btf)
 		return -ENOENT;

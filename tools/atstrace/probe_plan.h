@@ -61,6 +61,10 @@ struct kernel_facts {
 	unsigned int drivers; /* NEED_VTD / NEED_AMD / NEED_SMMUV3 */
 	bool bracketing;
 	bool (*has_tracepoint)(void *ctx, const char *name); /* BTF-typed (tp_btf); may be NULL */
+	/* the function exists but not as one traceable symbol: compiler clones
+	 * (name.isra.0, name.constprop.0, name.llvm.N) or a duplicated static
+	 * name; may be NULL */
+	bool (*has_clone)(void *ctx, const char *name);
 };
 
 enum row_status {
@@ -68,6 +72,7 @@ enum row_status {
 	ROW_NOT_APPLICABLE,
 	ROW_MISSING,     /* applies, no candidate available */
 	ROW_NO_SLOT,     /* generic slots exhausted */
+	ROW_UNHOOKABLE,  /* a reset method that exists but cannot be hooked: required */
 };
 
 struct plan_entry {

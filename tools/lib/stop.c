@@ -5,12 +5,14 @@
 
 /* C11 lets a signal handler store only to lock-free atomics */
 _Static_assert(ATOMIC_BOOL_LOCK_FREE == 2, "atomic_bool is not lock-free");
+_Static_assert(ATOMIC_INT_LOCK_FREE == 2, "atomic_int is not lock-free");
 
 atomic_bool stop_requested;
+atomic_int stop_signal;
 
 static void on_signal(int sig)
 {
-	(void)sig;
+	atomic_store(&stop_signal, sig);
 	atomic_store(&stop_requested, true);
 }
 

@@ -8,6 +8,8 @@
 
 /* Lock-free: a signal handler may set it, any thread may read it. */
 extern atomic_bool stop_requested;
+/* the signal that set it (0 while none did) */
+extern atomic_int stop_signal;
 
 /* From now on SIGINT and SIGTERM set stop_requested. */
 void stop_on_signals(void);
