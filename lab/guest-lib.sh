@@ -192,7 +192,9 @@ churn_start() {
 vfio_wait_open() {
 	local i
 	for i in $(seq 200); do
-		ls -l "/proc/$1/fd" 2>/dev/null | grep -q 'vfio-device' && return 0
+		# a legacy group's device fd, or an iommufd cdev
+		ls -l "/proc/$1/fd" 2>/dev/null | grep -q -e 'vfio-device' -e '/dev/vfio/devices/' &&
+			return 0
 		sleep 0.1
 	done
 	log "process $1 opened no VFIO device in 20 s"

@@ -8,8 +8,9 @@
 # guest.sh (runs in the guest) and a checks.jq (its list of checks, judged
 # on the host by lab/judge/judge.sh; --expect says what this kernel should
 # show). Machines: default (intel-iommu, legacy mode), scalable (scalable
-# mode), multifunction (two ATS functions in one slot), amd (amd-iommu: DMA
-# remapping and VFIO work, but its guest driver never enables ATS).
+# mode), smp4 (default with four vCPUs), multifunction (two ATS functions in
+# one slot), amd (amd-iommu: DMA remapping and VFIO work, but its guest
+# driver never enables ATS).
 #
 # Writes DIR/verdict.json and exits 0 pass, 1 fail, 77 skip, 2 tool error.
 # A guest still running at the timeout is killed and the scenario fails.
@@ -20,13 +21,13 @@ top=$(cd "$(dirname "$0")/.." && pwd)
 . "$top/lab/common.sh"
 
 machine=default
-timeout=240
+timeout=240 timeout_set=0
 expect=
 out=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--machine) machine=$2; shift 2 ;;
-	--timeout) timeout=$2; shift 2 ;;
+	--timeout) timeout=$2; timeout_set=1; shift 2 ;;
 	--expect) expect=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
 	-*) die "run.sh: unknown option $1" ;;
@@ -38,6 +39,8 @@ kernel=$1
 scenario=$2
 sdir=$top/scenarios/$scenario
 [ -f "$sdir/guest.sh" ] && [ -f "$sdir/checks.jq" ] || die "run.sh: no scenario '$scenario'"
+# a scenario that runs longer than the default says so in its folder
+[ "$timeout_set" = 1 ] || [ ! -f "$sdir/timeout" ] || timeout=$(cat "$sdir/timeout")
 if [ -z "$out" ]; then
 	out=$top/build/results/runs/$scenario@$kernel
 	[ "$machine" = default ] || out=$out+$machine
@@ -74,7 +77,14 @@ iommu_cmdline="intel_iommu=on"
 # after a secondary bus reset, so a kernel that sees a port faster than
 # 5 GT/s fails every bus reset with -ENOTTY; at 5 GT/s it polls the device.
 devs=(-device pcie-root-port,id=rp1,chassis=1,slot=1,x-speed=5)
+cpus=2
 case "$machine" in
+smp4)
+	# the default machine with four vCPUs: every CPU can submit at once
+	cpus=4
+	devs+=(-netdev user,id=n0,restrict=on
+	       -device virtio-net-pci,bus=rp1,addr=0.0,netdev=n0,disable-legacy=on,iommu_platform=on,ats=on)
+	;;
 default | scalable)
 	[ "$machine" = scalable ] && iommu="$iommu,x-scalable-mode=on"
 	devs+=(-netdev user,id=n0,restrict=on
@@ -123,7 +133,7 @@ boot_failures=0 int3_oopses=0
 for attempt in 1 2; do
 	set +e
 	timeout --signal=KILL "$timeout" qemu-system-x86_64 \
-		-machine q35,kernel-irqchip=split -accel tcg,thread=multi -cpu max -smp 2 -m 2048 \
+		-machine q35,kernel-irqchip=split -accel tcg,thread=multi -cpu max -smp "$cpus" -m 2048 \
 		-nodefaults -nographic -no-reboot \
 		-device "$iommu" "${devs[@]}" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \

@@ -27,4 +27,10 @@ def checks($run; $p; $expect):
 	check("--assert -- true: exit"; $c.vacuous.rc; eq(3)),
 	check("--assert -- true: verdict"; $c.vacuous.out; matches("INCONCLUSIVE")),
 	check("--assert without a command: exit"; $c.command_missing.rc; eq(2)),
+	# FAIL where the kernel lets invalidations into windows, INCONCLUSIVE where not
+	((["cmd_fails", "the command exited 1"], ["interrupted", "stopped by SIGINT"],
+	  ["consumer_gone", "output could not be written"]) as [$case, $cause] |
+		check("\($case): exit (never a PASS)"; $c[$case].rc; between(1; 3)),
+		check("\($case): exit (not a tool error)"; $c[$case].rc; ne(2)),
+		check("\($case): the verdict names the cause"; $c[$case].err; matches($cause))),
 	check_shown("programs left attached after exit"; $c.bpf_left_behind.out | gsub("\\s"; "") | tonumber? // -1; eq(0));

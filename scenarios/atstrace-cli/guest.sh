@@ -6,16 +6,19 @@
 set -u
 . "$ATSTRACE_REPO/lab/guest-lib.sh"
 
+params dev=0000:01:00.0
 cases=$RESULTS/cases.ndjson
 : >"$cases"
+record() { # NAME RC: the case's exit code, and what it wrote to NAME.out and NAME.err
+	jq -cn --arg name "$1" --argjson rc "$2" --rawfile out "$RESULTS/$1.out" \
+		--rawfile err "$RESULTS/$1.err" '{name: $name, rc: $rc, out: $out, err: $err}' >>"$cases"
+	log "case $1: exit $2"
+}
 run() { # NAME CMD...
-	local name=$1 rc
+	local name=$1
 	shift
 	"$@" >"$RESULTS/$name.out" 2>"$RESULTS/$name.err"
-	rc=$?
-	jq -cn --arg name "$name" --argjson rc "$rc" --rawfile out "$RESULTS/$name.out" \
-		--rawfile err "$RESULTS/$name.err" '{name: $name, rc: $rc, out: $out, err: $err}' >>"$cases"
-	log "case $name: exit $rc"
+	record "$name" $?
 }
 
 run list_probes "$BIN/atstrace" --list-probes
@@ -26,4 +29,24 @@ run bad_duration "$BIN/atstrace" -d soon
 run no_privileges setpriv --reuid=65534 --regid=65534 --clear-groups "$BIN/atstrace" -d 1
 run vacuous "$BIN/atstrace" --assert -- true
 run command_missing "$BIN/atstrace" --assert
+
+# a run that ends badly is never a PASS, whatever it counted
+bind_vfio "$dev"
+run cmd_fails "$BIN/atstrace" --json --assert -- \
+	sh -c "'$BIN/atsflr' --duration 2 $dev >/dev/null 2>&1; exit 1"
+"$BIN/atstrace" --json --assert -- "$BIN/atsflr" --duration 30 "$dev" \
+	>"$RESULTS/interrupted.out" 2>"$RESULTS/interrupted.err" &
+pid=$!
+for i in $(seq 600); do grep -q '^atstrace: tracing' "$RESULTS/interrupted.err" && break; sleep 0.1; done
+sleep 3
+kill -INT $pid
+wait $pid
+record interrupted $?
+# a reader that went away: atstrace's output is lost (SIGPIPE ignored, as
+# under some supervisors)
+bash -c "trap '' PIPE; exec '$BIN/atstrace' --json --assert -- '$BIN/atsflr' --duration 2 $dev" \
+	2>"$RESULTS/consumer_gone.err" | true
+rc=${PIPESTATUS[0]}
+: >"$RESULTS/consumer_gone.out"
+record consumer_gone "$rc"
 run bpf_left_behind bash -c "bpftool prog show 2>/dev/null | grep -c -E 'vtd_submit|amd_|smmu_|method_|attach_exit' || true"

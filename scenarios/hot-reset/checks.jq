@@ -11,6 +11,8 @@ def checks($run; $p; $expect):
 	check_shown("bus resets traced"; $s.bus_resets; at_least([1, ($run.atsflr.reset.ok // 0) + ($sub // 0)] | max)),
 	check("bus resets, atstrace vs oracle"; $s.bus_resets; eq($run.oracle.bus_resets)),
 	check("bus window events"; $run.atstrace | records("bus_window") | length; eq($s.bus_resets)),
+	check("bus windows of the device, atstrace vs oracle"; $s.devices[$p.dev].windows.secondary_bus // 0;
+	      eq($run.oracle.devices[$p.dev].bus_windows)),
 	(agrees_with_oracle(""; $s; $run.oracle; $p.dev) | select(.name | test("^windows") | not)),
 	only($expect; "flagged"; check("invalidations flagged inside bus resets"; $s.devices[$p.dev] | flagged; at_least(1))),
 	no_ringbuf_drops($s),
