@@ -97,6 +97,12 @@ done
 
 resolved=0 missing=0
 for s in "${scripts[@]}"; do
+	# a script the parser cannot read would have its commands go unchecked
+	if ! err=$(shfmt --to-json <"$s" 2>&1 >/dev/null); then
+		echo "MISSING (unparsed) $s: $err"
+		missing=$((missing + 1))
+		continue
+	fi
 	guest_init=0
 	head -1 "$s" | grep -q busybox && guest_init=1
 	while IFS=$'\001' read -r -a words; do
@@ -104,8 +110,9 @@ for s in "${scripts[@]}"; do
 		case $prog in '' | $'\0' | */* | *'$'* | *=*) continue ;; esac
 		[ -n "${defined[$prog]:-}" ] && continue
 		case "$builtins" in *" $prog "*) continue ;; esac
-		[ -n "${seen[$guest_init:$prog]:-}" ] && continue
-		seen[$guest_init:$prog]=1
+		key="$guest_init/$prog"
+		[ -n "${seen[$key]:-}" ] && continue
+		seen[$key]=1
 		if [ $guest_init = 1 ]; then
 			case "$applets" in
 			*" $prog "*) resolved=$((resolved + 1)) ;;

@@ -14,7 +14,7 @@
 #                  kernels are not built again (a cold run takes ~15 min more)
 #   --keep         leave the chroot in place afterwards (it is reused then)
 #
-# Needs root and debootstrap (installed here if missing). The mirror and
+# Needs root and debootstrap (make deps installs it). The mirror and
 # suites are the host's own apt configuration, copied into the chroot; the
 # host's apt sources are never changed. Logs: DIR.log/*.log, and a line per
 # command with its exit status and seconds.
@@ -40,10 +40,8 @@ done
 logs=$dir.log
 mkdir -p "$logs"
 
-if ! command -v debootstrap >/dev/null; then
-	progress "fresh-chroot: installing debootstrap"
-	DEBIAN_FRONTEND=noninteractive apt-get install -y -q debootstrap >/dev/null
-fi
+command -v debootstrap >/dev/null || "$top/lab/deps.sh" >/dev/null ||
+	die "fresh-chroot: debootstrap is missing (run 'make deps')"
 
 mounts=()
 cleanup() {
