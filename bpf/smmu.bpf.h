@@ -23,9 +23,8 @@ struct {
 struct smmu_batch {
 	void *ctx;
 	struct cmd_buf *buf;
-	struct inflight *fl;  /* the queue's record, once joined */
+	struct inflight *fl;  /* the queue's record */
 	__u64 smmu;
-	__u32 taken;
 };
 
 /* one command: a bpf_loop() body, walked once by the verifier (see vtd_desc) */
@@ -45,12 +44,19 @@ static int smmu_cmd(__u32 i, struct smmu_batch *b)
 		global_inc(G_SID_UNKNOWN);
 		return 0;
 	}
-	if (!b->taken) {
-		b->fl = submission_record(task_state_get(true), INFLIGHT_QUEUE);
-		b->taken = 1;
-	}
 	on_atc_inv(b->ctx, *rid, &inv, VENDOR_SMMUV3, b->fl);
 	return 0;
+}
+
+static __always_inline bool smmu_batch_has_atc(const struct cmd_buf *buf, __u64 n)
+{
+	for (int i = 0; i < SMMU_MAX_BATCH; i++) {
+		if (i >= n)
+			break;
+		if ((buf->dw[2 * i] & 0xff) == SMMU_CMD_ATC_INV)
+			return true;
+	}
+	return false;
 }
 
 static __always_inline int smmu_submit(void *ctx)
@@ -69,8 +75,10 @@ static __always_inline int smmu_submit(void *ctx)
 		global_inc(G_BATCH_TRUNCATED);
 		n = SMMU_MAX_BATCH;
 	}
-	if (read_cmds(b.buf, (void *)cmds, n * 16))
+	if (read_cmds(b.buf, (void *)cmds, n * 16) || !smmu_batch_has_atc(b.buf, n))
 		return 0;
+	/* the queue's record, joined once the list carries an ATC invalidation */
+	b.fl = submission_record(task_state_get(true), INFLIGHT_QUEUE);
 	bpf_loop(n, smmu_cmd, &b, 0);
 	return 0;
 }

@@ -9,16 +9,14 @@
 struct vtd_batch {
 	void *ctx;
 	struct cmd_buf *buf;
-	struct task_state *ts;
-	struct inflight *fl;  /* the call's record, once taken */
+	struct inflight *fl;  /* the call's record */
 	__u32 seg;
-	__u32 taken;
 };
 
 /*
  * One descriptor: a bpf_loop() body, so the verifier walks it once rather
- * than once per descriptor and per outcome of the ones before. The call's
- * record is taken at its first ATC invalidation: most batches carry none.
+ * than once per descriptor and per outcome of the ones before (the body
+ * changes nothing of the batch, so its states converge at once).
  */
 static int vtd_desc(__u32 i, struct vtd_batch *b)
 {
@@ -29,19 +27,27 @@ static int vtd_desc(__u32 i, struct vtd_batch *b)
 	if (!atc_inv_decode_vtd(b->buf->dw[4 * i], b->buf->dw[4 * i + 1], &inv))
 		return 0;
 	global_inc(G_MAIN_DEVTLB);
-	if (!b->taken) {
-		b->fl = submission_record(b->ts, INFLIGHT_CALL);
-		b->taken = 1;
-	}
 	on_atc_inv(b->ctx, b->seg << 16 | inv.sid, &inv, VENDOR_VTD, b->fl);
 	return 0;
+}
+
+/* whether the batch carries an ATC invalidation: most carry none */
+static __always_inline bool vtd_batch_has_atc(const struct cmd_buf *buf, unsigned int count)
+{
+	for (int i = 0; i < VTD_MAX_BATCH; i++) {
+		if (i >= count)
+			break;
+		if (atc_inv_is_vtd(buf->dw[4 * i]))
+			return true;
+	}
+	return false;
 }
 
 static __always_inline int vtd_submit(void *ctx, __u32 seg, struct qi_desc *desc, unsigned int count)
 {
 	struct vtd_batch b = { .ctx = ctx, .seg = seg };
+	struct task_state *ts = submission_call(); /* every call: its return pops it */
 
-	b.ts = submission_call(); /* every call: its return pops it */
 	b.buf = bpf_map_lookup_elem(&cmd_scratch, &zero_key);
 	if (!b.buf || !count)
 		return 0;
@@ -50,8 +56,10 @@ static __always_inline int vtd_submit(void *ctx, __u32 seg, struct qi_desc *desc
 		count = VTD_MAX_BATCH;
 	}
 	/* descriptors are the hardware's 256-bit format: fixed layout */
-	if (read_cmds(b.buf, desc, (__u64)count * 32))
+	if (read_cmds(b.buf, desc, (__u64)count * 32) || !vtd_batch_has_atc(b.buf, count))
 		return 0;
+	/* the call's record, taken once it carries an ATC invalidation */
+	b.fl = submission_record(ts, INFLIGHT_CALL);
 	bpf_loop(count, vtd_desc, &b, 0);
 	return 0;
 }

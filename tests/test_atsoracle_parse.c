@@ -109,6 +109,23 @@ static void test_method_window(void **state)
 	assert_int_equal(st.qi_calls, 5);
 }
 
+/*
+ * Every shell reset is a task of its own: more of them than the task table
+ * holds are all counted, a finished task's entry taken by the next.
+ */
+static void test_many_tasks(void **state)
+{
+	setup();
+	for (int pid = 100; pid < 100 + 3 * ORACLE_MAX_TASKS; pid++) {
+		ev(pid, "flr", "bus=1 devfn=0");
+		ev(pid, "flrwrite", "pos=8 set=32768");
+		ev(pid, "devwait_r", "ret=0");
+		ev(pid, "flr_r", "ret=0");
+	}
+	assert_int_equal(dev(0x0100)->windows, 3 * ORACLE_MAX_TASKS);
+	assert_int_equal(st.tasks_lost, 0);
+}
+
 static void test_in_flight_at_open(void **state)
 {
 	setup();
@@ -226,6 +243,7 @@ int main(void)
 		cmocka_unit_test(test_parse_line_formats),
 		cmocka_unit_test(test_devtlb_sid),
 		cmocka_unit_test(test_method_window),
+		cmocka_unit_test(test_many_tasks),
 		cmocka_unit_test(test_in_flight_at_open),
 		cmocka_unit_test(test_nesting_and_probe),
 		cmocka_unit_test(test_bracketing_mode),

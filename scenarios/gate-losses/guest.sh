@@ -14,6 +14,7 @@ bind_vfio "$f1"
 cat >/run/tmp/work.sh <<EOT
 #!/bin/bash
 exec >"\$RESULTS/work.log" 2>&1
+. "\$ATSTRACE_REPO/lab/guest-lib.sh"
 for f in $f0 $f1; do
 	"\$BIN/atsflr" --mode legacy --reset-device \$f --duration 2 $f0 $f1 || exit
 done

@@ -8,7 +8,7 @@
 set -u
 . "$ATSTRACE_REPO/lab/guest-lib.sh"
 
-params dev=0000:01:00.0 sysfs_resets=1000
+params dev=0000:01:00.0 sysfs_resets=1200
 bind_vfio "$dev"
 # the command atstrace --assert runs; its output is not atstrace's
 cat >/run/tmp/soak.sh <<EOT

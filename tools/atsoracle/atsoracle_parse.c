@@ -288,10 +288,28 @@ struct oracle_device *oracle_device(struct oracle_state *st, uint16_t sid)
 			   offsetof(struct oracle_device, sid), &sid, sizeof(sid));
 }
 
+/*
+ * A task's entry. Every shell reset and VMM thread is a task of its own:
+ * when the table is full, one with nothing open (its stack empty) holds
+ * nothing and is reused; only when none is free is an event lost, counted.
+ */
 static struct oracle_task *task_of(struct oracle_state *st, int pid)
 {
-	return find_or_add(st->task, &st->ntask, ORACLE_MAX_TASKS, sizeof(st->task[0]),
-			   offsetof(struct oracle_task, pid), &pid, sizeof(pid));
+	struct oracle_task *t = find_or_add(st->task, &st->ntask, ORACLE_MAX_TASKS,
+					    sizeof(st->task[0]), offsetof(struct oracle_task, pid),
+					    &pid, sizeof(pid));
+
+	if (t)
+		return t;
+	for (int i = 0; i < st->ntask; i++) {
+		if (st->task[i].sp)
+			continue;
+		memset(&st->task[i], 0, sizeof(st->task[i]));
+		st->task[i].pid = pid;
+		return &st->task[i];
+	}
+	st->tasks_lost++;
+	return NULL;
 }
 
 static bool in_bus_window(const struct oracle_state *st, uint16_t sid)
