@@ -1,6 +1,5 @@
-# amd-iommu: QEMU's AMD IOMMU runs the AMD-Vi programs but offers the guest
-# driver no ATS: the run must say it proved nothing (exit 3) and inject
-# nothing, rather than pass.
+# amd-iommu: the AMD-Vi programs run, but QEMU offers no ATS: the run must
+# prove nothing (exit 3) and inject nothing, never pass.
 include "judge";
 def checks($run; $p; $expect):
 	($run.atstrace | summary_record) as $s |

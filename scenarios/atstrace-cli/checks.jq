@@ -1,7 +1,5 @@
-# atstrace-cli: the probe plan, --verify (every program through this
-# kernel's verifier), errors, a vacuous run, nothing left attached.
-# $expect "series": the kernel carries kernel-patch/, whose tracepoints the
-# plan must prefer (tp_btf) and the verifier must see.
+# atstrace-cli: plan, --verify, errors, runs that end badly, nothing left attached.
+# $expect "series": the series' tracepoints are preferred (tp_btf) and verified.
 include "judge";
 def number($s; $re): [$s | capture($re)][0].n // null | if . then tonumber else null end;
 def checks($run; $p; $expect):

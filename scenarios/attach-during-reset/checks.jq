@@ -1,7 +1,5 @@
-# attach-during-reset: iommufd replaces every 2 ms during an FLR storm.
-# $expect: "bracketed" (the series refuses replaces inside a reset, and the
-# only driver attaches during an FLR are the block and the restore) or
-# "unbracketed" (replaces go through in the middle of FLRs).
+# attach-during-reset: iommufd replaces during an FLR storm. $expect:
+# "bracketed" (refused inside a reset; only block and restore attach) or "unbracketed".
 include "judge";
 def checks($run; $p; $expect):
 	$run.reset_trace as $t | $run.atsflr as $f |

@@ -1,6 +1,5 @@
-# flr-storm: atstrace --assert --hist around the VFIO FLR storm. $expect:
-# "flagged" (the kernel lets invalidations reach the device inside its reset
-# windows) or "clean" (it brackets resets).
+# flr-storm: atstrace --assert --hist around the FLR storm. $expect: "flagged"
+# (invalidations reach the device in its windows) or "clean" (bracketed).
 include "judge";
 def checks($run; $p; $expect):
 	($run.atstrace | summary_record) as $s | ($s.devices[$p.dev] // {}) as $a |

@@ -1,9 +1,5 @@
-# group-reset: two functions of one slot in one IOMMU group. $expect:
-# "bracketed" (the series) or "unbracketed".
-#  A: function 0 reset alone: nothing reaches it inside its windows, while
-#     function 1 keeps getting its own invalidations (it is not blocked)
-#  B: both reset at once: brackets balance on each
-#  C: a new container afterwards: DMA works and ATS is on for both
+# group-reset (stages A, B, C in guest.sh): two functions in one IOMMU group.
+# $expect: "bracketed" (the series) or "unbracketed".
 include "judge";
 def balanced($name; $oracle; $t; $pairs):
 	check("B: \($name) windows"; $oracle | windows_total; at_least($pairs)),

@@ -1,6 +1,5 @@
 #!/bin/bash
-# Per function, from the oracle's traces: stage A (function 0 reset alone,
-# with function 1's invalidations meanwhile) and stage B (both at once).
+# Each function's brackets in stages A (with function 1's invalidations) and B.
 run=$1
 awk=$(dirname "$0")/../../lab/judge/reset-trace.awk
 read -r f0 f1 < <(jq -rs 'add | "\(.f0) \(.f1)"' "$run/params.json")

@@ -1,6 +1,5 @@
-# inject-latency: unmaps at 400/s traced, then with --inject-delay and
-# --inject-max: exactly that many completions delayed, each by at least the
-# request; the workload's median unmap latency and the histogram move.
+# inject-latency: exactly --inject-max completions delayed by the request;
+# the median unmap latency and the histogram move by it.
 include "judge";
 def hist($ev; $dev): $ev | records("hist") | map(select(.device == $dev and .kind == "inv_latency"))[0].buckets // [];
 def share_above($h; $ns): ([$h[] | select(.low >= $ns) | .count] | add // 0) / ([$h[].count] | add);

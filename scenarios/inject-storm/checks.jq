@@ -1,6 +1,5 @@
-# inject-storm: the FLR storm at 100 unmaps/s without and with delayed
-# completions. $expect "flagged": in-flight-at-open counts rise; "clean"
-# (bracketing): zero with and without.
+# inject-storm: the FLR storm without and with delays. $expect "flagged":
+# in-flight-at-open counts rise; "clean" (bracketing): zero either way.
 include "judge";
 def checks($run; $p; $expect):
 	($run.atstrace_base | summary_record) as $b | ($run.atstrace_inject | summary_record) as $i |

@@ -1,6 +1,5 @@
-# post-reset-health: after VFIO FLRs, hot resets and sysfs resets the NIC
-# goes back to virtio-net and moves packets with ATS as before; the same
-# network check ran before any reset, so a broken lab shows as such.
+# post-reset-health: after resets the NIC is back on virtio-net, ATS as before,
+# packets moving; the same network check ran before any reset.
 include "judge";
 def moved: .gateway_lladdr != "" and .rx_packets > 0 and .tx_packets > 0;
 def checks($run; $p; $expect):

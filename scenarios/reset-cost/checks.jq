@@ -1,6 +1,5 @@
-# reset-cost: FLR latency through VFIO_DEVICE_RESET, and the prepare and
-# done durations where the kernel has them; make bench's report
-# (reset-cost/report.sh) compares the kernels from these observations.
+# reset-cost: FLR latency, prepare and done durations, for make bench's
+# report (reset-cost/report.sh), which compares the kernels.
 include "judge";
 def hist_median($ev; $dev; $kind):
 	($ev | records("hist") | map(select(.device == $dev and .kind == $kind))[0].buckets // []) as $h |

@@ -1,6 +1,5 @@
-# reset-method-probe: writing reset_method only probes the methods.
-# $expect: "none" (nothing bracketed: the series) or "brackets" (upstream
-# 7.x blocks and unblocks the live device on each probe, its known wart).
+# reset-method-probe: writing reset_method only probes. $expect: "none" (the
+# series) or "brackets" (upstream 7.x blocks and unblocks on each probe).
 include "judge";
 def checks($run; $p; $expect):
 	($run.text.writes | split("\n") | map(split("=") | {(.[0]): (.[1] | tonumber)}) | add) as $w |

@@ -1,7 +1,5 @@
 #!/bin/bash
-# What the task writing reset_method (the guest's bash) did between the
-# probe markers (a VFIO open or close may reset the device meanwhile): its
-# brackets and attaches, from the oracle's trace.
+# Brackets and attaches of the task probing (bash; VFIO may reset too), between the markers.
 run=$1
 dev=$(jq -rs 'add.dev' "$run/params.json")
 awk '/probe-start/ { on = 1; next } /probe-end/ { on = 0 } on && $1 ~ /^bash-/' "$run/oracle.trace" |

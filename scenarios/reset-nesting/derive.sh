@@ -1,7 +1,6 @@
 #!/bin/bash
-# The trace of each stage (from its marker to the next one), keeping of the
-# reset events only the module's own (a VFIO close may reset the device
-# meanwhile) and the invalidations of every task.
+# Each stage's trace (marker to marker): the module's own reset events (a VFIO
+# close may reset the device too), every task's invalidations.
 run=$1
 dev=$(jq -rs 'add.dev' "$run/params.json")
 for stage in nest unbalanced; do
