@@ -102,19 +102,26 @@ static __always_inline bool rid_selected(__u32 rid)
 	return false;
 }
 
+/* @key's entry of a hash map, created from @zero if need be; a full map counts @full */
+static __always_inline void *map_entry(void *map, const void *key, const void *zero, __u32 full)
+{
+	void *v = bpf_map_lookup_elem(map, key);
+
+	if (v)
+		return v;
+	bpf_map_update_elem(map, key, zero, BPF_NOEXIST);
+	v = bpf_map_lookup_elem(map, key);
+	if (!v)
+		global_inc(full);
+	return v;
+}
+
 static __always_inline struct dev_counts *counts_of(__u32 rid)
 {
 	struct dev_key key = { .rid = rid };
-	struct dev_counts zero = {}, *c;
+	struct dev_counts zero = {};
 
-	c = bpf_map_lookup_elem(&counts, &key);
-	if (c)
-		return c;
-	bpf_map_update_elem(&counts, &key, &zero, BPF_NOEXIST);
-	c = bpf_map_lookup_elem(&counts, &key);
-	if (!c)
-		global_inc(G_COUNTS_FULL);
-	return c;
+	return map_entry(&counts, &key, &zero, G_COUNTS_FULL);
 }
 
 static __always_inline void hist_add(__u32 rid, __u32 kind, __u64 value)
@@ -126,15 +133,9 @@ static __always_inline void hist_add(__u32 rid, __u32 kind, __u64 value)
 
 	if (!want_hist)
 		return;
-	h = bpf_map_lookup_elem(&hists, &key);
-	if (!h) {
-		bpf_map_update_elem(&hists, &key, &zero, BPF_NOEXIST);
-		h = bpf_map_lookup_elem(&hists, &key);
-		if (!h) {
-			global_inc(G_HISTS_FULL);
-			return;
-		}
-	}
+	h = map_entry(&hists, &key, &zero, G_HISTS_FULL);
+	if (!h)
+		return;
 	slot = log2_slot(value);
 	if (slot < HIST_SLOTS)
 		h->slots[slot]++;

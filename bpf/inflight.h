@@ -202,10 +202,8 @@ static __always_inline int inflight_add(struct inflight *fl, __u32 rid)
 }
 
 /*
- * A window opens on the devices @seg:@lo-@hi (one device: lo == hi as
- * segment:bus:devfn, see inflight_rid_range()): the next device of this
- * record in that range not yet counted, now counted; INFLIGHT_NONE when
- * there is none. A record holds a device once.
+ * A window opens on the RIDs @lo..@hi (one device: lo == hi; below a bridge:
+ * inflight_bus_range()). A record holds a device once.
  */
 #define INFLIGHT_NONE 0xffffffffu
 
@@ -218,17 +216,6 @@ static __always_inline __u32 inflight_claim_entry(struct inflight *fl, __u32 i, 
 		return INFLIGHT_NONE;
 	fl->counted[i] = 1;
 	return fl->rid[i];
-}
-
-static __always_inline __u32 inflight_claim_range(struct inflight *fl, __u32 lo, __u32 hi)
-{
-	for (__u32 i = 0; i < INFLIGHT_MAX; i++) {
-		__u32 rid = inflight_claim_entry(fl, i, lo, hi);
-
-		if (rid != INFLIGHT_NONE)
-			return rid;
-	}
-	return INFLIGHT_NONE;
 }
 
 /* the RIDs below a bridge: segment @seg, buses @bus_lo..@bus_hi, every devfn */

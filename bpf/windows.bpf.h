@@ -68,16 +68,9 @@ static __always_inline struct bus_window *bus_windows_get(void)
 static __always_inline struct dev_window *window_of(__u32 rid)
 {
 	struct dev_key key = { .rid = rid };
-	struct dev_window zero = {}, *w;
+	struct dev_window zero = {};
 
-	w = bpf_map_lookup_elem(&windows, &key);
-	if (w)
-		return w;
-	bpf_map_update_elem(&windows, &key, &zero, BPF_NOEXIST);
-	w = bpf_map_lookup_elem(&windows, &key);
-	if (!w)
-		global_inc(G_WINDOWS_FULL);
-	return w;
+	return map_entry(&windows, &key, &zero, G_WINDOWS_FULL);
 }
 
 static __always_inline bool in_bus_window(__u32 rid)
@@ -167,7 +160,8 @@ static __always_inline void open_window(void *ctx, __u32 rid, __u32 kind, struct
 	if (!w || window_enter(w, kind, now) != WS_OPENED)
 		return;
 	open_windows_add(1);
-	bpf_map_update_elem(&window_hits, &key, &zero, BPF_ANY);
+	if (bpf_map_update_elem(&window_hits, &key, &zero, BPF_ANY))
+		global_inc(G_WINDOWS_FULL);
 	if (!rid_selected(rid))
 		return;
 	c = counts_of(rid);
@@ -317,6 +311,9 @@ static __always_inline int method_entry(void *ctx, int slot)
 	pdev = (struct pci_dev *)arg;
 	if (method_probe_arg[slot] >= 0 && !bpf_get_func_arg(ctx, method_probe_arg[slot], &arg))
 		probe = arg & 1;
+	/* deeper than a task's frames: this method's window would go unseen */
+	if (t->depth >= RESET_FRAMES_MAX)
+		global_inc(G_TASK_STATE_LOST);
 	f = frame_push(t, pdev_rid(pdev), kind, probe);
 	if (f)
 		hw_reset_start(ctx, f->rid, kind, pdev);

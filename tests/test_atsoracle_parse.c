@@ -123,7 +123,7 @@ static void test_many_tasks(void **state)
 		ev(pid, "flr_r", "ret=0");
 	}
 	assert_int_equal(dev(0x0100)->windows, 3 * ORACLE_MAX_TASKS);
-	assert_int_equal(st.tasks_lost, 0);
+	assert_int_equal(st.events_lost, 0);
 }
 
 static void test_in_flight_at_open(void **state)

@@ -60,15 +60,15 @@ static int complete(struct inflight_task *t, __u32 kind)
 	return res;
 }
 
-/* scan_cpu_inflight() over every CPU: submissions counted at a window's open */
+/* scan_inflight_entry() over every entry of every CPU: submissions counted at a window's open */
 static int scan(__u32 lo, __u32 hi)
 {
 	int n = 0;
 
 	for (int c = 0; c < NCPU; c++)
-		for (int i = 0; i < INFLIGHT_SLOTS; i++)
-			while (inflight_claim_range(&cpus[c].slot[i], lo, hi) != INFLIGHT_NONE)
-				n++;
+		for (int i = 0; i < INFLIGHT_SLOTS * INFLIGHT_MAX; i++)
+			n += inflight_claim_entry(&cpus[c].slot[i / INFLIGHT_MAX], i % INFLIGHT_MAX,
+						  lo, hi) != INFLIGHT_NONE;
 	return n;
 }
 

@@ -113,7 +113,7 @@ def agrees_with_oracle($prefix; $summary; $oracle; $dev):
 def no_ringbuf_drops($summary): check("events lost to a full ring buffer"; $summary.ringbuf_drops; eq(0));
 def oracle_kept_up($oracle):
 	check("oracle trace events lost"; $oracle.overrun; eq(0)),
-	check("oracle events of tasks it could not hold"; $oracle.tasks_lost; eq(0));
+	check("oracle events its tables could not hold"; $oracle.events_lost; eq(0));
 # a tool's refusal: exit 2 and a message naming the problem
 def refused($name; $case; $re):
 	check("\($name): exit"; $case.rc; eq(2)),

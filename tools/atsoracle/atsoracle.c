@@ -228,7 +228,7 @@ int main(int argc, char **argv)
 	json_kv_u64(&w, "unknown_events", st.unknown_events);
 	json_kv_u64(&w, "unmatched_returns", st.unmatched_returns);
 	json_kv_i64(&w, "overrun", overrun);
-	json_kv_u64(&w, "tasks_lost", st.tasks_lost);
+	json_kv_u64(&w, "events_lost", st.events_lost);
 	json_kv_i64(&w, "qi_submit_missed", qisub_missed);
 	json_key(&w, "qi_submit");
 	json_object_begin(&w);

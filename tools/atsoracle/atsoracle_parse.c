@@ -284,8 +284,13 @@ static void *find_or_add(void *table, int *n, int max, size_t size, size_t key_o
 
 struct oracle_device *oracle_device(struct oracle_state *st, uint16_t sid)
 {
-	return find_or_add(st->dev, &st->ndev, ORACLE_MAX_DEVICES, sizeof(st->dev[0]),
-			   offsetof(struct oracle_device, sid), &sid, sizeof(sid));
+	struct oracle_device *d = find_or_add(st->dev, &st->ndev, ORACLE_MAX_DEVICES,
+					      sizeof(st->dev[0]), offsetof(struct oracle_device, sid),
+					      &sid, sizeof(sid));
+
+	if (!d)
+		st->events_lost++;
+	return d;
 }
 
 /*
@@ -308,7 +313,7 @@ static struct oracle_task *task_of(struct oracle_state *st, int pid)
 		st->task[i].pid = pid;
 		return &st->task[i];
 	}
-	st->tasks_lost++;
+	st->events_lost++;
 	return NULL;
 }
 
@@ -472,8 +477,10 @@ static void on_entry(struct oracle_state *st, struct oracle_task *tk, int kind,
 	struct oracle_frame *fr;
 	uint64_t v = 0;
 
-	if (tk->sp == ORACLE_STACK_DEPTH)
+	if (tk->sp == ORACLE_STACK_DEPTH) {
+		st->events_lost++;
 		return;
+	}
 	fr = &tk->stack[tk->sp++];
 	memset(fr, 0, sizeof(*fr));
 	fr->kind = kind;
@@ -502,6 +509,8 @@ static void on_entry(struct oracle_state *st, struct oracle_task *tk, int kind,
 			st->bus[st->nbus].lo = fr->bus_lo;
 			st->bus[st->nbus].hi = fr->bus_hi;
 			st->nbus++;
+		} else {
+			st->events_lost++;
 		}
 		tk->sp--; /* no return probe: the bus window is kept in st->bus[] */
 		break;

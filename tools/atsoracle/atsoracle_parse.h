@@ -117,7 +117,9 @@ struct oracle_task {
 struct oracle_state {
 	bool bracketing;  /* saw pci_dev_reset_iommu_prepare */
 	uint64_t events, unknown_events, unmatched_returns;
-	uint64_t tasks_lost;  /* events of a task the full task table could not take */
+	/* events its full tables could not hold (tasks, a task's stack, devices,
+	 * bus windows): counted, and a run with any is judged lost */
+	uint64_t events_lost;
 	uint64_t qi_calls, qi_returns, qi_errors;
 	uint64_t bus_resets;
 	int ndev;

@@ -681,7 +681,9 @@ int main(int argc, char **argv)
 	 * programs' totals, and a submission between them would not match.
 	 */
 	atstrace__detach(skel);
-	ring_buffer__consume(rb);
+	err = ring_buffer__consume(rb);
+	if (err < 0 && !end.poll_error)
+		end.poll_error = err;
 	read_totals(skel, totals);
 	if (env.hist && !env.interval_ns)
 		print_hists(skel);

@@ -314,7 +314,8 @@ const struct health_row health_rows[] = {
 	{ "sid_map_full", "SMMUv3 StreamIDs not recorded (table full)", G_SID_MAP_FULL },
 	{ "unknown_streamid", "SMMUv3 ATC invalidations to StreamIDs no attach named "
 	  "(devices attached before atstrace started)", G_SID_UNKNOWN },
-	{ "task_state_lost", "reset frames or in-flight records lost (no task storage)",
+	{ "task_state_lost", "reset frames or in-flight records lost (no task storage, or "
+	  "reset methods nested deeper than a task's frames)",
 	  G_TASK_STATE_LOST },
 	{ "batch_truncated", "submissions longer than the programs read", G_BATCH_TRUNCATED },
 	{ "inject_orphaned", "delays skipped because atstrace's heartbeat stopped",
