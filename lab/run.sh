@@ -106,6 +106,9 @@ multifunction)
 	;;
 *) die "run.sh: unknown machine '$machine'" ;;
 esac
+# a scenario that needs single-threaded TCG says so in its folder
+[ ! -f "$sdir/tcg" ] || tcg=$(cat "$sdir/tcg")
+case "$tcg" in single | multi) ;; *) die "run.sh: $sdir/tcg: '$tcg' is not single or multi" ;; esac
 
 # The fio disk: an ATS virtio-blk behind its own root port, never reset.
 # Not on the amd machine: behind QEMU 7.2's AMD IOMMU the disk's first read

@@ -5,6 +5,10 @@
 # and moving the device between iommufd IOASes; then hot resets. Whatever
 # the number of tasks, atstrace's windows must equal the oracle's to the
 # last reset and its books must balance. Judged on the host by checks.jq.
+# Runs under single-threaded TCG (./tcg): with QEMU 7.2's multi-threaded TCG
+# one soak in four hung on a lost timer wakeup (an idle vCPU's timer never
+# fired: RCU stall, a reset asleep in msleep() for good); single-threaded,
+# the soak also ran faster here (300 s against 365-460 s).
 set -u
 . "$ATSTRACE_REPO/lab/guest-lib.sh"
 
