@@ -118,7 +118,12 @@ lab: all
 		case $$k in *.skip|*.tree) continue;; esac; \
 		lab/initramfs.sh $$(basename $$k) >/dev/null || exit 2; \
 	done
-	@if [ -d build/kernels/lab-6.12.tree ]; then scenarios/reset-nesting/build-module.sh lab-6.12; fi
+	@if [ -d build/kernels/lab-6.12.tree ]; then \
+		lab/build-module.sh lab-6.12 scenarios/reset-nesting/atsnest.c || exit 2; fi
+	@for k in lab-6.12 lab-6.12-vanilla; do \
+		[ ! -d build/kernels/$$k.tree ] || \
+		lab/build-module.sh $$k scenarios/flr-unhooked/atsbareflr.c || exit 2; \
+	done
 
 test: deps
 	@scenarios/test.sh

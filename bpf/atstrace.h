@@ -80,6 +80,7 @@ enum global_counter {
 	G_INJECT_OVER_TOTAL,  /* not delayed: the budget of all CPUs together was spent */
 	G_MAIN_DEVTLB,        /* VT-d device-TLB invalidations the submission hook decoded */
 	G_TP_DEVTLB,          /* ... and the intel_iommu:qi_submit tracepoint (cross-check) */
+	G_FLR_UNHOOKED,       /* no bracketing: an FLR with no traced reset method around it */
 	G_NR,
 };
 

@@ -350,6 +350,14 @@ SLOTS(METHOD_SLOTS, METHOD_SLOT)
  * pcie_flr() writes Initiate FLR once pending transactions have drained:
  * the hardware reset starts there. (pci_wait_for_pending_transaction() is
  * inlined into pcie_flr() by GCC, so its return cannot mark the point.)
+ *
+ * The write is also a second vantage point on the method hooks: an FLR
+ * initiated while no traced reset method runs on this task comes from a
+ * method the plan could not hook (pcie_flr() inlined into a caller while
+ * its out-of-line copy is the one traced, a caller that writes the bit
+ * itself) or from one already under way when tracing began. Without
+ * bracketing its window goes unseen: counted, and --assert is
+ * inconclusive. With bracketing the bracket decides, as for any method.
  */
 SEC("?fentry/pcie_capability_clear_and_set_word_unlocked")
 int BPF_PROG(flr_write_fentry, struct pci_dev *pdev, int pos, u16 clear, u16 set)
@@ -360,7 +368,14 @@ int BPF_PROG(flr_write_fentry, struct pci_dev *pdev, int pos, u16 clear, u16 set
 	if (pos != PCI_EXP_DEVCTL || !(set & PCI_EXP_DEVCTL_BCR_FLR))
 		return 0;
 	t = frames_of_current(false);
-	f = t ? frame_flr_written(t) : NULL;
+	if (!t || !t->depth) {
+		if (bracketing)
+			hw_reset_start(ctx, pdev_rid(pdev), WK_FLR, pdev);
+		else if (rid_selected(pdev_rid(pdev)))
+			global_inc(G_FLR_UNHOOKED);
+		return 0;
+	}
+	f = frame_flr_written(t);
 	if (f)
 		hw_reset_start(ctx, f->rid, f->kind, pdev);
 	return 0;

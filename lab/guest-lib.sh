@@ -24,6 +24,13 @@ params() {
 }
 fail() { log "FAIL: $*"; exit 1; }
 
+# The path of the lab test module NAME built for this kernel (make lab),
+# or a failed scenario: module_path NAME
+module_path() {
+	mod=$ATSTRACE_REPO/build/modules/$ATSTRACE_KERNEL/$1.ko
+	[ -f "$mod" ] || fail "no $mod (make lab builds $1 for the kernels that have it)"
+}
+
 # Unbind a PCI device from its driver and bind it to vfio-pci.
 bind_vfio() {
 	local bdf=$1 dev=/sys/bus/pci/devices/$1

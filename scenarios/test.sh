@@ -59,7 +59,7 @@ progress "test: lab kernels (cached: seconds; cold: ~15 min on 2 cores)"
 lab/kernel/build.sh || { echo "error: kernel build failed" >&2; finish 1; }
 if [ $name = e2e-debug ]; then
 	lab/initramfs.sh lab-6.12-debug >/dev/null &&
-		scenarios/reset-nesting/build-module.sh lab-6.12-debug ||
+		lab/build-module.sh lab-6.12-debug scenarios/reset-nesting/atsnest.c ||
 		{ echo "error: debug lab set-up failed" >&2; finish 1; }
 fi
 progress "test: Debian kernels and initramfs images"

@@ -13,8 +13,7 @@ set -u
 . "$ATSTRACE_REPO/lab/guest-lib.sh"
 
 params dev=0000:01:00.0
-mod=$ATSTRACE_REPO/build/modules/${ATSTRACE_KERNEL:-lab-6.12}/atsnest.ko
-[ -f "$mod" ] || fail "no $mod (make lab builds it for the kernels with the series)"
+module_path atsnest
 bind_vfio "$dev"
 stage() { # name
 	echo "atsnest-stage $1" >"$TRACEFS/trace_marker"

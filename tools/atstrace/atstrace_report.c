@@ -318,6 +318,9 @@ const struct health_row health_rows[] = {
 	  "reset methods nested deeper than a task's frames)",
 	  G_TASK_STATE_LOST },
 	{ "batch_truncated", "submissions longer than the programs read", G_BATCH_TRUNCATED },
+	{ "flr_unhooked", "FLRs with no traced reset method around them (a method inlined or "
+	  "not hooked, or under way when tracing began): their windows unseen",
+	  G_FLR_UNHOOKED },
 	{ "inject_orphaned", "delays skipped because atstrace's heartbeat stopped",
 	  G_INJECT_ORPHANED },
 	{ "crosscheck_mismatch", "device-TLB invalidations the qi_submit tracepoint and "
