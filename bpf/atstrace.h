@@ -17,6 +17,7 @@
  * plain literals), and the loader hands out slots below them.
  */
 #define METHOD_SLOTS 8        /* reset methods hooked through generic slots */
+#define KMETHOD_SLOTS 8       /* ... by kprobes: a method that is an LTO-renamed copy */
 #define ATTACH_SLOTS 12       /* IOMMU attach ops hooked through generic slots */
 #define BUS_END_SLOTS 4       /* calls whose return ends a bus reset */
 #define STACK_DEPTH 16

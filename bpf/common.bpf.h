@@ -236,7 +236,7 @@ static __always_inline struct pci_dev *pdev_of(struct device *dev)
 #define SLOTS_8(m) SLOTS_4(m) m(4) m(5) m(6) m(7)
 #define SLOTS_12(m) SLOTS_8(m) m(8) m(9) m(10) m(11)
 
-#if METHOD_SLOTS % 4 || ATTACH_SLOTS % 4 || BUS_END_SLOTS % 4 || \
-	METHOD_SLOTS > 12 || ATTACH_SLOTS > 12 || BUS_END_SLOTS > 12
+#if METHOD_SLOTS % 4 || ATTACH_SLOTS % 4 || BUS_END_SLOTS % 4 || KMETHOD_SLOTS % 4 || \
+	METHOD_SLOTS > 12 || ATTACH_SLOTS > 12 || BUS_END_SLOTS > 12 || KMETHOD_SLOTS > 12
 #error "a slot count in atstrace.h that SLOTS() cannot expand: add its SLOTS_<n>"
 #endif

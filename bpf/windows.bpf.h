@@ -8,9 +8,9 @@
 /* Set by user space before load. */
 const volatile bool bracketing;          /* kernel has pci_dev_reset_iommu_prepare() */
 const volatile bool want_open_events;    /* -v: report window openings too */
-/* generic slots: what each one is attached to */
-const volatile __u32 method_kind[METHOD_SLOTS];
-const volatile __s32 method_probe_arg[METHOD_SLOTS];  /* -1: no probe argument */
+/* generic slots: what each one is attached to (the kprobe slots follow the fentry ones) */
+const volatile __u32 method_kind[METHOD_SLOTS + KMETHOD_SLOTS];
+const volatile __s32 method_probe_arg[METHOD_SLOTS + KMETHOD_SLOTS];  /* -1: no probe argument */
 
 struct {
 	__uint(type, BPF_MAP_TYPE_HASH);
@@ -297,20 +297,15 @@ static __always_inline int close_task_bus_windows(void)
 	return 0;
 }
 
-static __always_inline int method_entry(void *ctx, int slot)
+/* A reset method was entered: its device (first argument) and probe flag. */
+static __always_inline int method_enter(void *ctx, int slot, struct pci_dev *pdev, bool probe)
 {
 	struct task_frames *t = frames_of_current(true);
 	struct reset_frame *f;
-	struct pci_dev *pdev;
-	__u64 arg = 0;
-	bool probe = false;
 	__u32 kind = method_kind[slot];
 
-	if (!t || bpf_get_func_arg(ctx, 0, &arg))
+	if (!t)
 		return 0;
-	pdev = (struct pci_dev *)arg;
-	if (method_probe_arg[slot] >= 0 && !bpf_get_func_arg(ctx, method_probe_arg[slot], &arg))
-		probe = arg & 1;
 	/* deeper than a task's frames: this method's window would go unseen */
 	if (t->depth >= RESET_FRAMES_MAX)
 		global_inc(G_TASK_STATE_LOST);
@@ -336,12 +331,45 @@ static __always_inline int method_exit(void *ctx, int slot)
 	return 0;
 }
 
+static __always_inline int method_entry(void *ctx, int slot)
+{
+	__u64 dev = 0, arg = 0;
+	bool probe = false;
+
+	if (bpf_get_func_arg(ctx, 0, &dev))
+		return 0;
+	if (method_probe_arg[slot] >= 0 && !bpf_get_func_arg(ctx, method_probe_arg[slot], &arg))
+		probe = arg & 1;
+	return method_enter(ctx, slot, (struct pci_dev *)dev, probe);
+}
+
+/* The same from a kprobe: the probe flag is the second argument or none. */
+static __always_inline int method_kentry(struct pt_regs *regs, int slot)
+{
+	bool probe = method_probe_arg[slot] == 1 && (PT_REGS_PARM2(regs) & 1);
+
+	return method_enter(regs, slot, (struct pci_dev *)PT_REGS_PARM1(regs), probe);
+}
+
 /* Generic slots: user space points each at one reset method. */
 #define METHOD_SLOT(n)							\
 SEC("?fentry") int BPF_PROG(method_entry_##n) { return method_entry(ctx, n); } \
 SEC("?fexit") int BPF_PROG(method_exit_##n) { return method_exit(ctx, n); }
 
 SLOTS(METHOD_SLOTS, METHOD_SLOT)
+
+/*
+ * Kprobe slots, for a method the kernel has only as an LTO-renamed copy
+ * (name.llvm.N: the same code and arguments, but no BTF function of that
+ * name for a trampoline). User space attaches them by symbol.
+ */
+#define KMETHOD_SLOT(n)							\
+SEC("?kprobe") int method_kentry_##n(struct pt_regs *ctx)		\
+{ return method_kentry(ctx, METHOD_SLOTS + n); }			\
+SEC("?kretprobe") int method_kexit_##n(struct pt_regs *ctx)		\
+{ return method_exit(ctx, METHOD_SLOTS + n); }
+
+SLOTS(KMETHOD_SLOTS, KMETHOD_SLOT)
 
 #define PCI_EXP_DEVCTL 8
 #define PCI_EXP_DEVCTL_BCR_FLR 0x8000

@@ -24,6 +24,14 @@ params() {
 }
 fail() { log "FAIL: $*"; exit 1; }
 
+# atstrace --json --assert ARG... into atstrace.ndjson, .err and .rc, and a
+# log line with its exit status: atstrace_gate ARG...
+atstrace_gate() {
+	"$BIN/atstrace" --json --assert "$@" >"$RESULTS/atstrace.ndjson" 2>"$RESULTS/atstrace.err"
+	echo $? >"$RESULTS/atstrace.rc"
+	log "done: atstrace exited $(cat "$RESULTS/atstrace.rc")"
+}
+
 # The path of the lab test module NAME built for this kernel (make lab),
 # or a failed scenario: module_path NAME
 module_path() {

@@ -24,7 +24,8 @@ struct fake {
 	const char *const *btf;
 	const char *const *traceable;
 	const char *const *tracepoints;
-	const char *const *clones;   /* names that exist only as compiler clones */
+	const struct symbol_count *copies; /* traceable copies under other names */
+	size_t ncopies;
 };
 
 static bool in_list(const char *const *l, const char *name)
@@ -38,7 +39,10 @@ static bool in_list(const char *const *l, const char *name)
 static bool fake_btf(void *ctx, const char *name) { return in_list(((struct fake *)ctx)->btf, name); }
 static bool fake_trace(void *ctx, const char *name) { return in_list(((struct fake *)ctx)->traceable, name); }
 static bool fake_tp(void *ctx, const char *name) { return in_list(((struct fake *)ctx)->tracepoints, name); }
-static bool fake_clone(void *ctx, const char *name) { return in_list(((struct fake *)ctx)->clones, name); }
+static enum clone_kind fake_clone(void *ctx, const char *name, const char **sym)
+{
+	return clone_find(name, ((struct fake *)ctx)->copies, ((struct fake *)ctx)->ncopies, sym);
+}
 
 /* a fake kernel, the facts the plan reads of it, and the plan */
 struct kernel {
@@ -51,15 +55,16 @@ struct kernel {
 static void boot(struct kernel *k, const char *const *funcs, unsigned int drivers,
 		 bool bracketing)
 {
-	k->f = (struct fake){ funcs, funcs, NULL, NULL };
+	k->f = (struct fake){ funcs, funcs, NULL, NULL, 0 };
 	k->facts = (struct kernel_facts){ fake_btf, fake_trace, &k->f, drivers, bracketing, fake_tp,
-					  fake_clone };
+					  fake_clone, false };
 }
 
 /* the plan with the object's slot counts: how many required rows are missing */
 static int resolve(struct kernel *k)
 {
-	return probe_plan_resolve(&k->facts, k->plan, METHOD_SLOTS, ATTACH_SLOTS, BUS_END_SLOTS);
+	return probe_plan_resolve(&k->facts, k->plan, METHOD_SLOTS, ATTACH_SLOTS, BUS_END_SLOTS,
+				  KMETHOD_SLOTS);
 }
 
 static const char *const k612[] = {
@@ -118,9 +123,10 @@ static void test_plan_fallback_and_missing(void **state)
 	k.f.btf = k.f.traceable = nobus;
 	k.facts.bracketing = false;
 	assert_int_equal(resolve(&k), 1);
-	/* out of slots */
+	/* out of slots: without bracketing a method that exists must be hooked */
 	k.f.btf = k.f.traceable = k612;
-	assert_int_equal(probe_plan_resolve(&k.facts, k.plan, 1, ATTACH_SLOTS, BUS_END_SLOTS), 0);
+	assert_int_equal(probe_plan_resolve(&k.facts, k.plan, 1, ATTACH_SLOTS, BUS_END_SLOTS,
+					    KMETHOD_SLOTS), 1);
 	assert_int_equal(find(&k, "reset_method", "pci_pm_reset")->status, ROW_NO_SLOT);
 }
 
@@ -199,23 +205,87 @@ static void test_plan_smmuv3(void **state)
 }
 
 /*
- * Without bracketing a reset method that exists only as a compiler clone
- * would reset devices unseen: the plan refuses to run. With bracketing the
- * bracket opens the window whatever the method, and an absent one is fine.
+ * A reset method the kernel has only under another name. One copy renamed
+ * by LTO (name.llvm.N) keeps its arguments: kprobes on it, in a kprobe slot.
+ * Any other clone may take other arguments: without bracketing it would
+ * reset devices unseen, and the plan refuses to run; with bracketing the
+ * bracket opens the window whatever the method, and it is only optional.
  */
 static void test_method_clone(void **state)
 {
-	static const char *const clones[] = { "pci_af_flr", NULL };
+	static const struct symbol_count isra[] = { { "pci_af_flr.isra.0", 1 } };
+	static const struct symbol_count llvm[] = { { "pci_af_flr.llvm.8841", 1 },
+						    { "pci_af_flr_probe", 1 } };
+	static const struct symbol_count two_llvm[] = { { "pci_af_flr.llvm.1", 1 },
+							{ "pci_af_flr.llvm.2", 1 } };
+	static const struct symbol_count mixed[] = { { "pci_af_flr.isra.0", 1 },
+						     { "pci_af_flr.llvm.1", 1 } };
 	struct kernel k;
+	const struct plan_entry *e;
 
 	boot(&k, k612, NEED_VTD, false);
 	assert_int_equal(resolve(&k), 0);
 	assert_int_equal(find(&k, "reset_method", "pci_af_flr")->status, ROW_MISSING);
-	k.f.clones = clones;
+	k.f.copies = isra;
+	k.f.ncopies = 1;
 	assert_int_equal(resolve(&k), 1);
 	assert_int_equal(find(&k, "reset_method", "pci_af_flr")->status, ROW_UNHOOKABLE);
 	k.facts.bracketing = true;
 	resolve(&k);
+	assert_int_equal(find(&k, "reset_method", "pci_af_flr")->status, ROW_MISSING);
+
+	k.facts.bracketing = false;
+	k.f.copies = llvm;
+	k.f.ncopies = 2;
+	assert_int_equal(resolve(&k), 0);
+	e = find(&k, "reset_method", "pci_af_flr");
+	assert_int_equal(e->status, ROW_ATTACH_OK);
+	assert_string_equal(e->ksym, "pci_af_flr.llvm.8841");
+	assert_int_equal(e->slot, 0); /* the first kprobe slot, not a trampoline's */
+	assert_string_equal(find(&k, "reset_method", "pcie_flr")->ksym, "");
+
+	/* which of two copies runs? neither is safe to trust alone */
+	k.f.copies = two_llvm;
+	assert_int_equal(resolve(&k), 1);
+	assert_int_equal(find(&k, "reset_method", "pci_af_flr")->status, ROW_UNHOOKABLE);
+	k.f.copies = mixed;
+	assert_int_equal(resolve(&k), 1);
+	assert_int_equal(find(&k, "reset_method", "pci_af_flr")->status, ROW_UNHOOKABLE);
+	/* no kprobe slot left: the row says so, and without bracketing it is an error */
+	k.f.copies = llvm;
+	assert_int_equal(probe_plan_resolve(&k.facts, k.plan, METHOD_SLOTS, ATTACH_SLOTS,
+					    BUS_END_SLOTS, 0), 1);
+	assert_int_equal(find(&k, "reset_method", "pci_af_flr")->status, ROW_NO_SLOT);
+}
+
+/* what a symbol is to a function: the classifier the plan relies on */
+static void test_clone_kind(void **state)
+{
+	assert_int_equal(clone_kind_of("pcie_flr", "pcie_flr"), CLONE_NONE);
+	assert_int_equal(clone_kind_of("pcie_flr", "pcie_flr_x"), CLONE_NONE);
+	assert_int_equal(clone_kind_of("pcie_flr", "pcie_fl"), CLONE_NONE);
+	assert_int_equal(clone_kind_of("pcie_flr", "pcie_flr."), CLONE_NONE);
+	assert_int_equal(clone_kind_of("pcie_flr", "pcie_flr.llvm.123"), CLONE_SAME_ABI);
+	assert_int_equal(clone_kind_of("pcie_flr", "pcie_flr.llvm."), CLONE_CHANGED);
+	assert_int_equal(clone_kind_of("pcie_flr", "pcie_flr.llvm.12a"), CLONE_CHANGED);
+	assert_int_equal(clone_kind_of("pcie_flr", "pcie_flr.isra.0"), CLONE_CHANGED);
+	assert_int_equal(clone_kind_of("pcie_flr", "pcie_flr.constprop.0"), CLONE_CHANGED);
+	assert_int_equal(clone_kind_of("pcie_flr", "pcie_flr.part.0"), CLONE_CHANGED);
+}
+
+/* the test knob: every method by kprobe on its own name, as on a clone */
+static void test_kprobe_methods(void **state)
+{
+	struct kernel k;
+	const struct plan_entry *e;
+
+	boot(&k, k612, NEED_VTD, false);
+	k.facts.kprobe_methods = true;
+	assert_int_equal(resolve(&k), 0);
+	e = find(&k, "reset_method", "pcie_flr");
+	assert_int_equal(e->status, ROW_ATTACH_OK);
+	assert_string_equal(e->ksym, "pcie_flr");
+	assert_string_equal(find(&k, "reset_method", "pci_pm_reset")->ksym, "pci_pm_reset");
 	assert_int_equal(find(&k, "reset_method", "pci_af_flr")->status, ROW_MISSING);
 }
 
@@ -252,6 +322,7 @@ static void test_table_matches_object(void **state)
 	static const struct { const char *fmt; int n; } slots[] = {
 		{ "method_entry_%d", METHOD_SLOTS }, { "method_exit_%d", METHOD_SLOTS },
 		{ "bus_end_exit_%d", BUS_END_SLOTS }, { "attach_exit_%d", ATTACH_SLOTS },
+		{ "method_kentry_%d", KMETHOD_SLOTS }, { "method_kexit_%d", KMETHOD_SLOTS },
 	};
 	struct atstrace *skel = atstrace__open();
 	struct bpf_program *p;
@@ -288,6 +359,8 @@ int main(void)
 		cmocka_unit_test(test_plan_amd),
 		cmocka_unit_test(test_plan_smmuv3),
 		cmocka_unit_test(test_method_clone),
+		cmocka_unit_test(test_clone_kind),
+		cmocka_unit_test(test_kprobe_methods),
 		cmocka_unit_test(test_program_roles),
 		cmocka_unit_test(test_table_matches_object),
 	};

@@ -28,7 +28,4 @@ churn_wait
 EOT
 chmod +x /run/tmp/work.sh
 log "atstrace --assert --fail-unbracketed: one sysfs reset, one FLR outside any reset method"
-"$BIN/atstrace" --json --assert --fail-unbracketed -- /run/tmp/work.sh \
-	>"$RESULTS/atstrace.ndjson" 2>"$RESULTS/atstrace.err"
-echo $? >"$RESULTS/atstrace.rc"
-log "done: atstrace exited $(cat "$RESULTS/atstrace.rc")"
+atstrace_gate --fail-unbracketed -- /run/tmp/work.sh

@@ -114,6 +114,12 @@ static void set_autoload(struct bpf_object *obj, const char *name, const char *t
 		bpf_program__set_attach_target(p, 0, target);
 }
 
+/* a kprobe method slot's entry (ret 0) or exit (ret 1) program */
+static void kmethod_prog_name(char *buf, size_t size, int slot, int ret)
+{
+	snprintf(buf, size, ret ? "method_kexit_%d" : "method_kentry_%d", slot);
+}
+
 /* Enables the programs the plan chose and fills the slots' configuration. */
 static void apply_plan(struct atstrace *skel, const struct plan_entry *plan, int n)
 {
@@ -133,6 +139,21 @@ static void apply_plan(struct atstrace *skel, const struct plan_entry *plan, int
 			set_autoload(obj, c->prog, NULL);
 			break;
 		case ROW_METHOD:
+			if (e->ksym[0]) {
+				/* attached by symbol once loaded (attach_kprobe_methods) */
+				for (int ret = 0; ret < 2; ret++) {
+					struct bpf_program *p;
+
+					kmethod_prog_name(name, sizeof(name), e->slot, ret);
+					set_autoload(obj, name, NULL);
+					p = bpf_object__find_program_by_name(obj, name);
+					if (p)
+						bpf_program__set_autoattach(p, false);
+				}
+				skel->rodata->method_kind[METHOD_SLOTS + e->slot] = r->window_kind;
+				skel->rodata->method_probe_arg[METHOD_SLOTS + e->slot] = r->probe_arg;
+				break;
+			}
 			snprintf(name, sizeof(name), "method_entry_%d", e->slot);
 			set_autoload(obj, name, c->target);
 			snprintf(name, sizeof(name), "method_exit_%d", e->slot);
@@ -156,6 +177,42 @@ static void apply_plan(struct atstrace *skel, const struct plan_entry *plan, int
 			break;
 		}
 	}
+}
+
+/*
+ * The kprobe slots have no target in their section: each is attached to the
+ * symbol the plan found. The links are the skeleton's, destroyed with it.
+ */
+static int attach_kprobe_methods(struct atstrace *skel, const struct plan_entry *plan, int n)
+{
+	const struct bpf_object_skeleton *sk = skel->skeleton;
+
+	for (int i = 0; i < n; i++) {
+		const struct plan_entry *e = &plan[i];
+
+		if (e->status != ROW_ATTACH_OK || !e->ksym[0])
+			continue;
+		for (int ret = 0; ret < 2; ret++) {
+			char name[64];
+			int k = 0;
+
+			kmethod_prog_name(name, sizeof(name), e->slot, ret);
+			while (k < sk->prog_cnt && strcmp(sk->progs[k].name, name))
+				k++;
+			if (k == sk->prog_cnt)
+				return -ENOENT;
+			*sk->progs[k].link = bpf_program__attach_kprobe(*sk->progs[k].prog, ret,
+									e->ksym);
+			if (!*sk->progs[k].link) {
+				int err = -errno;
+
+				fprintf(stderr, "atstrace: cannot attach a k%sprobe to %s: %s\n",
+					ret ? "ret" : "", e->ksym, strerror(-err));
+				return err;
+			}
+		}
+	}
+	return 0;
 }
 
 static void read_totals(struct atstrace *skel, struct run_totals *t)
@@ -341,7 +398,7 @@ static int verify_programs(const struct kernel_facts *facts)
 		skel->rodata->inject_prob_ppm = 500000;
 		skel->rodata->inject_max = 10;
 		skel->rodata->inject_in_kretprobe = true;
-		for (int i = 0; i < METHOD_SLOTS; i++)
+		for (int i = 0; i < METHOD_SLOTS + KMETHOD_SLOTS; i++)
 			skel->rodata->method_probe_arg[i] = 1;
 		for (int i = 0; i < ATTACH_SLOTS; i++) {
 			skel->rodata->attach_vendor[i] = i % 3; /* each vendor's path */
@@ -530,7 +587,11 @@ int main(int argc, char **argv)
 				"(available_filter_functions): %s\n", strerror(-err));
 		return 2;
 	}
-	missing = probe_plan_resolve(&facts, plan, METHOD_SLOTS, ATTACH_SLOTS, BUS_END_SLOTS);
+	missing = probe_plan_resolve(&facts, plan, METHOD_SLOTS, ATTACH_SLOTS, BUS_END_SLOTS,
+				     KMETHOD_SLOTS);
+	if (facts.kprobe_methods)
+		fprintf(stderr, "atstrace: test: reset methods by kprobe "
+				"(ATSTRACE_TEST_KPROBE_METHODS)\n");
 	if (env.list_probes || env.verbose)
 		probe_plan_print(env.list_probes ? stdout : stderr, &facts, plan, probe_table_len);
 	if (env.verify) {
@@ -598,6 +659,8 @@ int main(int argc, char **argv)
 	err = atstrace__load(skel);
 	if (!err)
 		err = atstrace__attach(skel);
+	if (!err)
+		err = attach_kprobe_methods(skel, plan, probe_table_len);
 	if (err) {
 		fprintf(stderr, "atstrace: cannot load or attach the BPF programs: %s "
 				"(run with -v for libbpf's log)\n", strerror(-err));

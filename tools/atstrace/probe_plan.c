@@ -173,11 +173,53 @@ static bool candidate_ok(const struct kernel_facts *f, const struct probe_candid
 	return false;
 }
 
+enum clone_kind clone_kind_of(const char *name, const char *sym)
+{
+	size_t len = strlen(name);
+	const char *n;
+
+	if (strncmp(sym, name, len) || sym[len] != '.' || !sym[len + 1])
+		return CLONE_NONE;
+	/* LTO promotes a static to name.llvm.<hash>: the same function, renamed */
+	n = sym + len + strlen(".llvm.");
+	if (!strncmp(sym + len, ".llvm.", strlen(".llvm.")) && *n &&
+	    strspn(n, "0123456789") == strlen(n))
+		return CLONE_SAME_ABI;
+	return CLONE_CHANGED;
+}
+
+/*
+ * A reset method with no trampoline. A copy that keeps its arguments (one
+ * name.llvm.N) takes a kprobe pair. One that may not (.isra, .constprop,
+ * ...), or a name twice, would reset devices unseen without bracketing: the
+ * plan refuses to run (ROW_UNHOOKABLE). Where the kernel brackets resets,
+ * the bracket opens the window whatever the method.
+ */
+static enum row_status method_fallback(const struct kernel_facts *f, const struct probe_row *r,
+				       struct plan_entry *e)
+{
+	const char *name = r->cand[0].target, *sym = NULL;
+	enum clone_kind k = CLONE_NONE;
+
+	if (f->kprobe_methods && f->is_traceable(f->ctx, name)) {
+		k = CLONE_SAME_ABI;
+		sym = name;
+	} else if (f->find_clone) {
+		k = f->find_clone(f->ctx, name, &sym);
+	}
+	if (k == CLONE_SAME_ABI && sym && strlen(sym) < sizeof(e->ksym)) {
+		snprintf(e->ksym, sizeof(e->ksym), "%s", sym);
+		return ROW_ATTACH_OK;
+	}
+	return k != CLONE_NONE && !f->bracketing ? ROW_UNHOOKABLE : ROW_MISSING;
+}
+
 int probe_plan_resolve(const struct kernel_facts *facts, struct plan_entry *entries,
-		       int method_slots, int attach_slots, int bus_end_slots)
+		       int method_slots, int attach_slots, int bus_end_slots, int kmethod_slots)
 {
 	unsigned int have = facts->drivers | (facts->bracketing ? NEED_BRACKETING : 0);
-	int next[3] = { 0, 0, 0 }, max[3] = { method_slots, attach_slots, bus_end_slots };
+	int next[4] = { 0, 0, 0, 0 };
+	int max[4] = { method_slots, attach_slots, bus_end_slots, kmethod_slots };
 	int missing = 0, bus_end_ok = 0;
 
 	for (int i = 0; i < probe_table_len; i++) {
@@ -187,42 +229,41 @@ int probe_plan_resolve(const struct kernel_facts *facts, struct plan_entry *entr
 		e->row = r;
 		e->chosen = -1;
 		e->slot = -1;
+		e->ksym[0] = '\0';
 		if ((r->needs & have) != r->needs) {
 			e->status = ROW_NOT_APPLICABLE;
 			continue;
 		}
 		e->status = ROW_MISSING;
 		for (int c = 0; c < PROBE_MAX_CAND; c++) {
+			if (r->kind == ROW_METHOD && facts->kprobe_methods)
+				break;
 			if (candidate_ok(facts, &r->cand[c])) {
 				e->chosen = c;
 				e->status = ROW_ATTACH_OK;
 				break;
 			}
 		}
+		if (r->kind == ROW_METHOD && e->status == ROW_MISSING)
+			e->status = method_fallback(facts, r, e);
 		if (e->status == ROW_ATTACH_OK && r->kind != ROW_FIXED) {
-			int k = r->kind == ROW_METHOD ? 0 : r->kind == ROW_ATTACH ? 1 : 2;
+			int k = r->kind == ROW_METHOD ? (e->ksym[0] ? 3 : 0) :
+				r->kind == ROW_ATTACH ? 1 : 2;
 
 			if (next[k] < max[k]) {
 				e->slot = next[k]++;
 			} else {
 				e->status = ROW_NO_SLOT;
 				e->chosen = -1;
+				e->ksym[0] = '\0';
 			}
-		}
-		/*
-		 * Without bracketing, a reset method's windows come from its own
-		 * hook: one that exists only as a compiler clone (or twice) would
-		 * reset devices unseen. Where the kernel brackets resets, the
-		 * bracket opens the window whatever the method.
-		 */
-		if (r->kind == ROW_METHOD && e->status == ROW_MISSING && !facts->bracketing &&
-		    facts->has_clone && facts->has_clone(facts->ctx, r->cand[0].target)) {
-			e->status = ROW_UNHOOKABLE;
-			missing++;
 		}
 		if (r->kind == ROW_BUS_END && e->status == ROW_ATTACH_OK)
 			bus_end_ok++;
-		if (e->status != ROW_ATTACH_OK && r->required)
+		/* without bracketing an existing method left unhooked resets devices unseen */
+		if (e->status != ROW_ATTACH_OK &&
+		    (r->required || e->status == ROW_UNHOOKABLE ||
+		     (r->kind == ROW_METHOD && e->status == ROW_NO_SLOT && !facts->bracketing)))
 			missing++;
 	}
 	/* a bus window must be able to end: at least one of its end points */
@@ -270,24 +311,29 @@ void probe_plan_print(FILE *f, const struct kernel_facts *facts,
 
 		switch (e->status) {
 		case ROW_ATTACH_OK:
-			status = e->chosen > 0 ? "attach (fallback)" : "attach";
+			status = e->ksym[0] ? (strcmp(e->ksym, c->target) ?
+					       "attach (kprobes on its renamed copy)" :
+					       "attach (kprobes)") :
+				 e->chosen > 0 ? "attach (fallback)" : "attach";
 			break;
 		case ROW_NOT_APPLICABLE:
 			status = "n/a";
 			break;
 		case ROW_NO_SLOT:
-			status = "MISSING: no free slot";
+			status = r->kind == ROW_METHOD && !facts->bracketing ?
+				 "MISSING (required): no free slot" : "MISSING: no free slot";
 			break;
 		case ROW_UNHOOKABLE:
-			status = "MISSING (required): exists only as a compiler clone or twice: "
-				 "its resets would be unseen";
+			status = "MISSING (required): exists only as a compiler clone that may "
+				 "take other arguments, or twice: its resets would be unseen";
 			break;
 		default:
 			status = r->required ? "MISSING (required)" : "missing (optional)";
 		}
 		fprintf(f, "%-15s %-10s %-36s %s", r->event,
-			r->kind == ROW_METHOD ? "fentry+exit" : hook_type_name(c->type), c->target,
-			status);
+			e->ksym[0] ? "kprobe+ret" :
+			r->kind == ROW_METHOD ? "fentry+exit" : hook_type_name(c->type),
+			e->ksym[0] ? e->ksym : c->target, status);
 		if (e->status == ROW_MISSING && !r->required)
 			fprintf(f, ": %s", missing_cost(r));
 		fputc('\n', f);
@@ -296,21 +342,16 @@ void probe_plan_print(FILE *f, const struct kernel_facts *facts,
 
 /* ------------------------------------------------------------ real facts */
 
-struct name_count {
-	char *name;
-	int count;
-};
-
 struct real_facts {
 	struct btf *btf;
 	struct btf *smmu_btf; /* the arm_smmu_v3 module's, when it is loaded */
-	struct name_count *names; /* sorted: traceable functions */
+	struct symbol_count *names; /* sorted: traceable functions */
 	size_t n;
 };
 
 static int cmp_name(const void *a, const void *b)
 {
-	return strcmp(((const struct name_count *)a)->name, ((const struct name_count *)b)->name);
+	return strcmp(((const struct symbol_count *)a)->name, ((const struct symbol_count *)b)->name);
 }
 
 static bool real_has_btf_func(void *ctx, const char *name)
@@ -331,26 +372,46 @@ static bool real_has_tracepoint(void *ctx, const char *name)
 	return rf->btf && btf__find_by_name_kind(rf->btf, tn, BTF_KIND_TYPEDEF) > 0;
 }
 
-/* "name" twice, or "name.<suffix>" (a compiler clone), in the traceable list */
-static bool real_has_clone(void *ctx, const char *name)
+enum clone_kind clone_find(const char *name, const struct symbol_count *syms, size_t n,
+			   const char **sym)
+{
+	int same = 0, changed = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		if (!strcmp(syms[i].name, name)) {
+			changed += syms[i].count > 1; /* a static name twice */
+			continue;
+		}
+		switch (clone_kind_of(name, syms[i].name)) {
+		case CLONE_SAME_ABI:
+			if (syms[i].count > 1)
+				changed++;
+			else if (!same++)
+				*sym = syms[i].name;
+			break;
+		case CLONE_CHANGED:
+			changed++;
+			break;
+		case CLONE_NONE:
+			break;
+		}
+	}
+	if (changed || same > 1)
+		return CLONE_CHANGED;
+	return same ? CLONE_SAME_ABI : CLONE_NONE;
+}
+
+static enum clone_kind real_find_clone(void *ctx, const char *name, const char **sym)
 {
 	struct real_facts *rf = ctx;
-	size_t len = strlen(name);
 
-	for (size_t i = 0; i < rf->n; i++) {
-		const char *s = rf->names[i].name;
-
-		if (!strncmp(s, name, len) &&
-		    ((s[len] == '.' && s[len + 1]) || (!s[len] && rf->names[i].count > 1)))
-			return true;
-	}
-	return false;
+	return clone_find(name, rf->names, rf->n, sym);
 }
 
 static bool real_is_traceable(void *ctx, const char *name)
 {
 	struct real_facts *rf = ctx;
-	struct name_count key = { .name = (char *)name }, *hit;
+	struct symbol_count key = { .name = (char *)name }, *hit;
 
 	hit = bsearch(&key, rf->names, rf->n, sizeof(key), cmp_name);
 	/* a duplicated static name is ambiguous: refuse it */
@@ -375,7 +436,7 @@ static int load_traceable(struct real_facts *rf)
 	while (fgets(line, sizeof(line), f)) {
 		line[strcspn(line, " \t\n")] = '\0'; /* drop " [module]" */
 		if (rf->n == cap) {
-			struct name_count *nn;
+			struct symbol_count *nn;
 
 			cap = cap ? cap * 2 : 65536;
 			nn = realloc(rf->names, cap * sizeof(*nn));
@@ -435,7 +496,8 @@ int kernel_facts_load(struct kernel_facts *facts)
 	facts->has_btf_func = real_has_btf_func;
 	facts->is_traceable = real_is_traceable;
 	facts->has_tracepoint = real_has_tracepoint;
-	facts->has_clone = real_has_clone;
+	facts->find_clone = real_find_clone;
+	facts->kprobe_methods = getenv("ATSTRACE_TEST_KPROBE_METHODS") != NULL;
 	rf->btf = btf__load_vmlinux_btf();
 	if (!rf->btf)
 		return -ENOENT;

@@ -53,6 +53,26 @@ struct probe_row {
 	int dom_arg, dev_arg, pasid_arg;
 };
 
+enum clone_kind {
+	CLONE_NONE,      /* no copy under another name */
+	CLONE_SAME_ABI,  /* exactly one name.llvm.N: a static LTO renamed, same arguments */
+	CLONE_CHANGED,   /* name.isra/.constprop/.part/.cold...: arguments may differ;
+			  * or the name twice, or several copies: which one runs? */
+};
+
+/* How a traceable symbol relates to function name. */
+enum clone_kind clone_kind_of(const char *name, const char *sym);
+
+/* a traceable symbol and how many times the kernel lists it */
+struct symbol_count {
+	char *name;
+	int count;
+};
+
+/* What of function name the n symbols hold; *sym: the CLONE_SAME_ABI copy. */
+enum clone_kind clone_find(const char *name, const struct symbol_count *syms, size_t n,
+			   const char **sym);
+
 /* What the running kernel offers; a fake one in unit tests. */
 struct kernel_facts {
 	bool (*has_btf_func)(void *ctx, const char *name);
@@ -61,10 +81,14 @@ struct kernel_facts {
 	unsigned int drivers; /* NEED_VTD / NEED_AMD / NEED_SMMUV3 */
 	bool bracketing;
 	bool (*has_tracepoint)(void *ctx, const char *name); /* BTF-typed (tp_btf); may be NULL */
-	/* the function exists but not as one traceable symbol: compiler clones
-	 * (name.isra.0, name.constprop.0, name.llvm.N) or a duplicated static
-	 * name; may be NULL */
-	bool (*has_clone)(void *ctx, const char *name);
+	/*
+	 * The function exists, but not as one traceable symbol of its name:
+	 * see enum clone_kind; *sym is the copy's symbol for CLONE_SAME_ABI.
+	 * May be NULL.
+	 */
+	enum clone_kind (*find_clone)(void *ctx, const char *name, const char **sym);
+	/* test only (ATSTRACE_TEST_KPROBE_METHODS): reset methods by kprobe */
+	bool kprobe_methods;
 };
 
 enum row_status {
@@ -80,6 +104,8 @@ struct plan_entry {
 	enum row_status status;
 	int chosen;      /* index into row->cand */
 	int slot;        /* generic slot for ROW_METHOD / ROW_ATTACH */
+	/* ROW_METHOD through a kprobe slot (slot indexes those): its symbol */
+	char ksym[128];
 };
 
 extern const struct probe_row probe_table[];
@@ -90,7 +116,7 @@ extern const int probe_table_len;
  * (0: the plan can run). entries must hold probe_table_len.
  */
 int probe_plan_resolve(const struct kernel_facts *facts, struct plan_entry *entries,
-		       int method_slots, int attach_slots, int bus_end_slots);
+		       int method_slots, int attach_slots, int bus_end_slots, int kmethod_slots);
 /* The row a fixed program is a candidate of, or NULL (generic slots). */
 const struct probe_row *probe_row_of(const char *prog);
 void probe_plan_print(FILE *f, const struct kernel_facts *facts,
