@@ -5,7 +5,8 @@
  * COMPLETION_WAIT (iommu_completion_wait, a compiler clone that fentry
  * cannot name). The callers that flush device TLBs wait before they return,
  * with the domain lock held and IRQs off: amd_iommu_domain_flush_pages()
- * (unmap, flush-all) and amd_iommu_dev_flush_pasid_pages(). Their fexit is
+ * (unmap, flush-all), amd_iommu_dev_flush_pasid_pages() and
+ * amd_iommu_update_and_flush_device_table() (a page table grown). Their fexit is
  * the completion point and the injection point; an attach op's return
  * completes the full-ATC flushes of device_flush_dte() (see on_attach).
  */
@@ -26,18 +27,33 @@ int BPF_PROG(amd_submit_fentry, struct amd_iommu *iommu, struct iommu_cmd *cmd)
 	return 0;
 }
 
-SEC("?fexit/amd_iommu_domain_flush_pages")
-int BPF_PROG(amd_complete_pages_fexit)
+/* a completion point: the queued commands of this task are done */
+static __always_inline int amd_complete(void)
 {
 	maybe_inject(INFLIGHT_QUEUE, false);
 	submission_complete(INFLIGHT_QUEUE);
 	return 0;
 }
 
+SEC("?fexit/amd_iommu_domain_flush_pages")
+int BPF_PROG(amd_complete_pages_fexit)
+{
+	return amd_complete();
+}
+
 SEC("?fexit/amd_iommu_dev_flush_pasid_pages")
 int BPF_PROG(amd_complete_pasid_fexit)
 {
-	maybe_inject(INFLIGHT_QUEUE, false);
-	submission_complete(INFLIGHT_QUEUE);
-	return 0;
+	return amd_complete();
+}
+
+/*
+ * A page table that grows a level rewrites and flushes every DTE of the
+ * domain, device TLBs included, and waits (domain_flush_complete) with the
+ * domain lock held and IRQs off, before it returns.
+ */
+SEC("?fexit/amd_iommu_update_and_flush_device_table")
+int BPF_PROG(amd_complete_update_fexit)
+{
+	return amd_complete();
 }

@@ -65,6 +65,9 @@ const struct probe_row probe_table[] = {
 	      { HOOK_FEXIT, "amd_complete_pages_fexit", "amd_iommu_domain_flush_pages" }),
 	FIXED("inv_complete", NEED_AMD, false,
 	      { HOOK_FEXIT, "amd_complete_pasid_fexit", "amd_iommu_dev_flush_pasid_pages" }),
+	FIXED("inv_complete", NEED_AMD, false,
+	      { HOOK_FEXIT, "amd_complete_update_fexit",
+		"amd_iommu_update_and_flush_device_table" }),
 	/* SMMUv3 reads its arguments untyped: no driver struct needed */
 	SUBMIT(NEED_SMMUV3, NULL,
 	       { HOOK_FENTRY, "smmu_submit_fentry", "arm_smmu_cmdq_issue_cmdlist" }),
