@@ -27,6 +27,9 @@
 /* injection stops when user space has not beaten for this long */
 #define HEARTBEAT_TIMEOUT_NS 300000000ULL
 
+/* the arguments of arm_smmu_cmdq_issue_cmdlist() the SMMUv3 programs read */
+enum smmu_arg { SMMU_ARG_SMMU, SMMU_ARG_CMDS, SMMU_ARG_N, SMMU_ARG_SYNC, SMMU_ARGS };
+
 /* a PCI function: segment << 16 | bus << 8 | devfn */
 struct dev_key {
 	__u32 rid;

@@ -59,14 +59,22 @@ static __always_inline bool smmu_batch_has_atc(const struct cmd_buf *buf, __u64 
 	return false;
 }
 
+/*
+ * Where arm_smmu_cmdq_issue_cmdlist()'s arguments are: user space finds
+ * them by name in the module's BTF (the list has changed across releases);
+ * 6.12's positions by default.
+ */
+const volatile __s32 smmu_arg[SMMU_ARGS] = { 0, 2, 3, 4 };
+
 static __always_inline int smmu_submit(void *ctx)
 {
 	struct smmu_batch b = { .ctx = ctx };
 	__u64 cmds = 0, n = 0;
 
 	b.buf = bpf_map_lookup_elem(&cmd_scratch, &zero_key);
-	if (!b.buf || bpf_get_func_arg(ctx, 0, &b.smmu) || bpf_get_func_arg(ctx, 2, &cmds) ||
-	    bpf_get_func_arg(ctx, 3, &n))
+	if (!b.buf || bpf_get_func_arg(ctx, smmu_arg[SMMU_ARG_SMMU], &b.smmu) ||
+	    bpf_get_func_arg(ctx, smmu_arg[SMMU_ARG_CMDS], &cmds) ||
+	    bpf_get_func_arg(ctx, smmu_arg[SMMU_ARG_N], &n))
 		return 0;
 	n = (__u32)n;
 	if (!n)
@@ -94,7 +102,7 @@ int BPF_PROG(smmu_complete_fexit)
 {
 	__u64 sync = 0;
 
-	if (bpf_get_func_arg(ctx, 4, &sync) || !(sync & 1))
+	if (bpf_get_func_arg(ctx, smmu_arg[SMMU_ARG_SYNC], &sync) || !(sync & 1))
 		return 0;
 	maybe_inject(INFLIGHT_QUEUE, false);
 	submission_complete(INFLIGHT_QUEUE);

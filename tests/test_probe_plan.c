@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <linux/types.h>
+#include <bpf/btf.h>
 #include <bpf/libbpf.h>
 
 #include "atstrace/probe_plan.h"
@@ -26,6 +27,7 @@ struct fake {
 	const char *const *tracepoints;
 	const struct symbol_count *copies; /* traceable copies under other names */
 	size_t ncopies;
+	const char *const *args; /* every function's arguments, in order */
 };
 
 static bool in_list(const char *const *l, const char *name)
@@ -44,6 +46,20 @@ static enum clone_kind fake_clone(void *ctx, const char *name, const char **sym)
 	return clone_find(name, ((struct fake *)ctx)->copies, ((struct fake *)ctx)->ncopies, sym);
 }
 
+static int fake_arg(void *ctx, const char *func, const char *arg)
+{
+	const char *const *a = ((struct fake *)ctx)->args;
+
+	(void)func;
+	for (int i = 0; a && a[i]; i++)
+		if (!strcmp(a[i], arg))
+			return i;
+	return -1;
+}
+
+/* 6.12's arm_smmu_cmdq_issue_cmdlist() */
+static const char *const args612[] = { "smmu", "cmdq", "cmds", "n", "sync", NULL };
+
 /* a fake kernel, the facts the plan reads of it, and the plan */
 struct kernel {
 	struct fake f;
@@ -55,9 +71,9 @@ struct kernel {
 static void boot(struct kernel *k, const char *const *funcs, unsigned int drivers,
 		 bool bracketing)
 {
-	k->f = (struct fake){ funcs, funcs, NULL, NULL, 0 };
+	k->f = (struct fake){ funcs, funcs, NULL, NULL, 0, args612 };
 	k->facts = (struct kernel_facts){ fake_btf, fake_trace, &k->f, drivers, bracketing, fake_tp,
-					  fake_clone, false };
+					  fake_clone, fake_arg, false };
 }
 
 /* the plan with the object's slot counts: how many required rows are missing */
@@ -199,9 +215,46 @@ static void test_plan_smmuv3(void **state)
 			smmu_attach++;
 		}
 	assert_int_equal(smmu_attach, 4);
+	/* an argument list without sync: the programs cannot read it, both rows missing */
+	static const char *const nosync[] = { "smmu", "cmdq", "cmds", "n", NULL };
+	k.f.args = nosync;
+	assert_int_equal(resolve(&k), 2);
+	assert_int_equal(find(&k, "inv_submit", "arm_smmu_cmdq_issue_cmdlist")->status, ROW_MISSING);
+	k.f.args = args612;
 	/* the module not loaded: its functions are unknown, the plan says so */
 	k.f.btf = k.f.traceable = funcs + 5;
 	assert_int_equal(resolve(&k), 2);
+}
+
+/*
+ * Argument positions from a BTF prototype, by name: 6.12's list and an
+ * older one without the cmdq argument give different positions.
+ */
+static void test_btf_arg_index(void **state)
+{
+	struct btf *btf = btf__new_empty();
+	int ptr, proto;
+
+	assert_non_null(btf);
+	ptr = btf__add_ptr(btf, btf__add_int(btf, "int", 4, BTF_INT_SIGNED));
+	proto = btf__add_func_proto(btf, ptr);
+	for (int i = 0; args612[i]; i++)
+		assert_int_equal(btf__add_func_param(btf, args612[i], ptr), 0);
+	assert_true(btf__add_func(btf, "arm_smmu_cmdq_issue_cmdlist", BTF_FUNC_STATIC, proto) > 0);
+	proto = btf__add_func_proto(btf, ptr);
+	for (int i = 0; smmu_args[i]; i++) /* smmu, cmds, n, sync */
+		assert_int_equal(btf__add_func_param(btf, smmu_args[i], ptr), 0);
+	assert_true(btf__add_func(btf, "old_issue_cmdlist", BTF_FUNC_STATIC, proto) > 0);
+
+	assert_int_equal(btf_arg_index(btf, "arm_smmu_cmdq_issue_cmdlist", "smmu"), 0);
+	assert_int_equal(btf_arg_index(btf, "arm_smmu_cmdq_issue_cmdlist", "cmds"), 2);
+	assert_int_equal(btf_arg_index(btf, "arm_smmu_cmdq_issue_cmdlist", "sync"), 4);
+	assert_int_equal(btf_arg_index(btf, "old_issue_cmdlist", "cmds"), 1);
+	assert_int_equal(btf_arg_index(btf, "old_issue_cmdlist", "sync"), 3);
+	assert_int_equal(btf_arg_index(btf, "old_issue_cmdlist", "cmdq"), -1);
+	assert_int_equal(btf_arg_index(btf, "no_such_function", "smmu"), -1);
+	assert_int_equal(btf_arg_index(NULL, "arm_smmu_cmdq_issue_cmdlist", "smmu"), -1);
+	btf__free(btf);
 }
 
 /*
@@ -360,6 +413,7 @@ int main(void)
 		cmocka_unit_test(test_plan_smmuv3),
 		cmocka_unit_test(test_method_clone),
 		cmocka_unit_test(test_clone_kind),
+		cmocka_unit_test(test_btf_arg_index),
 		cmocka_unit_test(test_kprobe_methods),
 		cmocka_unit_test(test_program_roles),
 		cmocka_unit_test(test_table_matches_object),

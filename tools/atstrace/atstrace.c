@@ -121,7 +121,8 @@ static void kmethod_prog_name(char *buf, size_t size, int slot, int ret)
 }
 
 /* Enables the programs the plan chose and fills the slots' configuration. */
-static void apply_plan(struct atstrace *skel, const struct plan_entry *plan, int n)
+static void apply_plan(struct atstrace *skel, const struct kernel_facts *facts,
+		       const struct plan_entry *plan, int n)
 {
 	struct bpf_object *obj = skel->obj;
 	char name[64];
@@ -137,6 +138,10 @@ static void apply_plan(struct atstrace *skel, const struct plan_entry *plan, int
 		switch (r->kind) {
 		case ROW_FIXED:
 			set_autoload(obj, c->prog, NULL);
+			/* the plan checked that each is in the prototype */
+			for (int a = 0; r->arg_names == smmu_args && a < SMMU_ARGS; a++)
+				skel->rodata->smmu_arg[a] = facts->arg_index(facts->ctx, c->target,
+									     smmu_args[a]);
 			break;
 		case ROW_METHOD:
 			if (e->ksym[0]) {
@@ -642,7 +647,7 @@ int main(int argc, char **argv)
 	for (int i = 0; i < env.ndevices; i++)
 		skel->rodata->filter_rid[i] = (__u32)env.devices[i].segment << 16 |
 					      env.devices[i].bus << 8 | env.devices[i].devfn;
-	apply_plan(skel, plan, probe_table_len);
+	apply_plan(skel, &facts, plan, probe_table_len);
 	if (apply_test_limits(skel))
 		goto out;
 	/* the VT-d cross-check serves the gate only: an extra program per descriptor */

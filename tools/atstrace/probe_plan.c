@@ -19,13 +19,15 @@
  * a row with programs of its own; candidates { type, program, target },
  * preferred first; st: the driver struct its programs read (--verify)
  */
-#define FIXED_ST(ev, need, req, st, ...)						\
+#define FIXED_AS(ev, need, req, st, args, ...)					\
 	{ .event = ev, .kind = ROW_FIXED, .needs = need, .required = req,		\
-	  .cand = { __VA_ARGS__ }, .btf_struct = st, .window_kind = -1, .probe_arg = -1,	\
-	  .attach_op = -1, .dom_arg = -1, .dev_arg = -1, .pasid_arg = -1 }
+	  .cand = { __VA_ARGS__ }, .btf_struct = st, .arg_names = args, .window_kind = -1,	\
+	  .probe_arg = -1, .attach_op = -1, .dom_arg = -1, .dev_arg = -1, .pasid_arg = -1 }
+#define FIXED_ST(ev, need, req, st, ...) FIXED_AS(ev, need, req, st, NULL, __VA_ARGS__)
 #define FIXED(ev, need, req, ...) FIXED_ST(ev, need, req, NULL, __VA_ARGS__)
-/* an IOMMU driver's submission path */
+/* an IOMMU driver's submission path; args: those read by name (see arg_names) */
 #define SUBMIT(need, st, ...) FIXED_ST("inv_submit", need, true, st, __VA_ARGS__)
+#define SUBMIT_AS(need, args, ...) FIXED_AS("inv_submit", need, true, NULL, args, __VA_ARGS__)
 #define METHOD(fn, wk, parg, req)							\
 	{ .event = "reset_method", .kind = ROW_METHOD, .required = req,			\
 	  .cand = { { HOOK_FENTRY, NULL, fn } }, .window_kind = wk, .probe_arg = parg,	\
@@ -48,6 +50,15 @@
 #define SET_PASID_OP(fn, need) ATTACH(fn, need, OP_SET_PASID, 0, 1, 2)
 #define REMOVE_PASID_OP(fn, need) ATTACH(fn, need, OP_REMOVE_PASID, 2, 0, 1)
 
+/*
+ * arm_smmu_cmdq_issue_cmdlist(smmu, [cmdq,] cmds, n, sync): the argument
+ * list has changed across releases, so its positions come from BTF
+ */
+const char *const smmu_args[SMMU_ARGS + 1] = {
+	[SMMU_ARG_SMMU] = "smmu", [SMMU_ARG_CMDS] = "cmds", [SMMU_ARG_N] = "n",
+	[SMMU_ARG_SYNC] = "sync", [SMMU_ARGS] = NULL,
+};
+
 const struct probe_row probe_table[] = {
 	/* ATC invalidation: submission and completion, per IOMMU driver */
 	SUBMIT(NEED_VTD, "intel_iommu",
@@ -68,11 +79,11 @@ const struct probe_row probe_table[] = {
 	FIXED("inv_complete", NEED_AMD, false,
 	      { HOOK_FEXIT, "amd_complete_update_fexit",
 		"amd_iommu_update_and_flush_device_table" }),
-	/* SMMUv3 reads its arguments untyped: no driver struct needed */
-	SUBMIT(NEED_SMMUV3, NULL,
-	       { HOOK_FENTRY, "smmu_submit_fentry", "arm_smmu_cmdq_issue_cmdlist" }),
-	FIXED("inv_complete", NEED_SMMUV3, true,
-	      { HOOK_FEXIT, "smmu_complete_fexit", "arm_smmu_cmdq_issue_cmdlist" }),
+	/* SMMUv3 reads its arguments untyped, found by name in BTF: no struct needed */
+	SUBMIT_AS(NEED_SMMUV3, smmu_args,
+		  { HOOK_FENTRY, "smmu_submit_fentry", "arm_smmu_cmdq_issue_cmdlist" }),
+	FIXED_AS("inv_complete", NEED_SMMUV3, true, NULL, smmu_args,
+		 { HOOK_FEXIT, "smmu_complete_fexit", "arm_smmu_cmdq_issue_cmdlist" }),
 	/* PCI reset: method spans and the hardware points inside them */
 	METHOD("pcie_flr", WK_FLR, -1, true),
 	METHOD("pci_af_flr", WK_AF_FLR, 1, false),
@@ -158,9 +169,19 @@ const struct probe_row *probe_row_of(const char *prog)
 	return NULL;
 }
 
-static bool candidate_ok(const struct kernel_facts *f, const struct probe_candidate *c)
+/* every argument the row's programs read by name is in the target's prototype */
+static bool args_ok(const struct kernel_facts *f, const struct probe_row *r, const char *target)
 {
-	if (!c->target)
+	for (const char *const *a = r->arg_names; a && *a; a++)
+		if (!f->arg_index || f->arg_index(f->ctx, target, *a) < 0)
+			return false;
+	return true;
+}
+
+static bool candidate_ok(const struct kernel_facts *f, const struct probe_row *r,
+			 const struct probe_candidate *c)
+{
+	if (!c->target || !args_ok(f, r, c->target))
 		return false;
 	switch (c->type) {
 	case HOOK_TP_BTF:
@@ -241,7 +262,7 @@ int probe_plan_resolve(const struct kernel_facts *facts, struct plan_entry *entr
 		for (int c = 0; c < PROBE_MAX_CAND; c++) {
 			if (r->kind == ROW_METHOD && facts->kprobe_methods)
 				break;
-			if (candidate_ok(facts, &r->cand[c])) {
+			if (candidate_ok(facts, r, &r->cand[c])) {
 				e->chosen = c;
 				e->status = ROW_ATTACH_OK;
 				break;
@@ -337,6 +358,9 @@ void probe_plan_print(FILE *f, const struct kernel_facts *facts,
 			e->ksym[0] ? "kprobe+ret" :
 			r->kind == ROW_METHOD ? "fentry+exit" : hook_type_name(c->type),
 			e->ksym[0] ? e->ksym : c->target, status);
+		if (e->status == ROW_MISSING && r->arg_names && c->target &&
+		    facts->has_btf_func(facts->ctx, c->target) && !args_ok(facts, r, c->target))
+			fprintf(f, ": its prototype lacks an argument the programs read by name");
 		if (e->status == ROW_MISSING && !r->required)
 			fprintf(f, ": %s", missing_cost(r));
 		fputc('\n', f);
@@ -402,6 +426,33 @@ enum clone_kind clone_find(const char *name, const struct symbol_count *syms, si
 	if (changed || same > 1)
 		return CLONE_CHANGED;
 	return same ? CLONE_SAME_ABI : CLONE_NONE;
+}
+
+int btf_arg_index(const struct btf *btf, const char *func, const char *arg)
+{
+	const struct btf_type *t;
+	const struct btf_param *p;
+	int id;
+
+	if (!btf)
+		return -1;
+	id = btf__find_by_name_kind(btf, func, BTF_KIND_FUNC);
+	t = id > 0 ? btf__type_by_id(btf, btf__type_by_id(btf, id)->type) : NULL;
+	if (!t || !btf_is_func_proto(t))
+		return -1;
+	p = btf_params(t);
+	for (int i = 0; i < btf_vlen(t); i++)
+		if (!strcmp(btf__name_by_offset(btf, p[i].name_off), arg))
+			return i;
+	return -1;
+}
+
+static int real_arg_index(void *ctx, const char *func, const char *arg)
+{
+	struct real_facts *rf = ctx;
+	int i = btf_arg_index(rf->btf, func, arg);
+
+	return i >= 0 ? i : btf_arg_index(rf->smmu_btf, func, arg);
 }
 
 static enum clone_kind real_find_clone(void *ctx, const char *name, const char **sym)
@@ -500,6 +551,7 @@ int kernel_facts_load(struct kernel_facts *facts)
 	facts->is_traceable = real_is_traceable;
 	facts->has_tracepoint = real_has_tracepoint;
 	facts->find_clone = real_find_clone;
+	facts->arg_index = real_arg_index;
 	facts->kprobe_methods = getenv("ATSTRACE_TEST_KPROBE_METHODS") != NULL;
 	rf->btf = btf__load_vmlinux_btf();
 	if (!rf->btf)

@@ -12,6 +12,8 @@
 #include <stdbool.h>
 #include <stdio.h>
 
+struct btf;
+
 enum hook_type { HOOK_TP_BTF, HOOK_FENTRY, HOOK_FEXIT, HOOK_KPROBE, HOOK_KRETPROBE };
 
 /* when a row applies */
@@ -45,6 +47,12 @@ struct probe_row {
 	struct probe_candidate cand[PROBE_MAX_CAND];
 	/* a driver struct its programs read typed (NULL: none): --verify needs it in BTF */
 	const char *btf_struct;
+	/*
+	 * arguments its programs read untyped, by name (NULL-terminated, or
+	 * NULL): each must be in the target's BTF prototype, and the loader
+	 * hands the programs their positions (see smmu_args)
+	 */
+	const char *const *arg_names;
 	/* ROW_METHOD: window kind and probe argument index (-1 none) */
 	int window_kind;
 	int probe_arg;
@@ -87,6 +95,8 @@ struct kernel_facts {
 	 * May be NULL.
 	 */
 	enum clone_kind (*find_clone)(void *ctx, const char *name, const char **sym);
+	/* position of argument arg in func's BTF prototype, or -1; may be NULL */
+	int (*arg_index)(void *ctx, const char *func, const char *arg);
 	/* test only (ATSTRACE_TEST_KPROBE_METHODS): reset methods by kprobe */
 	bool kprobe_methods;
 };
@@ -129,6 +139,11 @@ const char *hook_type_name(enum hook_type t);
  */
 int kernel_facts_load(struct kernel_facts *facts);
 void kernel_facts_free(struct kernel_facts *facts);
+/* Position of argument arg in func's prototype in btf, or -1. */
+int btf_arg_index(const struct btf *btf, const char *func, const char *arg);
+/* the arguments the SMMUv3 programs read, in the order of smmu_arg[] */
+extern const char *const smmu_args[];
+
 /* Whether the kernel's BTF (vmlinux or arm_smmu_v3) has this struct. */
 bool kernel_has_struct(const struct kernel_facts *facts, const char *name);
 
