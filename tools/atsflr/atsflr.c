@@ -310,6 +310,7 @@ int main(int argc, char **argv)
 {
 	struct ats_state ats_before[VFIO_MAX_DEVICES], ats_after[VFIO_MAX_DEVICES];
 	int ats_err_before[VFIO_MAX_DEVICES], ats_err_after[VFIO_MAX_DEVICES];
+	int err_irq[VFIO_MAX_DEVICES];
 	struct map_worker workers[MAX_MAP_THREADS] = { 0 };
 	struct op_stats map_all = { 0 }, unmap_all = { 0 };
 	pthread_t reset_thread, replace_thread;
@@ -339,8 +340,11 @@ int main(int argc, char **argv)
 		fprintf(stderr, "atsflr: --replace-interval needs iommufd, this kernel has none\n");
 		return 2;
 	}
-	for (i = 0; i < (unsigned int)cfg.ndev; i++)
+	for (i = 0; i < (unsigned int)cfg.ndev; i++) {
 		ats_err_before[i] = pci_ats_read(&cfg.bdf[i], &ats_before[i]);
+		/* the error interrupt, as a VMM has it: AER events on the device */
+		err_irq[i] = vfio_err_irq_open(&session.dev[i]);
+	}
 
 	stop_on_signals();
 	t_start = now_ns();
@@ -387,6 +391,16 @@ int main(int argc, char **argv)
 		json_kv_i64(&w, "iommu_group", session.dev[i].group);
 		report_ats(&w, "ats_before", &ats_before[i], ats_err_before[i]);
 		report_ats(&w, "ats_after", &ats_after[i], ats_err_after[i]);
+		json_key(&w, "error_irq");
+		json_object_begin(&w);
+		json_kv_bool(&w, "registered", err_irq[i] >= 0);
+		if (err_irq[i] >= 0) {
+			json_kv_u64(&w, "signals", vfio_err_irq_take(err_irq[i]));
+			close(err_irq[i]);
+		} else {
+			json_kv_string(&w, "error", strerror(-err_irq[i]));
+		}
+		json_object_end(&w);
 		json_object_end(&w);
 	}
 	json_array_end(&w);

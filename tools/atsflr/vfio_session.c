@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/ioctl.h>
 #include <unistd.h>
 
@@ -308,4 +309,45 @@ int vfio_ioas_toggle(struct vfio_session *s, struct vfio_dev *d)
 		return -errno;
 	d->ioas_idx = next;
 	return 0;
+}
+
+int vfio_err_irq_open(struct vfio_dev *d)
+{
+	struct vfio_irq_info info = { .argsz = sizeof(info), .index = VFIO_PCI_ERR_IRQ_INDEX };
+	struct {
+		struct vfio_irq_set set;
+		int32_t fd;
+	} req;
+	int efd;
+
+	if (ioctl(d->fd, VFIO_DEVICE_GET_IRQ_INFO, &info))
+		return -errno;
+	if (!info.count)
+		return -ENOTSUP;
+	efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (efd < 0)
+		return -errno;
+	memset(&req, 0, sizeof(req));
+	req.set.argsz = sizeof(req);
+	req.set.flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER;
+	req.set.index = VFIO_PCI_ERR_IRQ_INDEX;
+	req.set.start = 0;
+	req.set.count = 1;
+	req.fd = efd;
+	if (ioctl(d->fd, VFIO_DEVICE_SET_IRQS, &req)) {
+		int err = -errno;
+
+		close(efd);
+		return err;
+	}
+	return efd;
+}
+
+uint64_t vfio_err_irq_take(int efd)
+{
+	uint64_t n = 0;
+
+	if (efd < 0 || read(efd, &n, sizeof(n)) != sizeof(n))
+		return 0;
+	return n;
 }

@@ -59,5 +59,14 @@ int vfio_function_reset(struct vfio_dev *d);
 int vfio_hot_reset(struct vfio_session *s, struct vfio_dev *d);
 /* iommufd: move the device to the other IOAS (a domain replace). */
 int vfio_ioas_toggle(struct vfio_session *s, struct vfio_dev *d);
+/*
+ * Registers a non-blocking eventfd for the device's error interrupt
+ * (VFIO_PCI_ERR_IRQ_INDEX: vfio-pci signals it when AER reports an error on
+ * the device, as a VMM would learn of it). Returns the eventfd, -ENOTSUP when
+ * the device has no error interrupt (not PCI Express), or a negative errno.
+ */
+int vfio_err_irq_open(struct vfio_dev *d);
+/* How many times it was signalled since the last call (0 when none). */
+uint64_t vfio_err_irq_take(int efd);
 
 #endif
