@@ -24,6 +24,27 @@ params() {
 }
 fail() { log "FAIL: $*"; exit 1; }
 
+# Asks the host to inject a PCIe AER error through QEMU's monitor (see
+# lab/host-inject.sh) and returns once it was sent; logs the guest's clock
+# then: aer_inject QEMU_DEVICE_ID ERROR [-c]
+aer_inject() {
+	local n i
+	aer_requests=$((${aer_requests:-0} + 1))
+	n=$aer_requests
+	mkdir -p "$RESULTS/inject"
+	echo "$*" >"$RESULTS/inject/$n.tmp"
+	mv "$RESULTS/inject/$n.tmp" "$RESULTS/inject/$n.req"
+	for i in $(seq 200); do
+		if [ -f "$RESULTS/inject/$n.done" ]; then
+			grep -q '^refused' "$RESULTS/inject/$n.done" && fail "the host refused: $*"
+			log "AER error injected: $*"
+			return 0
+		fi
+		sleep 0.05
+	done
+	fail "the host did not inject within 10 s: $*"
+}
+
 # atstrace --json --assert ARG... into atstrace.ndjson, .err and .rc, and a
 # log line with its exit status: atstrace_gate ARG...
 atstrace_gate() {

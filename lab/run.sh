@@ -9,8 +9,9 @@
 # on the host by lab/judge/judge.sh; --expect says what this kernel should
 # show). Machines: default (intel-iommu, legacy mode), scalable (scalable
 # mode), smp4 (default with four vCPUs), multifunction (two ATS functions in
-# one slot), amd (amd-iommu: DMA remapping and VFIO work, but its guest
-# driver never enables ATS).
+# one slot), switch (three ATS functions behind a PCIe switch, AER on), amd
+# (amd-iommu: DMA remapping and VFIO work, but its guest driver never
+# enables ATS).
 #
 # Writes DIR/verdict.json and exits 0 pass, 1 fail, 77 skip, 2 tool error.
 # A guest still running at the timeout is killed and the scenario fails.
@@ -99,6 +100,21 @@ amd)
 	devs+=(-netdev user,id=n0,restrict=on
 	       -device virtio-net-pci,bus=rp1,addr=0.0,netdev=n0,disable-legacy=on,iommu_platform=on,ats=on)
 	;;
+switch)
+	# A PCIe switch below rp1: upstream port up0 (bus 2) with downstream
+	# ports dn0 (bus 3: one ATS NIC, 0000:03:00.0) and dn1 (bus 4: a
+	# two-function ATS NIC, 0000:04:00.0 and .1), AER on every function.
+	# The guest asks the host for AER errors (aer_inject in guest-lib.sh).
+	ats_nic=disable-legacy=on,iommu_platform=on,ats=on,aer=on
+	devs+=(-device x3130-upstream,id=up0,bus=rp1
+	       -device xio3130-downstream,id=dn0,bus=up0,chassis=3,slot=0
+	       -device xio3130-downstream,id=dn1,bus=up0,chassis=3,slot=1
+	       -netdev user,id=n0,restrict=on -netdev user,id=n1,restrict=on
+	       -netdev user,id=n2,restrict=on
+	       -device "virtio-net-pci,id=ep0,bus=dn0,addr=0.0,netdev=n0,$ats_nic"
+	       -device "virtio-net-pci,id=ep1,bus=dn1,addr=0.0,multifunction=on,netdev=n1,$ats_nic"
+	       -device "virtio-net-pci,id=ep1f1,bus=dn1,addr=0.1,netdev=n2,$ats_nic")
+	;;
 multifunction)
 	devs+=(-netdev user,id=n0,restrict=on -netdev user,id=n1,restrict=on
 	       -device virtio-net-pci,bus=rp1,addr=0.0,multifunction=on,netdev=n0,disable-legacy=on,iommu_platform=on,ats=on
@@ -113,9 +129,14 @@ case "$tcg" in single | multi) ;; *) die "run.sh: $sdir/tcg: '$tcg' is not singl
 # The fio disk: an ATS virtio-blk behind its own root port, never reset.
 # Not on the amd machine: behind QEMU 7.2's AMD IOMMU the disk's first read
 # (the partition scan in virtio_blk's probe) never completes.
+# QEMU's monitor, on a pair of FIFOs only run.sh and lab/host-inject.sh use:
+# the guest's AER injection requests (results folder, inject/) go there.
+mon=$(mktemp -d /tmp/atstrace-mon.XXXXXX)
+mkfifo "$mon/mon.in" "$mon/mon.out"
+disk=
+trap 'rm -rf "$mon"; [ -z "$disk" ] || rm -f "$disk"' EXIT
 if [ "$machine" != amd ]; then
 	disk=$(mktemp /tmp/atstrace-disk.XXXXXX)
-	trap 'rm -f "$disk"' EXIT
 	truncate -s 256M "$disk"
 	devs+=(-device pcie-root-port,id=rp2,chassis=2,slot=2,x-speed=5
 	       -drive "file=$disk,if=none,id=d0,format=raw,cache=unsafe"
@@ -125,9 +146,15 @@ fi
 cmdline="console=ttyS0 $iommu_cmdline iommu.strict=1 panic=-1 oops=panic"
 cmdline+=" atstrace.repo=$top atstrace.scenario=$scenario atstrace.kernel=$kernel"
 
+# A kernel splat anywhere in the log fails the scenario, whatever it measured.
+splat_re='WARNING:|BUG:|Oops|kernel BUG at|general protection fault|Kernel panic|'
+splat_re+='possible circular locking|possible recursive locking|INFO: possible|'
+splat_re+='soft lockup|hard LOCKUP|rcu: INFO|self-detected stall|blocked for more than|'
+splat_re+='UBSAN:|KASAN:|DMAR: DRHD: handling fault|DMAR: .*timeout'
+
 progress "lab: $scenario on $kernel ($machine machine), timeout ${timeout}s"
 start=$SECONDS
-boot_failures=0 int3_oopses=0 qemu_crashes=0
+boot_failures=0 int3_oopses=0 qemu_crashes=0 silent_hangs=0
 # A kernel that dies before the scenario starts ran no test: boot it once
 # more and say so in the verdict. Debian's 7.2 also oopses, now and then, on
 # an int3 left by live text patching (ftrace, static keys: "Oops: int3" in
@@ -140,6 +167,8 @@ boot_failures=0 int3_oopses=0 qemu_crashes=0
 # crash fails the scenario.
 for attempt in 1 2; do
 	set +e
+	"$top/lab/host-inject.sh" "$out" "$mon" &
+	injector=$!
 	timeout --signal=KILL "$timeout" qemu-system-x86_64 \
 		-machine q35,kernel-irqchip=split -accel "tcg,thread=$tcg" -cpu max -smp "$cpus" -m 2048 \
 		-nodefaults -nographic -no-reboot \
@@ -147,14 +176,29 @@ for attempt in 1 2; do
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
 		-virtfs "local,path=$out,mount_tag=results,security_model=none,multidevs=remap" \
 		-kernel "$kimage" -initrd "$initrd" -append "$cmdline" \
-		-serial "file:$out/console.log" -monitor none >"$out/qemu.log" 2>&1
+		-serial "file:$out/console.log" -monitor none \
+		-chardev "pipe,id=mon0,path=$mon/mon" -mon chardev=mon0,mode=readline \
+		>"$out/qemu.log" 2>&1
 	qrc=$?
+	kill "$injector" 2>/dev/null
+	wait "$injector" 2>/dev/null
 	set -e
 	if [ $attempt = 1 ] && { [ $qrc = 134 ] || [ $qrc = 139 ]; }; then
 		qemu_crashes=1
 		mkdir -p "$out/attempt-1"
 		find "$out" -mindepth 1 -maxdepth 1 ! -name attempt-1 -exec mv -t "$out/attempt-1" {} +
 		progress "lab: QEMU itself crashed (exit $qrc): running it once more"
+		continue
+	fi
+	# A guest that stopped dead (killed at the timeout, not one kernel
+	# message: no stall, lockup or hung-task report, its files half
+	# written) is the emulator's: multi-threaded TCG has lost timer wakeups
+	# here. Once more, and the verdict says so; a hang that repeats fails.
+	if [ $attempt = 1 ] && [ $qrc = 137 ] && ! grep -q -E "$splat_re" "$out/console.log"; then
+		silent_hangs=1
+		mkdir -p "$out/attempt-1"
+		find "$out" -mindepth 1 -maxdepth 1 ! -name attempt-1 -exec mv -t "$out/attempt-1" {} +
+		progress "lab: the guest stopped dead with no kernel message (TCG): running it once more"
 		continue
 	fi
 	if [ $attempt = 1 ] && grep -q 'Oops: int3' "$out/console.log"; then
@@ -173,18 +217,13 @@ for attempt in 1 2; do
 done
 progress "lab: guest ran $((SECONDS - start)) s"
 
-# A kernel splat anywhere in the log fails the scenario, whatever it measured.
-splat_re='WARNING:|BUG:|Oops|kernel BUG at|general protection fault|Kernel panic|'
-splat_re+='possible circular locking|possible recursive locking|INFO: possible|'
-splat_re+='soft lockup|hard LOCKUP|rcu: INFO|self-detected stall|blocked for more than|'
-splat_re+='UBSAN:|KASAN:|DMAR: DRHD: handling fault|DMAR: .*timeout'
 if splat=$(cat "$out/console.log" "$out/dmesg.txt" 2>/dev/null | grep -m1 -E "$splat_re"); then
 	verdict fail "kernel log: $splat"
 	exit 1
 fi
 
 if [ $qrc = 137 ]; then
-	verdict fail "guest hung: killed at the ${timeout}s timeout"
+	verdict fail "guest hung: killed at the ${timeout}s timeout$([ $silent_hangs = 0 ] || echo ', twice')"
 	exit 1
 fi
 if [ ! -f "$out/status" ]; then
@@ -209,11 +248,12 @@ fi
 kinfo=$(jq -c . "$kdir/info.json" 2>/dev/null || echo null)
 jq --arg s "$scenario" --arg k "$kernel" --arg m "$machine" --arg dir "${out#"$top"/}" \
 	--argjson secs "$SECONDS" --argjson bf "$boot_failures" --argjson i3 "$int3_oopses" \
-	--argjson ki "$kinfo" --argjson qc "$qemu_crashes" \
+	--argjson ki "$kinfo" --argjson qc "$qemu_crashes" --argjson sh "$silent_hangs" \
 	--arg e "$expect" \
 	'{scenario: $s, kernel: $k, machine: $m, expect: $e, kernel_info: $ki} + . +
 	 {seconds: $secs, results: $dir, boot_failures: $bf, int3_oops_reruns: $i3,
-	  qemu_crash_reruns: $qc} |
+	  qemu_crash_reruns: $qc, silent_hang_reruns: $sh} |
+	 if $sh > 0 then .reason += " (second attempt: the first stopped dead with no kernel message, kept in attempt-1/)" else . end |
 	 if $qc > 0 then .reason += " (second attempt: QEMU itself crashed the first time, kept in attempt-1/)" else . end |
 	 if $bf > 0 then .reason += " (after \($bf) boot failure before the scenario started)" else . end |
 	 if $i3 > 0 then .reason += " (second attempt: the first hit a TCG text-patching int3 oops, kept in attempt-1/)" else . end' \

@@ -1,0 +1,35 @@
+#!/bin/bash
+# AER fatal-error recovery behind a PCIe switch (switch machine): map/unmap
+# traffic on 0000:03:00.0 (vfio-pci) under atstrace --assert, then the host
+# injects a fatal uncorrectable error (Malformed TLP) on the switch's
+# upstream port through QEMU's monitor. The AER driver recovers by resetting
+# the root port's secondary bus: the switch and every device below it.
+# Judged on the host by checks.jq, with the recovery time taken from dmesg.
+set -u
+. "$ATSTRACE_REPO/lab/guest-lib.sh"
+
+params dev=0000:03:00.0 port=up0 error=MALF_TLP
+# every function below the switch on vfio-pci, which handles AER (virtio-pci
+# has no error_detected callback: recovery would fail on it)
+for f in "$dev" 0000:04:00.0 0000:04:00.1; do
+	bind_vfio "$f"
+done
+cat >/run/tmp/work.sh <<EOT
+#!/bin/bash
+exec >"\$RESULTS/work.log" 2>&1
+. "\$ATSTRACE_REPO/lab/guest-lib.sh"
+churn_start 6 $dev
+sleep 1
+aer_inject $port $error
+# recovery ends with "device recovery successful" or "failed" (20 s at most)
+for i in \$(seq 200); do
+	dmesg | grep -q -E 'AER: device recovery (successful|failed)' && break
+	sleep 0.1
+done
+churn_wait
+EOT
+chmod +x /run/tmp/work.sh
+oracle_start
+log "atstrace --assert: AER $error on $port under traffic on $dev"
+atstrace_gate -- /run/tmp/work.sh
+oracle_stop
