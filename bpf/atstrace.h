@@ -85,6 +85,8 @@ enum global_counter {
 	G_MAIN_DEVTLB,        /* VT-d device-TLB invalidations the submission hook decoded */
 	G_TP_DEVTLB,          /* ... and the intel_iommu:qi_submit tracepoint (cross-check) */
 	G_FLR_UNHOOKED,       /* no bracketing: an FLR with no traced reset method around it */
+	G_KMETHOD_ENTRIES,    /* reset methods entered through a kprobe slot ... */
+	G_KMETHOD_EXITS,      /* ... and returned through its kretprobe */
 	G_NR,
 };
 

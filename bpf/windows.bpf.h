@@ -363,11 +363,16 @@ SLOTS(METHOD_SLOTS, METHOD_SLOT)
  * (name.llvm.N: the same code and arguments, but no BTF function of that
  * name for a trampoline). User space attaches them by symbol.
  */
+/*
+ * A kretprobe has a fixed number of instances: a return it had none for
+ * is missed, and its method's frame stays. Entries and returns are counted,
+ * and user space compares them once the command is done.
+ */
 #define KMETHOD_SLOT(n)							\
 SEC("?kprobe") int method_kentry_##n(struct pt_regs *ctx)		\
-{ return method_kentry(ctx, METHOD_SLOTS + n); }			\
+{ global_inc(G_KMETHOD_ENTRIES); return method_kentry(ctx, METHOD_SLOTS + n); } \
 SEC("?kretprobe") int method_kexit_##n(struct pt_regs *ctx)		\
-{ return method_exit(ctx, METHOD_SLOTS + n); }
+{ global_inc(G_KMETHOD_EXITS); return method_exit(ctx, METHOD_SLOTS + n); }
 
 SLOTS(KMETHOD_SLOTS, KMETHOD_SLOT)
 

@@ -110,6 +110,8 @@ static void test_every_health_row(void **state)
 			t.global[r->global] = 7;
 		else if (!strcmp(r->name, "program_misses"))
 			t.program_misses = 7;
+		else if (!strcmp(r->name, "kretprobe_missed"))
+			t.global[G_KMETHOD_ENTRIES] = 7; /* seven entries, no return */
 		else
 			t.global[G_TP_DEVTLB] = 7; /* the tracepoint saw 7, the hook none */
 		assert_int_equal(health_value(&t, r), 7);
@@ -129,6 +131,20 @@ static void test_crosscheck(void **state)
 	assert_int_equal(judge(), 3);
 	assert_says("INCONCLUSIVE", "1 device-TLB invalidations");
 	t.global[G_TP_DEVTLB] = 5;
+	assert_int_equal(judge(), 0);
+}
+
+/* kprobe-hooked methods: entries and returns must balance */
+static void test_kretprobe_missed(void **state)
+{
+	t.global[G_KMETHOD_ENTRIES] = 12;
+	t.global[G_KMETHOD_EXITS] = 12;
+	assert_int_equal(judge(), 0);
+	t.global[G_KMETHOD_EXITS] = 11;
+	assert_int_equal(judge(), 3);
+	assert_says("INCONCLUSIVE", "1 reset methods hooked by kprobes");
+	/* more returns than entries (a reset under way at the start) loses nothing */
+	t.global[G_KMETHOD_EXITS] = 13;
 	assert_int_equal(judge(), 0);
 }
 
@@ -176,6 +192,7 @@ int main(void)
 		cmocka_unit_test_setup(test_min_resets, clean_run),
 		cmocka_unit_test_setup(test_every_health_row, clean_run),
 		cmocka_unit_test_setup(test_crosscheck, clean_run),
+		cmocka_unit_test_setup(test_kretprobe_missed, clean_run),
 		cmocka_unit_test_setup(test_run_end, clean_run),
 		cmocka_unit_test_setup(test_fail_names_causes, clean_run),
 	};

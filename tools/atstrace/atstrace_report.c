@@ -325,6 +325,8 @@ const struct health_row health_rows[] = {
 	  G_INJECT_ORPHANED },
 	{ "crosscheck_mismatch", "device-TLB invalidations the qi_submit tracepoint and "
 	  "the submission hook count differently", -1 },
+	{ "kretprobe_missed", "reset methods hooked by kprobes whose return was not seen "
+	  "(their kretprobe ran out of instances, or a reset was under way at the end)", -1 },
 };
 const int health_rows_len = sizeof(health_rows) / sizeof(health_rows[0]);
 
@@ -336,6 +338,9 @@ __u64 health_value(const struct run_totals *t, const struct health_row *r)
 		return t->global[r->global];
 	if (!strcmp(r->name, "program_misses"))
 		return t->program_misses;
+	if (!strcmp(r->name, "kretprobe_missed"))
+		return t->global[G_KMETHOD_ENTRIES] > t->global[G_KMETHOD_EXITS] ?
+		       t->global[G_KMETHOD_ENTRIES] - t->global[G_KMETHOD_EXITS] : 0;
 	/* crosscheck_mismatch */
 	if (!t->crosscheck)
 		return 0;
