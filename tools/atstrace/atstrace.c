@@ -63,22 +63,31 @@ static bool take_stack(__u32 rid)
 	return false;
 }
 
+/* set for the last read of the ring buffer, which must not stop early */
+static bool draining;
+
 static int on_event(void *ctx, void *data, size_t size)
 {
 	const struct event *e = data;
 	bool stack;
 
 	(void)ctx;
-	if (size < sizeof(*e) || env.quiet)
-		return 0;
-	stack = e->type == EV_INV_FLAGGED && e->inv.nstack > 0 && take_stack(e->rid);
-	if (stack && !ksyms)
-		ksyms = ksyms_load(NULL);
-	if (env.json)
-		report_event_json(&jw, e, ksyms, stack);
-	else
-		report_event_text(stdout, e, env.timestamps, ksyms, stack);
-	return 0;
+	if (size >= sizeof(*e) && !env.quiet) {
+		stack = e->type == EV_INV_FLAGGED && e->inv.nstack > 0 && take_stack(e->rid);
+		if (stack && !ksyms)
+			ksyms = ksyms_load(NULL);
+		if (env.json)
+			report_event_json(&jw, e, ksyms, stack);
+		else
+			report_event_text(stdout, e, env.timestamps, ksyms, stack);
+	}
+	/*
+	 * One poll reads until the buffer is empty: a producer faster than
+	 * this consumer keeps it there, and a stop request would wait for the
+	 * workload to end. The poll stops after this event; what is left is
+	 * read once the programs are detached.
+	 */
+	return atomic_load(&stop_requested) && !draining ? -EINTR : 0;
 }
 
 /* Whether we may load tracing programs at all, said before libbpf tries. */
@@ -736,10 +745,15 @@ int main(int argc, char **argv)
 				break;
 		}
 	}
+	/*
+	 * A signal that came while the command ran interrupted the run, even
+	 * if the command ended before the loop saw it (a long read of the ring
+	 * buffer): counted whenever it came.
+	 */
+	end.stop_signal = atomic_load(&stop_signal);
 	if (child > 0) { /* interrupted: stop the workload too */
 		int st;
 
-		end.stop_signal = atomic_load(&stop_signal);
 		kill(child, SIGTERM);
 		waitpid(child, &st, 0);
 		end.cmd_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
@@ -749,6 +763,7 @@ int main(int argc, char **argv)
 	 * programs' totals, and a submission between them would not match.
 	 */
 	atstrace__detach(skel);
+	draining = true;
 	err = ring_buffer__consume(rb);
 	if (err < 0 && !end.poll_error)
 		end.poll_error = err;
