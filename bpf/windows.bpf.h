@@ -361,12 +361,10 @@ SLOTS(METHOD_SLOTS, METHOD_SLOT)
 /*
  * Kprobe slots, for a method the kernel has only as an LTO-renamed copy
  * (name.llvm.N: the same code and arguments, but no BTF function of that
- * name for a trampoline). User space attaches them by symbol.
- */
-/*
- * A kretprobe has a fixed number of instances: a return it had none for
- * is missed, and its method's frame stays. Entries and returns are counted,
- * and user space compares them once the command is done.
+ * name for a trampoline). User space attaches them by symbol. A kretprobe
+ * has a fixed number of instances: a return it had none for is missed, and
+ * its method's frame stays. Entries and returns are counted, and user space
+ * compares them once the command is done.
  */
 #define KMETHOD_SLOT(n)							\
 SEC("?kprobe") int method_kentry_##n(struct pt_regs *ctx)		\

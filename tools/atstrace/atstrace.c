@@ -206,7 +206,12 @@ static int attach_kprobe_methods(struct atstrace *skel, const struct plan_entry 
 
 		if (e->status != ROW_ATTACH_OK || !e->ksym[0])
 			continue;
-		for (int ret = 0; ret < 2; ret++) {
+		/*
+		 * The return first: a method entered between the two attaches
+		 * would count an entry with no return, a false kretprobe_missed;
+		 * a return with no entry loses nothing.
+		 */
+		for (int ret = 1; ret >= 0; ret--) {
 			char name[64];
 			int k = 0;
 
