@@ -215,6 +215,19 @@ static __always_inline __u32 pdev_ats_enabled(struct pci_dev *pdev)
 	return BPF_CORE_READ_BITFIELD_PROBED(pdev, ats_enabled);
 }
 
+/*
+ * What pci_ats_supported() says: the reset bracket applies to this device.
+ * For any other, prepare and done return at once (no tracepoint), so they
+ * open and close nothing; the PCI core still calls them for every device
+ * below a reset bridge, switch ports included.
+ */
+static __always_inline bool pdev_bracketable(struct pci_dev *pdev)
+{
+	if (!bpf_core_field_exists(pdev->ats_cap))
+		return true;
+	return BPF_CORE_READ(pdev, ats_cap) && !BPF_CORE_READ_BITFIELD_PROBED(pdev, untrusted);
+}
+
 extern const void pci_bus_type __ksym;
 
 /* the pci_dev of a struct device, or NULL for a device on another bus */

@@ -108,6 +108,8 @@ struct pci_dev {
 	unsigned int devfn;
 	struct device dev;
 	unsigned int ats_enabled:1;
+	unsigned int untrusted:1;
+	u16 ats_cap; /* CONFIG_PCI_ATS */
 };
 
 /* arch/x86/include/asm/pci.h */

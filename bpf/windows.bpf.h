@@ -524,7 +524,7 @@ int BPF_PROG(prepare_fexit, struct pci_dev *pdev, int ret)
 	__u32 rid = pdev_rid(pdev);
 
 	bracket_end(rid, H_PREPARE);
-	if (ret == 0)
+	if (ret == 0 && pdev_bracketable(pdev))
 		open_window(ctx, rid, WK_BRACKET, pdev);
 	return 0;
 }
@@ -554,7 +554,8 @@ int BPF_PROG(prepare_tp, struct device *dev, unsigned int depth, u32 pasid, int 
 SEC("?fentry/pci_dev_reset_iommu_done")
 int BPF_PROG(done_fentry, struct pci_dev *pdev)
 {
-	close_window(pdev_rid(pdev));
+	if (pdev_bracketable(pdev))
+		close_window(pdev_rid(pdev));
 	bracket_begin();
 	return 0;
 }
@@ -570,6 +571,7 @@ int BPF_PROG(done_fexit, struct pci_dev *pdev)
 SEC("?fentry/pci_dev_reset_iommu_done_unready")
 int BPF_PROG(done_unready_fentry, struct pci_dev *pdev)
 {
-	close_window_as(pdev_rid(pdev), 0);
+	if (pdev_bracketable(pdev))
+		close_window_as(pdev_rid(pdev), 0);
 	return 0;
 }
