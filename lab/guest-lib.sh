@@ -73,6 +73,54 @@ bind_vfio() {
 	[ "$(basename "$(readlink "$dev/driver")")" = vfio-pci ] || fail "$bdf did not bind to vfio-pci"
 }
 
+# Back to the device's own driver (no override); prints the driver's name.
+bind_own_driver() { # BDF
+	local dev=/sys/bus/pci/devices/$1
+	[ -e "$dev/driver" ] && echo "$1" >"$dev/driver/unbind"
+	echo >"$dev/driver_override"
+	echo "$1" >/sys/bus/pci/drivers_probe
+	basename "$(readlink "$dev/driver" 2>/dev/null)"
+}
+
+# "enable=E stu=S" from the ATS capability in BDF's config space (the
+# device's own register, whatever the kernel believes)
+ats_ctrl() { # BDF
+	local cfg=/sys/bus/pci/devices/$1/config off=256 hdr ctrl
+	while [ "$off" -ne 0 ]; do
+		hdr=$((0x$(od -An -tx4 -j "$off" -N4 "$cfg" | tr -d ' ')))
+		if [ $((hdr & 0xffff)) -eq 15 ]; then
+			ctrl=$((0x$(od -An -tx2 -j $((off + 6)) -N2 "$cfg" | tr -d ' ')))
+			echo "enable=$(((ctrl >> 15) & 1)) stu=$((ctrl & 31))"
+			return
+		fi
+		off=$((hdr >> 20))
+	done
+	echo "enable=none stu=none"
+}
+
+# Packets through BDF's NIC (virtio-net on its own driver): the user-mode
+# gateway's ARP reply (RX) to our request (TX), then a ping. One JSON
+# object {NAME: {...}} on stdout.
+net_check() { # NAME BDF
+	local sys=/sys/bus/pci/devices/$2 ifc ping neigh
+	ifc=$(ls "$sys"/virtio*/net 2>/dev/null | head -1)
+	[ -n "$ifc" ] || { echo "{\"$1\": {\"netdev\": null}}"; return; }
+	ip addr flush dev "$ifc"
+	ip neigh flush dev "$ifc" 2>/dev/null
+	ip link set "$ifc" up
+	ip addr add 10.0.2.15/24 dev "$ifc"
+	busybox ping -c 3 -W 2 10.0.2.2 >/dev/null 2>&1
+	ping=$?
+	neigh=$(ip neigh show 10.0.2.2 dev "$ifc" | awk '{print $3}')
+	jq -n --arg n "$1" --arg ifc "$ifc" --arg driver "$(basename "$(readlink "$sys/driver")")" \
+		--arg ats "$(ats_ctrl "$2")" --arg lladdr "$neigh" --argjson ping $ping \
+		--argjson rx "$(cat /sys/class/net/"$ifc"/statistics/rx_packets)" \
+		--argjson tx "$(cat /sys/class/net/"$ifc"/statistics/tx_packets)" \
+		'{($n): {netdev: $ifc, driver: $driver, ats: $ats, gateway_lladdr: $lladdr,
+		         ping_exit: $ping, rx_packets: $rx, tx_packets: $tx}}'
+	ip link set "$ifc" down
+}
+
 # The oracle: tracefs kprobe events (no BPF) for every qi_submit_sync call
 # with its descriptors, and each reset's start and end. A probe whose
 # function this kernel lacks is skipped and not listed in oracle-probes.txt.

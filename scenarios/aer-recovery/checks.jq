@@ -27,6 +27,13 @@ def checks($run; $p; $expect):
 	(agrees_with_oracle(""; $s; $run.oracle; $p.dev) | select(.name | test("^windows") | not)),
 	only($expect; "flagged"; check_shown("invalidations flagged in the recovery's bus reset";
 		$a | flagged; at_least(1))),
+	# the series blocks every endpoint for the recovery and restores each
+	# once its path is back: ATS on again in the device's own register
+	only($expect; "clean"; check_shown("the recovery bracketed the device"; $a.windows.bracket // 0; at_least(1))),
+	only($expect; "clean"; check_shown("ATS enabled after recovery, per endpoint";
+		$run.ats_after | map_values(test("^enable=1 ")); eq($run.ats_after | map_values(true)))),
+	check_shown("endpoints whose ATS was read after recovery"; $run.ats_after | length; eq(3)),
+	check_shown("the NIC pings on its own driver afterwards"; $run.net_after.after.ping_exit; eq(0)),
 	check("tool health: what atstrace lost or could not see";
 	      $s.health | if . == null then null else with_entries(select(.value != 0)) end; eq({})),
 	oracle_kept_up($run.oracle);

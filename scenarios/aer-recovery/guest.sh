@@ -10,15 +10,17 @@ set -u
 
 params dev=0000:03:00.0 port=up0 error=MALF_TLP
 # every function below the switch on vfio-pci, which handles AER (virtio-pci
-# has no error_detected callback: recovery would fail on it)
-for f in "$dev" 0000:04:00.0 0000:04:00.1; do
+# has no error_detected callback: recovery would fail on it), all under
+# map/unmap traffic
+fns=("$dev" 0000:04:00.0 0000:04:00.1)
+for f in "${fns[@]}"; do
 	bind_vfio "$f"
 done
 cat >/run/tmp/work.sh <<EOT
 #!/bin/bash
 exec >"\$RESULTS/work.log" 2>&1
 . "\$ATSTRACE_REPO/lab/guest-lib.sh"
-churn_start 6 $dev
+churn_start 6 ${fns[*]}
 sleep 1
 aer_inject $port $error
 # recovery ends with "device recovery successful" or "failed" (20 s at most)
@@ -33,3 +35,11 @@ oracle_start
 log "atstrace --assert: AER $error on $port under traffic on $dev"
 atstrace_gate -- /run/tmp/work.sh
 oracle_stop
+# After recovery: each endpoint's own ATS enable (config space, still on
+# vfio-pci), then the NIC back on its driver must move packets.
+for f in "${fns[@]}"; do
+	jq -n --arg f "$f" --arg ats "$(ats_ctrl "$f")" '{($f): $ats}'
+done | jq -s add >"$RESULTS/ats-after.json"
+log "after recovery: $dev on $(bind_own_driver "$dev"), $(ats_ctrl "$dev")"
+sleep 1
+net_check after "$dev" >"$RESULTS/net-after.json"

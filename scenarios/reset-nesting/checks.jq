@@ -19,6 +19,9 @@ def checks($run; $p; $expect):
 	check_shown("nest: blocks, restores, attaches inside the window"; [$t.attaches_block, $t.attaches_restore, $t.attaches_in_window]; eq([1, 1, 0])),
 	check("nest: outer windows, depth at the end"; [$t.windows, $t.depth_at_end]; eq([1, 0])),
 	check_shown("unbalanced: warnings for two unbalanced dones"; count($d; "unbalanced IOMMU reset done"); eq(1)),
+	# a WARN (scenarios/reset-nesting/splats lets exactly this one through)
+	check("unbalanced: kernel WARNINGs from done"; count($d; "WARNING: [^\n]* [_a-z]*pci_dev_reset_iommu_done"); eq(1)),
+	check("unbalanced: the warning's backtrace names the caller"; $d; matches("atsnest_init\\+0x")),
 	check("unbalanced: ATS after, against before"; $u.ats_after; eq($u.ats_before)),
 	check("unbalanced: refused dones traced"; $run.stage_unbalanced.tp_done_errors; eq(2)),
 	check("unready: ATS enabled after"; $r.ats_after; eq(0)),
