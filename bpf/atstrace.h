@@ -3,6 +3,8 @@
 #ifndef ATSTRACE_ATSTRACE_H
 #define ATSTRACE_ATSTRACE_H
 
+#include "reset_window.h" /* enum window_kind */
+
 #define ATSTRACE_MAX_DEVICES 1024
 #define ATSTRACE_MAX_FILTER 8
 #define VTD_MAX_BATCH 16      /* QI_MAX_BATCHED_DESC_COUNT */
@@ -50,7 +52,8 @@ struct dev_counts {
 	__u64 submissions;        /* submit calls that carried at least one */
 	__u64 in_window;          /* submitted while the device was in a reset window */
 	__u64 in_flight_at_open;  /* submitted before a window opened, not yet complete */
-	__u64 windows[9];         /* windows opened, by enum window_kind */
+	__u64 windows[WK_NR];     /* windows opened, by enum window_kind */
+	__u64 in_recovery;        /* of in_window: inside an error-recovery window */
 	__u64 unbracketed;        /* bracketing kernel: hardware reset with ATS on, no bracket */
 	__u64 ats_in_window;      /* windows opened while ATS was enabled */
 	__u64 attaches;
@@ -87,6 +90,9 @@ enum global_counter {
 	G_FLR_UNHOOKED,       /* no bracketing: an FLR with no traced reset method around it */
 	G_KMETHOD_ENTRIES,    /* reset methods entered through a kprobe slot ... */
 	G_KMETHOD_EXITS,      /* ... and returned through its kretprobe */
+	G_RECOVERIES,         /* error recoveries that reset (pcie_do_recovery, frozen) */
+	G_RECOVERY_WINDOWS,   /* recovery windows opened */
+	G_RECOVERY_UNSEEN,    /* a recovery ended with no reset window seen in it */
 	G_NR,
 };
 

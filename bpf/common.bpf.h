@@ -49,6 +49,8 @@ struct task_state {
 	struct task_frames frames;
 	struct inflight_task subs;
 	__u64 bracket_start;
+	__u32 recovery;        /* inside pcie_do_recovery() for a reset (nesting) */
+	__u32 recovery_seen;   /* ... and its reset opened a window */
 };
 
 struct {

@@ -17,7 +17,14 @@
  *    open until the done of a later reset that completes;
  *  - on every kernel, a secondary bus reset opens a window on every device
  *    below the bridge, from pci_reset_secondary_bus() to the return of
- *    pci_bridge_wait_for_secondary_bus() in the same task.
+ *    pci_bridge_wait_for_secondary_bus() in the same task;
+ *  - error recovery (AER, DPC: a reset no software asked for): the bus reset
+ *    that pcie_do_recovery() issues opens a recovery window instead, which
+ *    lasts until pcie_do_recovery() returns: behind a switch, the devices
+ *    are unreachable until the port drivers restore the switch, after the
+ *    bus wait. DPC's reset began before software knew: its window opens at
+ *    pcie_do_recovery()'s entry. On a bracketing kernel a device whose
+ *    bracket ends (ready) inside a recovery window leaves that window.
  * Calls with probe=1 never open a window.
  */
 #ifndef ATSTRACE_RESET_WINDOW_H
@@ -37,6 +44,7 @@ enum window_kind {
 	WK_DEV_SPECIFIC,
 	WK_CXL_BUS,
 	WK_SECONDARY_BUS, /* a bridge's secondary bus reset (bus, slot, hot reset) */
+	WK_RECOVERY,      /* error recovery (AER, DPC), on every device below the bridge */
 	WK_NR,
 };
 
@@ -47,6 +55,7 @@ struct dev_window {
 	__u64 open_ns;
 	__u32 stuck;     /* 1: left blocked by an unready reset (holds depth 1) */
 	__u32 pad;
+	__u64 released;  /* open_ns of the recovery window its bracket ended in */
 };
 
 enum window_step {
@@ -109,7 +118,9 @@ struct bus_window {
 	__u32 bridge;    /* RID of the bridge */
 	__u32 segment;
 	__u32 bus_lo, bus_hi;
-	__u64 open_ns;
+	__u64 open_ns;   /* also the window's identity */
+	__u32 kind;      /* WK_SECONDARY_BUS or WK_RECOVERY */
+	__u32 pad;
 };
 
 #define BUS_WINDOWS_MAX 8
@@ -120,6 +131,26 @@ static __always_inline bool bus_window_covers(const struct bus_window *b, __u32 
 
 	return b->active == BUS_WINDOW_OPEN && b->segment == rid >> 16 && bus >= b->bus_lo &&
 	       bus <= b->bus_hi;
+}
+
+/*
+ * Whether bus window @b holds device @rid, whose own window is @w (NULL when
+ * it has none): a device restored inside a recovery window has left it.
+ */
+static __always_inline bool bus_window_holds(const struct bus_window *b, __u32 rid,
+					     const struct dev_window *w)
+{
+	if (!bus_window_covers(b, rid))
+		return false;
+	return b->kind != WK_RECOVERY || !w || w->released != b->open_ns;
+}
+
+/* A device's bracket ended ready inside recovery window @b: it leaves it. */
+static __always_inline void recovery_release(struct dev_window *w, const struct bus_window *b,
+					     __u32 rid)
+{
+	if (b->kind == WK_RECOVERY && bus_window_covers(b, rid))
+		w->released = b->open_ns;
 }
 
 /*

@@ -176,6 +176,8 @@ static __always_inline void on_atc_inv(void *ctx, __u32 rid, const struct atc_in
 		__u64 *hits = bpf_map_lookup_elem(&window_hits, &key);
 
 		c->in_window++;
+		if (kind == WK_RECOVERY)
+			c->in_recovery++;
 		if (hits)
 			__sync_fetch_and_add(hits, 1);
 		flag_invalidation(rid, FLAG_IN_WINDOW, kind, inv, vendor, ctx, c->in_window);

@@ -8,6 +8,7 @@
 /* Set by user space before load. */
 const volatile bool bracketing;          /* kernel has pci_dev_reset_iommu_prepare() */
 const volatile bool want_open_events;    /* -v: report window openings too */
+const volatile __u64 dpc_reset_fn;       /* dpc_reset_link()'s address, 0: none */
 /* generic slots: what each one is attached to (the kprobe slots follow the fentry ones) */
 const volatile __u32 method_kind[METHOD_SLOTS + KMETHOD_SLOTS];
 const volatile __s32 method_probe_arg[METHOD_SLOTS + KMETHOD_SLOTS];  /* -1: no probe argument */
@@ -73,34 +74,51 @@ static __always_inline struct dev_window *window_of(__u32 rid)
 	return map_entry(&windows, &key, &zero, G_WINDOWS_FULL);
 }
 
-static __always_inline bool in_bus_window(__u32 rid)
+/* the first bus or recovery window that holds rid (own window w, or NULL) */
+static __always_inline bool in_bus_window(__u32 rid, const struct dev_window *w, __u32 *kind)
 {
 	struct bus_window *bw = bus_windows_get();
 
 	if (!bw)
 		return false;
-	for (int i = 0; i < BUS_WINDOWS_MAX; i++)
-		if (bus_window_covers(&bw[i], rid))
+	for (int i = 0; i < BUS_WINDOWS_MAX; i++) {
+		if (bus_window_holds(&bw[i], rid, w)) {
+			*kind = bw[i].kind;
 			return true;
+		}
+	}
 	return false;
 }
 
-static __always_inline bool in_window(__u32 rid, __u32 *kind)
+/*
+ * The kind of the window rid is in, or -1. A global function: the verifier
+ * checks it once, on its own, rather than at every descriptor of every
+ * submission path (7.x's verifier ran out of instructions on the inlined
+ * bus and recovery window loops in qi_submit_sync's program).
+ */
+__noinline int rid_window_kind(__u32 rid)
 {
 	struct dev_key key = { .rid = rid };
 	__s64 *open = bpf_map_lookup_elem(&open_windows, &zero_key);
 	struct dev_window *w;
+	__u32 kind = 0;
 
 	if (open && *open <= 0)
-		return false;
+		return -1;
 	w = bpf_map_lookup_elem(&windows, &key);
+	if (w && w->depth)
+		return w->kind;
+	return in_bus_window(rid, w, &kind) ? (int)kind : -1;
+}
 
-	if (w && w->depth) {
-		*kind = w->kind;
-		return true;
-	}
-	*kind = WK_SECONDARY_BUS;
-	return in_bus_window(rid);
+static __always_inline bool in_window(__u32 rid, __u32 *kind)
+{
+	int k = rid_window_kind(rid);
+
+	if (k < 0)
+		return false;
+	*kind = k;
+	return true;
 }
 
 /* ---------------------------------------------------------- reset windows */
@@ -205,6 +223,13 @@ static __always_inline void close_window_as(__u32 rid, int ready)
 		return;
 	}
 	open_windows_add(-1);
+	/* restored inside an error recovery: the device leaves its window */
+	if (ready) {
+		struct bus_window *bw = bus_windows_get();
+
+		for (int i = 0; bw && i < BUS_WINDOWS_MAX; i++)
+			recovery_release(w, &bw[i], rid);
+	}
 	if (!rid_selected(rid))
 		return;
 	hist_add(rid, H_WINDOW, dur);
@@ -263,13 +288,31 @@ static __always_inline struct task_frames *frames_of_current(bool create)
 	return ts ? &ts->frames : NULL;
 }
 
+/* the task is inside pcie_do_recovery() for a reset (frozen) */
+static __always_inline bool task_in_recovery(void)
+{
+	struct task_state *ts = task_state_get(false);
+
+	return ts && ts->recovery;
+}
+
+/* a reset window opened inside this task's recovery: the recovery was seen */
+static __always_inline void recovery_saw_reset(void)
+{
+	struct task_state *ts = task_state_get(false);
+
+	if (ts && ts->recovery)
+		ts->recovery_seen = 1;
+}
+
 /*
- * The bus is ready again: close this task's bus windows. The wait for the
- * secondary bus is inlined into some callers (Debian's 7.2 build), so the
- * outer calls that reset a bus close them too (generic slots, see the probe
- * plan): whichever returns first ends the window.
+ * The bus is ready again: close this task's bus windows of @kind. The wait
+ * for the secondary bus is inlined into some callers (Debian's 7.2 build), so
+ * the outer calls that reset a bus close them too (generic slots, see the
+ * probe plan): whichever returns first ends the window. Recovery windows end
+ * when the recovery returns.
  */
-static __always_inline int close_task_bus_windows(void)
+static __always_inline int close_task_bus_windows(__u32 kind)
 {
 	__u32 tid = (__u32)bpf_get_current_pid_tgid();
 	struct bus_window *bw = bus_windows_get();
@@ -279,7 +322,7 @@ static __always_inline int close_task_bus_windows(void)
 		struct bus_window *b = &bw[i];
 		__u64 now;
 
-		if (b->active != BUS_WINDOW_OPEN || b->tid != tid)
+		if (b->active != BUS_WINDOW_OPEN || b->tid != tid || b->kind != kind)
 			continue;
 		now = bpf_ktime_get_ns();
 		b->active = 0;
@@ -287,7 +330,7 @@ static __always_inline int close_task_bus_windows(void)
 		e = event_reserve(EV_BUS_WINDOW_CLOSE, b->bridge);
 		if (e) {
 			e->ts = now;
-			e->win.kind = WK_SECONDARY_BUS;
+			e->win.kind = kind;
 			e->win.duration = now - b->open_ns;
 			e->win.bus_lo = b->bus_lo;
 			e->win.bus_hi = b->bus_hi;
@@ -310,6 +353,8 @@ static __always_inline int method_enter(void *ctx, int slot, struct pci_dev *pde
 	if (t->depth >= RESET_FRAMES_MAX)
 		global_inc(G_TASK_STATE_LOST);
 	f = frame_push(t, pdev_rid(pdev), kind, probe);
+	if (f || (!probe && kind == WK_FLR))
+		recovery_saw_reset(); /* an RCiEP's recovery is its FLR */
 	if (f)
 		hw_reset_start(ctx, f->rid, kind, pdev);
 	return 0;
@@ -327,7 +372,7 @@ static __always_inline int method_exit(void *ctx, int slot)
 	if (f && !bracketing)
 		close_window(f->rid);
 	if (method_kind[slot] == WK_BUS_FUNCTION || method_kind[slot] == WK_CXL_BUS)
-		close_task_bus_windows();
+		close_task_bus_windows(WK_SECONDARY_BUS);
 	return 0;
 }
 
@@ -424,27 +469,38 @@ int BPF_PROG(device_ready_fexit)
 	return 0;
 }
 
-/* every device atstrace counts below the bridge has a secondary bus window */
+/*
+ * Every device atstrace counts below the bridge is in the new window. In an
+ * error recovery on a bracketing kernel, one that is not bracketed when the
+ * bus is reset was reset unbracketed.
+ */
 static long count_bus_window(void *map, struct dev_key *key, struct dev_counts *c,
 			     struct scan_ctx *s)
 {
-	if (key->rid >= s->lo && key->rid <= s->hi)
-		c->windows[WK_SECONDARY_BUS]++; /* this CPU's share of the per-CPU counts */
+	struct dev_window *w;
+
+	if (key->rid < s->lo || key->rid > s->hi)
+		return 0;
+	c->windows[s->kind < WK_NR ? s->kind : WK_SECONDARY_BUS]++; /* this CPU's share */
+	if (s->kind == WK_RECOVERY && bracketing) {
+		w = bpf_map_lookup_elem(&windows, key);
+		if (!w || !w->depth)
+			c->unbracketed++;
+	}
 	return 0;
 }
 
-/* A bridge asserts secondary bus reset: every device below it is in a window. */
-SEC("?fentry/pci_reset_secondary_bus")
-int BPF_PROG(bus_reset_fentry, struct pci_dev *bridge)
+/* Every device below @bridge is in a window of @kind, until this task ends it. */
+static __always_inline void open_bus_window(struct pci_dev *bridge, __u32 kind)
 {
 	struct pci_bus *sub = BPF_CORE_READ(bridge, subordinate);
 	__u32 brid = pdev_rid(bridge), tid = (__u32)bpf_get_current_pid_tgid();
 	struct bus_window *bw = bus_windows_get();
-	struct scan_ctx s = { .kind = WK_SECONDARY_BUS };
+	struct scan_ctx s = { .kind = kind };
 	struct event *e;
 
 	if (!sub || !bw)
-		return 0;
+		return;
 	for (int i = 0; i < BUS_WINDOWS_MAX; i++) {
 		struct bus_window *b = &bw[i];
 
@@ -459,27 +515,88 @@ int BPF_PROG(bus_reset_fentry, struct pci_dev *bridge)
 		b->bus_lo = BPF_CORE_READ(sub, busn_res.start) & 0xff;
 		b->bus_hi = BPF_CORE_READ(sub, busn_res.end) & 0xff;
 		b->open_ns = bpf_ktime_get_ns();
+		b->kind = kind;
 		__sync_fetch_and_add(&b->active, BUS_WINDOW_OPEN - BUS_WINDOW_FILLING);
 		open_windows_add(1);
-		global_inc(G_BUS_WINDOWS);
+		global_inc(kind == WK_RECOVERY ? G_RECOVERY_WINDOWS : G_BUS_WINDOWS);
+		if (kind == WK_RECOVERY)
+			recovery_saw_reset();
 		inflight_bus_range(b->segment, b->bus_lo, b->bus_hi, &s.lo, &s.hi);
 		bpf_for_each_map_elem(&counts, count_bus_window, &s, 0);
-		count_in_flight(s.lo, s.hi, WK_SECONDARY_BUS);
+		count_in_flight(s.lo, s.hi, kind);
 		e = event_reserve(EV_BUS_WINDOW_OPEN, brid);
 		if (e) {
-			e->win.kind = WK_SECONDARY_BUS;
+			e->win.kind = kind;
 			e->win.bus_lo = b->bus_lo;
 			e->win.bus_hi = b->bus_hi;
 			bpf_ringbuf_submit(e, 0);
 		}
-		return 0;
+		return;
 	}
 	global_inc(G_BUS_SLOTS_FULL);
+}
+
+
+/*
+ * A bridge asserts secondary bus reset: every device below it is in a window;
+ * when error recovery issued it, a recovery window.
+ */
+SEC("?fentry/pci_reset_secondary_bus")
+int BPF_PROG(bus_reset_fentry, struct pci_dev *bridge)
+{
+	open_bus_window(bridge, task_in_recovery() ? WK_RECOVERY : WK_SECONDARY_BUS);
+	return 0;
+}
+
+#define PCI_CHANNEL_IO_FROZEN 2 /* pci_channel_io_frozen: recovery resets */
+
+/*
+ * Error recovery (AER, DPC, EDR) of everything below a bridge. Its bus reset
+ * opens the recovery window (above); DPC's reset began in hardware before
+ * software knew, so its window opens here, on the DPC port's secondary bus.
+ */
+SEC("?fentry/pcie_do_recovery")
+int BPF_PROG(recovery_fentry, struct pci_dev *dev, unsigned int state)
+{
+	struct task_state *ts;
+	__u64 reset = 0;
+
+	if (state != PCI_CHANNEL_IO_FROZEN)
+		return 0;
+	/* the reset callback, as a number (a function pointer is no BTF pointer) */
+	bpf_get_func_arg(ctx, 2, &reset);
+	ts = task_state_get(true);
+	if (!ts) {
+		global_inc(G_TASK_STATE_LOST);
+		return 0;
+	}
+	ts->recovery++;
+	global_inc(G_RECOVERIES);
+	if (dpc_reset_fn && reset == dpc_reset_fn)
+		open_bus_window(dev, WK_RECOVERY);
+	return 0;
+}
+
+/* ... and the recovery's end ends its windows */
+SEC("?fexit/pcie_do_recovery")
+int BPF_PROG(recovery_fexit)
+{
+	struct task_state *ts = task_state_get(false);
+
+	if (!ts || !ts->recovery)
+		return 0;
+	if (--ts->recovery)
+		return 0;
+	close_task_bus_windows(WK_RECOVERY);
+	/* a reset it did not see (an untraced path): its window went unseen */
+	if (!ts->recovery_seen)
+		global_inc(G_RECOVERY_UNSEEN);
+	ts->recovery_seen = 0;
 	return 0;
 }
 
 #define BUS_END_SLOT(n) \
-SEC("?fexit") int BPF_PROG(bus_end_exit_##n) { return close_task_bus_windows(); }
+SEC("?fexit") int BPF_PROG(bus_end_exit_##n) { return close_task_bus_windows(WK_SECONDARY_BUS); }
 
 SLOTS(BUS_END_SLOTS, BUS_END_SLOT)
 

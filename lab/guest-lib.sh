@@ -154,6 +154,8 @@ r:atsora/sbrwait_r pci_bridge_wait_for_secondary_bus ret=\$retval:s32
 r:atsora/busreset_r pci_reset_bus ret=\$retval:s32
 r:atsora/buserr_r pci_bus_error_reset ret=\$retval:s32
 r:atsora/bridgereset_r pci_try_reset_bridge ret=\$retval:s32
+p:atsora/rec pcie_do_recovery state=state:u32
+r:atsora/rec_r pcie_do_recovery ret=\$retval:u32
 p:atsora/prep pci_dev_reset_iommu_prepare bus=pdev->bus->number:u8 devfn=pdev->devfn:u32
 r:atsora/prep_r pci_dev_reset_iommu_prepare ret=\$retval:s32
 p:atsora/done pci_dev_reset_iommu_done bus=pdev->bus->number:u8 devfn=pdev->devfn:u32

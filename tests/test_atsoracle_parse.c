@@ -200,6 +200,43 @@ static void test_bus_reset_window(void **state)
 	assert_int_equal(dev(0x0400)->in_window, 0);
 }
 
+/*
+ * Error recovery: its bus reset's window lasts past the bus wait until
+ * pcie_do_recovery() returns; a device restored by its bracket inside it
+ * leaves it; a recovery that does not reset (state 1) changes nothing.
+ */
+static void test_recovery_window(void **state)
+{
+	struct oracle_event e;
+
+	setup();
+	assert_int_equal(oracle_parse_line("x-1 [000] .... 1.0: prep: (f) bus=1 devfn=0", &e), 0);
+	oracle_scan(&st, &e);
+	submit(10, 0x0300);                       /* make both devices known */
+	submit(10, 0x0400);
+	ev(10, "qisub_r", "ret=0");
+	ev(20, "rec", "state=1");                 /* non-fatal: no reset, no window */
+	ev(20, "rec_r", "ret=1");
+	ev(20, "rec", "state=2");                 /* fatal: recovery with a reset */
+	ev(20, "sbr", "bus=0 devfn=8 sec=1 sub=4");
+	ev(20, "sbrwait_r", "ret=0");             /* the bus is back, the switch not yet */
+	submit(10, 0x0300);                       /* flagged, in recovery */
+	ev(20, "prep", "bus=4 devfn=0");
+	ev(20, "prep_r", "ret=0");
+	ev(20, "done", "bus=4 devfn=0");          /* 04:00.0 restored: leaves the window */
+	submit(10, 0x0400);                       /* not flagged */
+	submit(10, 0x0300);                       /* still flagged */
+	ev(20, "rec_r", "ret=5");
+	submit(10, 0x0300);                       /* after the recovery */
+	assert_int_equal(st.bus_resets, 1);
+	assert_int_equal(dev(0x0300)->recovery_windows, 1);
+	assert_int_equal(dev(0x0300)->bus_windows, 0);
+	assert_int_equal(dev(0x0300)->in_window, 2);
+	assert_int_equal(dev(0x0300)->in_recovery, 2);
+	assert_int_equal(dev(0x0400)->in_window, 0);
+	assert_int_equal(st.nbus, 0);
+}
+
 /* Two passes, as atsoracle runs them: the second knows every window edge. */
 static void test_edges(void **state)
 {
@@ -248,6 +285,7 @@ int main(void)
 		cmocka_unit_test(test_nesting_and_probe),
 		cmocka_unit_test(test_bracketing_mode),
 		cmocka_unit_test(test_bus_reset_window),
+		cmocka_unit_test(test_recovery_window),
 		cmocka_unit_test(test_edges),
 	};
 

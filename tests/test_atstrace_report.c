@@ -64,6 +64,21 @@ static void test_violations_fail(void **state)
 	assert_says("FAIL", "2 in-window");
 }
 
+/* invalidations in error recovery fail as any, and the verdict tells them apart */
+static void test_recovery_told_apart(void **state)
+{
+	t.dev[0].c.windows[WK_RECOVERY] = 1;
+	t.dev[0].c.in_window = 5;
+	t.dev[0].c.in_recovery = 3;
+	assert_int_equal(judge(), 1);
+	assert_says("FAIL", "5 in-window invalidations (3 of them in error recovery");
+	t.dev[0].c.in_recovery = 0;
+	judge();
+	if (strstr(v.line, "error recovery"))
+		fail_msg("\"%s\" names error recovery with none in it", v.line);
+	assert_string_equal(window_kind_name(WK_RECOVERY), "recovery");
+}
+
 static void test_unbracketed(void **state)
 {
 	t.dev[0].c.unbracketed = 2;
@@ -187,6 +202,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup(test_pass, clean_run),
 		cmocka_unit_test_setup(test_violations_fail, clean_run),
+		cmocka_unit_test_setup(test_recovery_told_apart, clean_run),
 		cmocka_unit_test_setup(test_unbracketed, clean_run),
 		cmocka_unit_test_setup(test_bracket_hooks_silent, clean_run),
 		cmocka_unit_test_setup(test_min_resets, clean_run),

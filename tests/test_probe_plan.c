@@ -146,6 +146,27 @@ static void test_plan_fallback_and_missing(void **state)
 	assert_int_equal(find(&k, "reset_method", "pci_pm_reset")->status, ROW_NO_SLOT);
 }
 
+/* error recovery: both ends of pcie_do_recovery() or neither; a kernel without AER runs */
+static void test_plan_recovery(void **state)
+{
+	static const char *const aer[] = {
+		"qi_submit_sync", "pcie_flr", "pcie_capability_clear_and_set_word_unlocked",
+		"pci_reset_secondary_bus", "pci_reset_bus", "pcie_do_recovery", NULL,
+	};
+	struct kernel k;
+
+	(void)state;
+	boot(&k, aer, NEED_VTD, false);
+	assert_int_equal(resolve(&k), 0);
+	assert_int_equal(find(&k, "recovery_begin", "pcie_do_recovery")->status, ROW_ATTACH_OK);
+	assert_int_equal(find(&k, "recovery_end", "pcie_do_recovery")->status, ROW_ATTACH_OK);
+	/* no AER in the kernel: nothing to trace, nothing missing */
+	boot(&k, k612, NEED_VTD, false);
+	assert_int_equal(resolve(&k), 0);
+	assert_int_equal(find(&k, "recovery_begin", "pcie_do_recovery")->status, ROW_MISSING);
+	assert_int_equal(find(&k, "recovery_end", "pcie_do_recovery")->status, ROW_MISSING);
+}
+
 /* AMD-Vi: submissions at the queueing choke point, completions at the flushers' return */
 static void test_plan_amd(void **state)
 {
@@ -409,6 +430,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plan_vtd_612),
 		cmocka_unit_test(test_plan_fallback_and_missing),
+		cmocka_unit_test(test_plan_recovery),
 		cmocka_unit_test(test_plan_amd),
 		cmocka_unit_test(test_plan_smmuv3),
 		cmocka_unit_test(test_method_clone),

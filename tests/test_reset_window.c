@@ -152,6 +152,42 @@ static void test_bus_window(void **state)
 	assert_false(bus_window_covers(&b, 0x0300));
 }
 
+/*
+ * A recovery window holds every device below the bridge until the recovery
+ * returns, except one whose bracket ended ready inside it (the series
+ * restored it once its path was back); a plain bus window has no exception.
+ */
+static void test_recovery_window(void **state)
+{
+	struct bus_window rec = { .active = BUS_WINDOW_OPEN, .bus_lo = 1, .bus_hi = 4,
+				  .open_ns = 100, .kind = WK_RECOVERY };
+	struct bus_window bus = rec;
+	struct dev_window w = {}, other = {};
+	__u64 dur;
+
+	(void)state;
+	bus.kind = WK_SECONDARY_BUS;
+	assert_true(bus_window_holds(&rec, 0x0300, NULL));  /* no window of its own */
+	assert_true(bus_window_holds(&rec, 0x0300, &w));
+	/* bracketed inside the recovery, restored: it leaves this window */
+	window_enter(&w, WK_BRACKET, 110);
+	assert_int_equal(window_leave(&w, 150, &dur), WS_CLOSED);
+	recovery_release(&w, &rec, 0x0300);
+	assert_false(bus_window_holds(&rec, 0x0300, &w));
+	assert_true(bus_window_holds(&rec, 0x0400, &other)); /* its siblings stay */
+	/* ... but not a later recovery, nor a plain bus window */
+	rec.open_ns = 200;
+	assert_true(bus_window_holds(&rec, 0x0300, &w));
+	recovery_release(&w, &bus, 0x0300);
+	assert_true(bus_window_holds(&bus, 0x0300, &w));
+	/* a device outside the range is not released by it */
+	recovery_release(&other, &rec, 0x0500);
+	assert_int_equal(other.released, 0);
+	/* a slot being filled holds nothing */
+	rec.active = BUS_WINDOW_FILLING;
+	assert_false(bus_window_holds(&rec, 0x0400, &other));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -163,6 +199,7 @@ int main(void)
 		cmocka_unit_test(test_nested_methods),
 		cmocka_unit_test(test_frame_overflow),
 		cmocka_unit_test(test_bus_window),
+		cmocka_unit_test(test_recovery_window),
 	};
 
 	return cmocka_run_group_tests_name("reset_window", tests, NULL, NULL);

@@ -84,8 +84,8 @@ def records($type): map(select(.type == $type));
 def flagged: (.in_window // 0) + (.in_flight_at_open // 0);
 # atstrace counts windows per kind, the oracle in one number
 def windows_total: .windows // 0 | if type == "object" then ([.[]] | add // 0) else . end;
-# a device's own reset windows, without the secondary bus resets above it
-def function_windows: .windows // 0 | if type == "object" then (del(.secondary_bus) | [.[]] | add // 0) else . end;
+# a device's own reset windows, without the bus resets (and recoveries) above it
+def function_windows: .windows // 0 | if type == "object" then (del(.secondary_bus, .recovery) | [.[]] | add // 0) else . end;
 def median: sort | if length == 0 then null elif length % 2 == 1 then .[length / 2 | floor]
 		   else (.[length / 2 - 1] + .[length / 2]) / 2 end;
 

@@ -255,6 +255,8 @@ int main(int argc, char **argv)
 		json_kv_u64(&w, "edge_out", d->edge_out);
 		json_kv_u64(&w, "windows", d->windows);
 		json_kv_u64(&w, "bus_windows", d->bus_windows);
+		json_kv_u64(&w, "recovery_windows", d->recovery_windows);
+		json_kv_u64(&w, "in_recovery", d->in_recovery);
 		json_key(&w, "windows_by_method");
 		json_object_begin(&w);
 		for (int m = 0; oracle_method_names[m]; m++)

@@ -317,22 +317,42 @@ static struct oracle_task *task_of(struct oracle_state *st, int pid)
 	return NULL;
 }
 
-static bool in_bus_window(const struct oracle_state *st, uint16_t sid)
+static struct oracle_device *device_of(struct oracle_state *st, uint16_t sid)
 {
+	for (int i = 0; i < st->ndev; i++)
+		if (st->dev[i].sid == sid)
+			return &st->dev[i];
+	return NULL;
+}
+
+/*
+ * A bus or recovery window holds sid; a device whose bracket ended inside a
+ * recovery window has left it (as bpf/reset_window.h's bus_window_holds()).
+ */
+static bool in_bus_window(struct oracle_state *st, uint16_t sid, bool *rec)
+{
+	const struct oracle_device *d = device_of(st, sid);
 	uint8_t bus = sid >> 8;
 
-	for (int i = 0; i < st->nbus; i++)
-		if (bus >= st->bus[i].lo && bus <= st->bus[i].hi)
-			return true;
+	for (int i = 0; i < st->nbus; i++) {
+		if (bus < st->bus[i].lo || bus > st->bus[i].hi)
+			continue;
+		if (st->bus[i].rec && d && d->released == st->bus[i].id)
+			continue;
+		*rec = st->bus[i].rec;
+		return true;
+	}
 	return false;
 }
 
-static bool window_open(const struct oracle_state *st, uint16_t sid)
+static bool window_open(struct oracle_state *st, uint16_t sid, bool *rec)
 {
-	for (int i = 0; i < st->ndev; i++)
-		if (st->dev[i].sid == sid && st->dev[i].depth > 0)
-			return true;
-	return in_bus_window(st, sid);
+	const struct oracle_device *d = device_of(st, sid);
+
+	*rec = false;
+	if (d && d->depth > 0)
+		return true;
+	return in_bus_window(st, sid, rec);
 }
 
 /* Submissions of every task still running when a window opens on sid. */
@@ -360,14 +380,17 @@ static void count_in_flight(struct oracle_state *st, uint16_t sid, struct oracle
  * A bridge resets its secondary bus: every device known below it has a bus
  * window, and its submissions still in flight count, as for its own window.
  */
-static void bus_window_open(struct oracle_state *st, unsigned int lo, unsigned int hi)
+static void bus_window_open(struct oracle_state *st, unsigned int lo, unsigned int hi, bool rec)
 {
 	for (int i = 0; i < st->ndev; i++) {
 		struct oracle_device *d = &st->dev[i];
 
 		if ((d->sid >> 8) < lo || (d->sid >> 8) > hi)
 			continue;
-		d->bus_windows++;
+		if (rec)
+			d->recovery_windows++;
+		else
+			d->bus_windows++;
 		count_in_flight(st, d->sid, d);
 	}
 }
@@ -413,6 +436,10 @@ static void window_leave_as(struct oracle_state *st, uint16_t sid, bool ready)
 	d->depth = 0;
 	d->stuck = false;
 	record_edge(st, &e);
+	/* restored inside an error recovery: the device leaves its window */
+	for (int i = 0; i < st->nbus; i++)
+		if (st->bus[i].rec && (sid >> 8) >= st->bus[i].lo && (sid >> 8) <= st->bus[i].hi)
+			d->released = st->bus[i].id;
 }
 
 static void window_leave(struct oracle_state *st, uint16_t sid)
@@ -442,7 +469,7 @@ static void on_submit(struct oracle_state *st, struct oracle_task *tk, const str
 	for (unsigned int i = 0; i < count; i++) {
 		struct oracle_device *d;
 		uint16_t sid;
-		bool inwin;
+		bool inwin, rec;
 		int j;
 
 		snprintf(key, sizeof(key), "d%u", i);
@@ -452,9 +479,11 @@ static void on_submit(struct oracle_state *st, struct oracle_task *tk, const str
 		if (!d)
 			continue;
 		d->devtlb_descriptors++;
-		inwin = window_open(st, sid);
+		inwin = window_open(st, sid, &rec);
 		if (inwin)
 			d->in_window++;
+		if (inwin && rec)
+			d->in_recovery++;
 		if (near_edge(st, sid, st->now, false)) {
 			if (inwin)
 				d->edge_in++;
@@ -499,7 +528,7 @@ static void on_entry(struct oracle_state *st, struct oracle_task *tk, int kind,
 			v = fr->bus_lo;
 		fr->bus_hi = v;
 		st->bus_resets++;
-		bus_window_open(st, fr->bus_lo, fr->bus_hi);
+		bus_window_open(st, fr->bus_lo, fr->bus_hi, tk->recovery > 0);
 		if (st->nbus < ORACLE_MAX_BUS_WINDOWS) {
 			struct oracle_edge e = { .bus = true, .open = true,
 						 .bus_lo = fr->bus_lo, .bus_hi = fr->bus_hi };
@@ -508,6 +537,8 @@ static void on_entry(struct oracle_state *st, struct oracle_task *tk, int kind,
 			st->bus[st->nbus].pid = tk->pid;
 			st->bus[st->nbus].lo = fr->bus_lo;
 			st->bus[st->nbus].hi = fr->bus_hi;
+			st->bus[st->nbus].rec = tk->recovery > 0;
+			st->bus[st->nbus].id = st->now ? st->now : 1;
 			st->nbus++;
 		} else {
 			st->events_lost++;
@@ -535,10 +566,11 @@ static struct oracle_frame *top_method(struct oracle_task *tk)
 	return fr->kind <= F_METHOD_CXL ? fr : NULL;
 }
 
-static void close_bus_windows(struct oracle_state *st, int pid)
+/* this task's bus windows (@rec: its recovery windows instead) end */
+static void close_bus_windows(struct oracle_state *st, int pid, bool rec)
 {
 	for (int i = st->nbus - 1; i >= 0; i--) {
-		if (st->bus[i].pid == pid) {
+		if (st->bus[i].pid == pid && st->bus[i].rec == rec) {
 			struct oracle_edge e = { .bus = true, .bus_lo = st->bus[i].lo,
 						 .bus_hi = st->bus[i].hi };
 
@@ -595,7 +627,7 @@ static void on_return(struct oracle_state *st, struct oracle_task *tk, int kind,
 		if (fr->phase == PH_OPEN && !st->bracketing)
 			window_leave(st, fr->sid);
 		if (kind == F_METHOD_BUSFN || kind == F_METHOD_CXL)
-			close_bus_windows(st, tk->pid);
+			close_bus_windows(st, tk->pid, false);
 		break;
 	}
 }
@@ -636,11 +668,24 @@ void oracle_feed(struct oracle_state *st, const struct oracle_event *ev)
 	 */
 	if (!strcmp(ev->name, "sbrwait_r") || !strcmp(ev->name, "busreset_r") ||
 	    !strcmp(ev->name, "buserr_r") || !strcmp(ev->name, "bridgereset_r")) {
-		close_bus_windows(st, tk->pid);
+		close_bus_windows(st, tk->pid, false);
 		return;
 	}
 	if (!strcmp(ev->name, "sbrwait"))
 		return;
+	/* error recovery that resets (pci_channel_io_frozen) */
+	if (!strcmp(ev->name, "rec")) {
+		uint64_t state = 0;
+
+		if (oracle_kv_u64(ev, "state", &state) && state == 2)
+			tk->recovery++;
+		return;
+	}
+	if (!strcmp(ev->name, "rec_r")) {
+		if (tk->recovery && !--tk->recovery)
+			close_bus_windows(st, tk->pid, true);
+		return;
+	}
 	if (!strcmp(ev->name, "flrwrite")) { /* Initiate FLR written to Device Control */
 		struct oracle_frame *fr = top_method(tk);
 		uint64_t pos = 0, set = 0;

@@ -78,6 +78,9 @@ struct oracle_device {
 	uint64_t windows;
 	uint64_t windows_by_method[ORACLE_NR_METHODS];
 	uint64_t bus_windows;        /* secondary bus resets of a bridge above it */
+	uint64_t recovery_windows;   /* ... issued by error recovery (pcie_do_recovery) */
+	uint64_t in_recovery;        /* of in_window: inside a recovery window */
+	uint64_t released;           /* id of the recovery window its bracket ended in */
 	uint64_t devtlb_descriptors;
 	uint64_t devtlb_calls;       /* qi_submit_sync calls carrying >= 1 for it */
 	uint64_t in_window;          /* descriptors submitted inside a window */
@@ -111,6 +114,7 @@ struct oracle_frame {
 struct oracle_task {
 	int pid;
 	int sp;
+	int recovery;               /* inside pcie_do_recovery() for a reset */
 	struct oracle_frame stack[ORACLE_STACK_DEPTH];
 };
 
@@ -127,7 +131,8 @@ struct oracle_state {
 	int ntask;
 	struct oracle_task task[ORACLE_MAX_TASKS];
 	int nbus;         /* open bus-reset windows */
-	struct { int pid; uint8_t lo, hi; } bus[ORACLE_MAX_BUS_WINDOWS];
+	/* rec: opened by error recovery, lasts until it returns; id: its opening */
+	struct { int pid; uint8_t lo, hi; bool rec; uint64_t id; } bus[ORACLE_MAX_BUS_WINDOWS];
 	uint64_t now;     /* timestamp of the event being fed */
 	/* pass 1 records every edge; pass 2 (edges_known) classifies against them */
 	struct oracle_edge *edges;

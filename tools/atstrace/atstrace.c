@@ -641,6 +641,13 @@ int main(int argc, char **argv)
 		goto out_facts;
 	}
 	skel->rodata->bracketing = facts.bracketing;
+	/* a DPC recovery's reset began in hardware: its window opens at its start */
+	skel->rodata->dpc_reset_fn = ksyms_lookup(NULL, "dpc_reset_link");
+	if (env.verbose)
+		fprintf(stderr, "atstrace: DPC: %s\n", skel->rodata->dpc_reset_fn ?
+			"dpc_reset_link() found: a DPC recovery's window opens at its start" :
+			"no dpc_reset_link() in kallsyms: a DPC recovery, if any, shows as "
+			"recovery_unseen");
 	skel->rodata->want_hist = env.hist;
 	skel->rodata->want_open_events = env.verbose;
 	skel->rodata->want_events = !env.quiet;

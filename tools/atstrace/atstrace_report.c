@@ -17,7 +17,7 @@ static const char *const window_names[WK_NR] = {
 	[WK_AF_FLR] = "af_flr",          [WK_PM] = "pm",
 	[WK_BUS_FUNCTION] = "bus",       [WK_ACPI] = "acpi",
 	[WK_DEV_SPECIFIC] = "device_specific", [WK_CXL_BUS] = "cxl_bus",
-	[WK_SECONDARY_BUS] = "secondary_bus",
+	[WK_SECONDARY_BUS] = "secondary_bus", [WK_RECOVERY] = "recovery",
 };
 
 const char *window_kind_name(__u32 kind)
@@ -271,6 +271,11 @@ void report_summary_text(FILE *f, const struct run_totals *t)
 	fprintf(f, "bus resets: %llu; ring buffer drops: %llu\n",
 		(unsigned long long)t->global[G_BUS_WINDOWS],
 		(unsigned long long)t->global[G_RINGBUF_DROPS]);
+	if (t->global[G_RECOVERIES] || TOTAL(t, in_recovery))
+		fprintf(f, "error recoveries (AER, DPC): %llu, %llu recovery windows, %llu "
+			"invalidations inside them\n", (unsigned long long)t->global[G_RECOVERIES],
+			(unsigned long long)t->global[G_RECOVERY_WINDOWS],
+			(unsigned long long)TOTAL(t, in_recovery));
 	if (t->global[G_SID_UNKNOWN])
 		fprintf(f, "SMMUv3: %llu ATC invalidations to StreamIDs no attach has named yet "
 			"(not judged)\n", (unsigned long long)t->global[G_SID_UNKNOWN]);
@@ -321,6 +326,9 @@ const struct health_row health_rows[] = {
 	{ "flr_unhooked", "FLRs with no traced reset method around them (a method inlined or "
 	  "not hooked, or under way when tracing began): their windows unseen",
 	  G_FLR_UNHOOKED },
+	{ "recovery_unseen", "error recoveries in which no reset was seen (DPC with no "
+	  "dpc_reset_link in kallsyms, or a reset path not traced): their windows unseen",
+	  G_RECOVERY_UNSEEN },
 	{ "inject_orphaned", "delays skipped because atstrace's heartbeat stopped",
 	  G_INJECT_ORPHANED },
 	{ "crosscheck_mismatch", "device-TLB invalidations the qi_submit tracepoint and "
@@ -376,6 +384,7 @@ void report_summary_json(struct json_writer *w, const struct run_totals *t,
 		json_kv_u64(w, "submissions", c->submissions);
 		json_kv_u64(w, "in_window", c->in_window);
 		json_kv_u64(w, "in_flight_at_open", c->in_flight_at_open);
+		json_kv_u64(w, "in_recovery", c->in_recovery);
 		json_key(w, "windows");
 		json_object_begin(w);
 		for (int k = 0; k < WK_NR; k++)
@@ -391,6 +400,8 @@ void report_summary_json(struct json_writer *w, const struct run_totals *t,
 	}
 	json_object_end(w);
 	json_kv_u64(w, "bus_resets", t->global[G_BUS_WINDOWS]);
+	json_kv_u64(w, "recoveries", t->global[G_RECOVERIES]);
+	json_kv_u64(w, "recovery_windows", t->global[G_RECOVERY_WINDOWS]);
 	json_kv_u64(w, "ringbuf_drops", t->global[G_RINGBUF_DROPS]);
 	json_kv_u64(w, "events_shed", t->global[G_EVENTS_SHED]);
 	json_kv_u64(w, "submit_recursion_misses", t->submit_misses);
@@ -496,19 +507,24 @@ void assert_verdict(const struct run_totals *t, const struct atstrace_env *env,
 {
 	__u64 inw = TOTAL(t, in_window), infl = TOTAL(t, in_flight_at_open);
 	__u64 unbr = TOTAL(t, unbracketed), invs = TOTAL(t, invalidations);
-	__u64 resets = totals_windows(t);
-	char causes[768];
+	__u64 resets = totals_windows(t), rec = TOTAL(t, in_recovery);
+	char causes[768], hw[96] = "";
 	int ncauses = inconclusive_causes(t, end, causes, sizeof(causes));
 
+	/* error recovery: resets no software asked for, told apart */
+	if (rec)
+		snprintf(hw, sizeof(hw), " (%llu of them in error recovery: a reset no software "
+			 "asked for)", (unsigned long long)rec);
 	if (inw || infl || (env->fail_unbracketed && unbr)) {
 		v->exit_code = 1;
 		v->word = "FAIL";
 		snprintf(v->line, sizeof(v->line),
-			 "atstrace: FAIL: %llu in-window invalidations, %llu in flight at a window's "
-			 "open, %llu unbracketed resets (%llu reset windows, %llu invalidations)%s%s",
-			 (unsigned long long)inw, (unsigned long long)infl, (unsigned long long)unbr,
-			 (unsigned long long)resets, (unsigned long long)invs,
-			 ncauses ? "; also: " : "", causes);
+			 "atstrace: FAIL: %llu in-window invalidations%s, %llu in flight at a "
+			 "window's open, %llu unbracketed resets (%llu reset windows, %llu "
+			 "invalidations)%s%s",
+			 (unsigned long long)inw, hw, (unsigned long long)infl,
+			 (unsigned long long)unbr, (unsigned long long)resets,
+			 (unsigned long long)invs, ncauses ? "; also: " : "", causes);
 	} else if (ncauses) {
 		/* what it could not see could have been a violation */
 		v->exit_code = 3;

@@ -79,3 +79,26 @@ const struct ksym *ksyms_find(const struct ksyms *ks, uint64_t addr, uint64_t *o
 	*offset = addr - ks->syms[best].addr;
 	return &ks->syms[best];
 }
+
+uint64_t ksyms_lookup(const char *path, const char *name)
+{
+	char line[512], sym[256], type;
+	unsigned long long addr, found = 0;
+	FILE *f = fopen(path ? path : "/proc/kallsyms", "r");
+
+	if (!f)
+		return 0;
+	while (fgets(line, sizeof(line), f)) {
+		if (sscanf(line, "%llx %c %255s", &addr, &type, sym) != 3 || !addr)
+			continue;
+		if ((type != 't' && type != 'T') || strcmp(sym, name))
+			continue;
+		if (found && found != addr) {
+			found = 0;
+			break;
+		}
+		found = addr;
+	}
+	fclose(f);
+	return found;
+}

@@ -20,5 +20,11 @@ struct ksyms *ksyms_load(const char *path);
 void ksyms_free(struct ksyms *ks);
 /* The symbol containing addr, and addr's offset into it; NULL if none. */
 const struct ksym *ksyms_find(const struct ksyms *ks, uint64_t addr, uint64_t *offset);
+/*
+ * The address of text symbol @name in @path (NULL: /proc/kallsyms), without
+ * loading the table; 0 when it is absent, hidden (kptr_restrict) or defined
+ * twice at different addresses (a static in two places: no single answer).
+ */
+uint64_t ksyms_lookup(const char *path, const char *name);
 
 #endif

@@ -103,6 +103,14 @@ const struct probe_row probe_table[] = {
 	BUS_END("pci_bus_error_reset"),
 	BUS_END("pci_try_reset_bridge"),
 	/*
+	 * error recovery (AER, DPC): its bus reset's window lasts until the
+	 * recovery returns. A pair: one without the other is dropped (below).
+	 */
+	FIXED("recovery_begin", 0, false,
+	      { HOOK_FENTRY, "recovery_fentry", "pcie_do_recovery" }),
+	FIXED("recovery_end", 0, false,
+	      { HOOK_FEXIT, "recovery_fexit", "pcie_do_recovery" }),
+	/*
 	 * upstream's bracketing (7.0+); where kernel-patch/'s tracepoint exists
 	 * it marks the same point as prepare's return, without a trampoline
 	 */
@@ -238,6 +246,25 @@ static enum row_status method_fallback(const struct kernel_facts *f, const struc
 	return k != CLONE_NONE && !f->bracketing ? ROW_UNHOOKABLE : ROW_MISSING;
 }
 
+static struct plan_entry *entry_of(struct plan_entry *entries, const char *event)
+{
+	for (int i = 0; i < probe_table_len; i++)
+		if (!strcmp(entries[i].row->event, event))
+			return &entries[i];
+	return NULL;
+}
+
+/* Two rows that only work together: if one cannot attach, neither does. */
+static void pair_or_neither(struct plan_entry *entries, const char *a, const char *b)
+{
+	struct plan_entry *x = entry_of(entries, a), *y = entry_of(entries, b);
+
+	if (!x || !y || (x->status == ROW_ATTACH_OK) == (y->status == ROW_ATTACH_OK))
+		return;
+	x->status = y->status = ROW_MISSING;
+	x->chosen = y->chosen = -1;
+}
+
 int probe_plan_resolve(const struct kernel_facts *facts, struct plan_entry *entries,
 		       int method_slots, int attach_slots, int bus_end_slots, int kmethod_slots)
 {
@@ -293,6 +320,8 @@ int probe_plan_resolve(const struct kernel_facts *facts, struct plan_entry *entr
 	/* a bus window must be able to end: at least one of its end points */
 	if (!bus_end_ok)
 		missing++;
+	/* a recovery that began must be able to end: both hooks or neither */
+	pair_or_neither(entries, "recovery_begin", "recovery_end");
 	return missing;
 }
 
@@ -310,6 +339,10 @@ static const char *missing_cost(const struct probe_row *r)
 		{ "attach_rejected", "attaches refused during a reset are not counted" },
 		{ "attach", "this driver op's attaches are not seen" },
 		{ "bus_reset_end", "bus windows end at another of the calls that reset a bus" },
+		{ "recovery_begin", "an error recovery's bus window ends at the bus wait, before "
+				    "the switch is restored; DPC's reset is unseen" },
+		{ "recovery_end", "an error recovery's bus window ends at the bus wait, before "
+				  "the switch is restored; DPC's reset is unseen" },
 	};
 
 	for (size_t i = 0; i < sizeof(costs) / sizeof(costs[0]); i++)
