@@ -14,8 +14,9 @@ out=$top/build/lab/initramfs-$name.cpio.gz
 [ -e "$kdir" ] || die "lab: kernel $name is not built or fetched (run 'make kernel lab')"
 
 # Modules the lab loads when the kernel has them as modules (the lab kernel
-# builds them in): the 9p share, VFIO, the virtio disk.
-WANT="9p 9pnet_virtio vfio_pci vfio_iommu_type1 virtio_blk"
+# builds them in): the 9p share, VFIO, the virtio disk and NIC (a NIC back on
+# its own driver after a test must move packets).
+WANT="9p 9pnet_virtio vfio_pci vfio_iommu_type1 virtio_blk virtio_net"
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT

@@ -14,6 +14,9 @@ def checks($run; $p; $expect):
 	check_shown("--verify: verified + not verifiable"; number($v; "verified: (?<n>[0-9]+) programs") +
 		number($v; "not verified [^:]*: (?<n>[0-9]+)"); eq(number($v; "programs of (?<n>[0-9]+)"))),
 	check("--verify: SMMUv3 programs verified"; $v | test("smmu_submit_fentry") and test("smmu_complete_fexit"); eq(true)),
+	# AER and DPC recovery windows: against pcie_do_recovery itself, no stand-in
+	check("--verify: error-recovery programs verified on the kernel's own function";
+	      $v | test("(stand-in|not verified)[^\n]*recovery_f"); eq(false)),
 	only($expect; "series";
 		check("the series' tp_btf rows that attach"; $plan | split("\n") |
 			map(select(test("^[a-z_]+ +tp_btf +dev_reset_[a-z_]+ +attach$"))) | length; eq(2)),
