@@ -7,6 +7,19 @@ TRACEFS=/sys/kernel/tracing
 
 log() { echo "[guest $(cut -d' ' -f1 /proc/uptime)] $*"; }
 
+# The lab machine (lab/run.sh --machine) and its traced ATS NIC: behind the
+# PCIe switch on the switch machine, below the first root port elsewhere.
+MACHINE=$(sed -n 's/.*atstrace\.machine=\([^ ]*\).*/\1/p' /proc/cmdline)
+case "${MACHINE:-default}" in
+switch) LAB_DEV=0000:03:00.0 ;;
+*) LAB_DEV=0000:01:00.0 ;;
+esac
+# the root port above a device (a switch's ports sit between them):
+# /sys/devices/pci0000:00/<root port>/.../<device>
+root_port_of() { # BDF
+	readlink -f "/sys/bus/pci/devices/$1" | sed -n 's|.*/pci[0-9a-f]*:[0-9a-f]*/\([^/]*\)/.*|\1|p'
+}
+
 # params NAME=VALUE...: the run's parameters, set as shell variables for the
 # script and recorded in $RESULTS/params.json, so the host's judge reads what
 # the guest really used instead of repeating it (a number stays a number).
@@ -43,6 +56,17 @@ aer_inject() {
 		sleep 0.05
 	done
 	fail "the host did not inject within 10 s: $*"
+}
+
+# Returns once the AER driver ended a recovery ("device recovery successful"
+# or "failed"), or after 20 s.
+aer_wait_recovery() {
+	local i
+	for i in $(seq 200); do
+		dmesg | grep -q -E 'AER: device recovery (successful|failed)' && return 0
+		sleep 0.1
+	done
+	log "no AER recovery ended in 20 s"
 }
 
 # atstrace --json --assert ARG... into atstrace.ndjson, .err and .rc, and a

@@ -145,6 +145,7 @@ fi
 
 cmdline="console=ttyS0 $iommu_cmdline iommu.strict=1 panic=-1 oops=panic"
 cmdline+=" atstrace.repo=$top atstrace.scenario=$scenario atstrace.kernel=$kernel"
+cmdline+=" atstrace.machine=$machine"
 
 # A kernel splat anywhere in the log fails the scenario, whatever it measured.
 splat_re='WARNING:|BUG:|Oops|kernel BUG at|general protection fault|Kernel panic|'

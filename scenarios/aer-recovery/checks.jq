@@ -20,7 +20,15 @@ def checks($run; $p; $expect):
 	check_shown("recoveries that succeeded"; [$d | scan("AER: device recovery successful")] | length; eq(1)),
 	check_shown("recovery time, s"; recovery_seconds($d); at_most(5)),
 	check("traffic exit"; $run.rc.churn; eq(0)),
-	check_shown("VFIO error interrupts the VMM got"; $run.churn.devices[0].error_irq.signals; at_least(1)),
+	($run.churn.devices | map({(.bdf): .}) | add // {}) as $vmm |
+	check_shown("VFIO error interrupts the VMM got"; $vmm[$p.dev].error_irq.signals; at_least(1)),
+	# aer-endpoint: a device on another downstream port is outside the recovery
+	(if ($p.outside // "") != "" then
+		($s.devices[$p.outside] // {}) as $out |
+		check_shown("outside the recovering port: recovery windows, invalidations meanwhile";
+		      [$out.windows.recovery // 0, ($out.invalidations // 0) > 0]; eq([0, true])),
+		check("outside the recovering port: VFIO error interrupts"; $vmm[$p.outside].error_irq.signals; eq(0))
+	else empty end),
 	check_shown("atstrace exit"; $run.rc.atstrace;
 	      eq({flagged: 1, clean: 0}[$expect] // (if ($a | flagged) > 0 then 1 else 0 end))),
 	# the recovery's bus reset opens a recovery window, not a plain bus one

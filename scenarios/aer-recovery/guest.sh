@@ -8,11 +8,13 @@
 set -u
 . "$ATSTRACE_REPO/lab/guest-lib.sh"
 
-params dev=0000:03:00.0 port=up0 error=MALF_TLP
+# aer-endpoint runs this script with the error on an endpoint instead
+params dev="${AER_DEV:-0000:03:00.0}" port="${AER_PORT:-up0}" error=MALF_TLP
+params outside="${AER_OUTSIDE:-}"
 # every function below the switch on vfio-pci, which handles AER (virtio-pci
 # has no error_detected callback: recovery would fail on it), all under
 # map/unmap traffic
-fns=("$dev" 0000:04:00.0 0000:04:00.1)
+fns=(0000:03:00.0 0000:04:00.0 0000:04:00.1)
 for f in "${fns[@]}"; do
 	bind_vfio "$f"
 done
@@ -23,11 +25,7 @@ exec >"\$RESULTS/work.log" 2>&1
 churn_start 6 ${fns[*]}
 sleep 1
 aer_inject $port $error
-# recovery ends with "device recovery successful" or "failed" (20 s at most)
-for i in \$(seq 200); do
-	dmesg | grep -q -E 'AER: device recovery (successful|failed)' && break
-	sleep 0.1
-done
+aer_wait_recovery
 churn_wait
 EOT
 chmod +x /run/tmp/work.sh

@@ -1,11 +1,12 @@
 #!/bin/bash
 # The VFIO FLR storm under atstrace --assert: map/unmap threads plus a
-# VFIO_DEVICE_RESET loop on 0000:01:00.0, traced by atstrace (with --hist)
+# VFIO_DEVICE_RESET loop on the machine's ATS NIC (0000:01:00.0 below a root
+# port, 0000:03:00.0 behind the switch), traced by atstrace (with --hist)
 # and, independently, by the tracefs oracle. Judged on the host by checks.jq.
 set -u
 . "$ATSTRACE_REPO/lab/guest-lib.sh"
 
-params dev=0000:01:00.0 min_resets=5
+params dev=$LAB_DEV min_resets=5
 bind_vfio "$dev"
 oracle_start
 log "atstrace --assert: 3 s FLR storm on $dev"

@@ -1,14 +1,16 @@
 #!/bin/bash
 # Bus resets under map/unmap traffic, traced by atstrace and the oracle:
-# VFIO_DEVICE_PCI_HOT_RESET (a secondary bus reset of the root port above
-# 0000:01:00.0) in a loop for 3 s, then the root port's reset_subordinate
-# written a few times while the traffic goes on. Upstream brackets neither;
-# the series in kernel-patch/ brackets both.
+# VFIO_DEVICE_PCI_HOT_RESET (a secondary bus reset of the port above the
+# machine's ATS NIC) in a loop for 3 s, then the reset_subordinate of the
+# root port above it written a few times while the traffic goes on. Behind
+# the switch that resets the whole switch: its ports are restored top down
+# before the devices below them. Upstream brackets neither; the series in
+# kernel-patch/ brackets both.
 set -u
 . "$ATSTRACE_REPO/lab/guest-lib.sh"
 
-params dev=0000:01:00.0 subordinate_writes=5
-port=$(basename "$(readlink -f "/sys/bus/pci/devices/$dev/..")")
+params dev=$LAB_DEV subordinate_writes=5
+params port="$(root_port_of "$dev")"
 bind_vfio "$dev"
 # the workload atstrace --assert runs: hot resets, then reset_subordinate
 # under churn that is attached before the first write

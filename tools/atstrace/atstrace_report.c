@@ -222,6 +222,7 @@ void report_event_json(struct json_writer *w, const struct event *e, const struc
 		json_kv_string(w, "type", e->type == EV_BUS_WINDOW_OPEN ? "bus_window_open"
 									 : "bus_window");
 		json_kv_string(w, "bridge", dev);
+		json_kv_string(w, "kind", window_kind_name(e->win.kind));
 		json_kv_u64(w, "bus_lo", e->win.bus_lo);
 		json_kv_u64(w, "bus_hi", e->win.bus_hi);
 		if (e->type == EV_BUS_WINDOW_CLOSE)

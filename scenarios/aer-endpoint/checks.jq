@@ -1,0 +1,1 @@
+../aer-recovery/checks.jq
