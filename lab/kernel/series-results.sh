@@ -6,7 +6,8 @@
 set -euo pipefail
 jq -rs '
 	def series: ["flr-storm", "inject-storm", "hot-reset", "attach-during-reset", "group-reset",
-	             "reset-nesting", "reset-method-probe", "post-reset-health", "aer-recovery", "smoke"];
+	             "reset-nesting", "reset-method-probe", "post-reset-health", "aer-recovery", "aer-endpoint",
+	             "aer-failed", "smoke"];
 	[.[].runs[] | select(.scenario as $s | series | index($s))] |
 	sort_by((.scenario as $s | series | index($s)), .kernel) | .[] |
 	"\(.scenario)\t\(.kernel)\(if (.machine // "default") != "default" then " (" + .machine + ")" else "" end)\t\(.verdict | ascii_upcase)\t\(.reason)"' "$@" |
