@@ -313,3 +313,8 @@ churn_wait() {
 	wait "$churn_pid"
 	echo $? >"$RESULTS/churn.rc"
 }
+# Ends the traffic now (atsflr stops on SIGTERM and reports as usual).
+churn_stop() {
+	kill -TERM "$churn_pid" 2>/dev/null
+	churn_wait
+}

@@ -24,7 +24,9 @@ cat >/run/tmp/work.sh <<EOT
 #!/bin/bash
 exec >"\$RESULTS/work.log" 2>&1
 . "\$ATSTRACE_REPO/lab/guest-lib.sh"
-churn_start 5 $dev $outside
+# long enough for any kernel (the debug one is slow): stopped below, after
+# the checks of the blocked state, so VFIO's reset at close comes after them
+churn_start 60 $dev $outside
 sleep 1
 aer_inject $port $error
 aer_wait_recovery
@@ -36,7 +38,7 @@ echo >"$sys0/driver_override"
 echo $nodrv >/sys/bus/pci/drivers_probe 2>"\$RESULTS/bind.err"
 basename "\$(readlink "$sys0/driver" 2>/dev/null)" >"\$RESULTS/bind-driver.txt" 2>/dev/null
 # VFIO closes $dev at the end of the traffic: its reset restores it
-churn_wait
+churn_stop
 ats_ctrl $dev >"\$RESULTS/ats-restored.txt"
 EOT
 chmod +x /run/tmp/work.sh
