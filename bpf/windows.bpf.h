@@ -536,7 +536,6 @@ static __always_inline void open_bus_window(struct pci_dev *bridge, __u32 kind)
 	global_inc(G_BUS_SLOTS_FULL);
 }
 
-
 /*
  * A bridge asserts secondary bus reset: every device below it is in a window;
  * when error recovery issued it, a recovery window.
