@@ -4,7 +4,7 @@
 # pcie_do_recovery() returns (behind a switch the devices are unreachable
 # until the port drivers restore it). $expect: "flagged" (the kernel brackets
 # no error recovery: invalidations reach the devices inside that window, the
-# upstream gap; 66-265 in the runs seen) or "clean" (the series: every device
+# upstream gap; 15-265 in the runs seen) or "clean" (the series: every device
 # blocked for the recovery and restored once its path is back). "observed":
 # the exit status must only match what was counted.
 include "judge";
