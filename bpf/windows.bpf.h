@@ -99,22 +99,24 @@ static __always_inline bool in_bus_window(__u32 rid, const struct dev_window *w,
 __noinline int rid_window_kind(__u32 rid)
 {
 	struct dev_key key = { .rid = rid };
-	__s64 *open = bpf_map_lookup_elem(&open_windows, &zero_key);
 	struct dev_window *w;
 	__u32 kind = 0;
 
-	if (open && *open <= 0)
-		return -1;
 	w = bpf_map_lookup_elem(&windows, &key);
 	if (w && w->depth)
 		return w->kind;
 	return in_bus_window(rid, w, &kind) ? (int)kind : -1;
 }
 
+/* no window open anywhere (nearly always): no call, no lookup */
 static __always_inline bool in_window(__u32 rid, __u32 *kind)
 {
-	int k = rid_window_kind(rid);
+	__s64 *open = bpf_map_lookup_elem(&open_windows, &zero_key);
+	int k;
 
+	if (open && *open <= 0)
+		return false;
+	k = rid_window_kind(rid);
 	if (k < 0)
 		return false;
 	*kind = k;
@@ -127,6 +129,7 @@ static __always_inline bool in_window(__u32 rid, __u32 *kind)
 struct scan_ctx {
 	__u32 lo, hi;
 	__u32 kind;
+	bool at_reset;  /* a recovery window opened by the bus reset itself */
 };
 
 #define INFLIGHT_ENTRIES (INFLIGHT_SLOTS * INFLIGHT_MAX) /* per CPU */
@@ -223,8 +226,8 @@ static __always_inline void close_window_as(__u32 rid, int ready)
 		return;
 	}
 	open_windows_add(-1);
-	/* restored inside an error recovery: the device leaves its window */
-	if (ready) {
+	/* restored (its bracket ended) inside an error recovery: it leaves it */
+	if (ready && bracketing) {
 		struct bus_window *bw = bus_windows_get();
 
 		for (int i = 0; bw && i < BUS_WINDOWS_MAX; i++)
@@ -353,7 +356,7 @@ static __always_inline int method_enter(void *ctx, int slot, struct pci_dev *pde
 	if (t->depth >= RESET_FRAMES_MAX)
 		global_inc(G_TASK_STATE_LOST);
 	f = frame_push(t, pdev_rid(pdev), kind, probe);
-	if (f || (!probe && kind == WK_FLR))
+	if (!probe)
 		recovery_saw_reset(); /* an RCiEP's recovery is its FLR */
 	if (f)
 		hw_reset_start(ctx, f->rid, kind, pdev);
@@ -482,7 +485,7 @@ static long count_bus_window(void *map, struct dev_key *key, struct dev_counts *
 	if (key->rid < s->lo || key->rid > s->hi)
 		return 0;
 	c->windows[s->kind < WK_NR ? s->kind : WK_SECONDARY_BUS]++; /* this CPU's share */
-	if (s->kind == WK_RECOVERY && bracketing) {
+	if (s->at_reset && bracketing) {
 		w = bpf_map_lookup_elem(&windows, key);
 		if (!w || !w->depth)
 			c->unbracketed++;
@@ -490,13 +493,17 @@ static long count_bus_window(void *map, struct dev_key *key, struct dev_counts *
 	return 0;
 }
 
-/* Every device below @bridge is in a window of @kind, until this task ends it. */
-static __always_inline void open_bus_window(struct pci_dev *bridge, __u32 kind)
+/*
+ * Every device below @bridge is in a window of @kind, until this task ends it.
+ * @at_reset: a recovery window opened by the recovery's bus reset, when every
+ * device below must already be bracketed on a bracketing kernel.
+ */
+static __always_inline void open_bus_window(struct pci_dev *bridge, __u32 kind, bool at_reset)
 {
 	struct pci_bus *sub = BPF_CORE_READ(bridge, subordinate);
 	__u32 brid = pdev_rid(bridge), tid = (__u32)bpf_get_current_pid_tgid();
 	struct bus_window *bw = bus_windows_get();
-	struct scan_ctx s = { .kind = kind };
+	struct scan_ctx s = { .kind = kind, .at_reset = at_reset };
 	struct event *e;
 
 	if (!sub || !bw)
@@ -518,9 +525,10 @@ static __always_inline void open_bus_window(struct pci_dev *bridge, __u32 kind)
 		b->kind = kind;
 		__sync_fetch_and_add(&b->active, BUS_WINDOW_OPEN - BUS_WINDOW_FILLING);
 		open_windows_add(1);
-		global_inc(kind == WK_RECOVERY ? G_RECOVERY_WINDOWS : G_BUS_WINDOWS);
-		if (kind == WK_RECOVERY)
+		if (kind == WK_RECOVERY) {
+			global_inc(G_RECOVERY_WINDOWS);
 			recovery_saw_reset();
+		}
 		inflight_bus_range(b->segment, b->bus_lo, b->bus_hi, &s.lo, &s.hi);
 		bpf_for_each_map_elem(&counts, count_bus_window, &s, 0);
 		count_in_flight(s.lo, s.hi, kind);
@@ -543,7 +551,10 @@ static __always_inline void open_bus_window(struct pci_dev *bridge, __u32 kind)
 SEC("?fentry/pci_reset_secondary_bus")
 int BPF_PROG(bus_reset_fentry, struct pci_dev *bridge)
 {
-	open_bus_window(bridge, task_in_recovery() ? WK_RECOVERY : WK_SECONDARY_BUS);
+	bool rec = task_in_recovery();
+
+	global_inc(G_BUS_WINDOWS);
+	open_bus_window(bridge, rec ? WK_RECOVERY : WK_SECONDARY_BUS, rec);
 	return 0;
 }
 
@@ -572,7 +583,7 @@ int BPF_PROG(recovery_fentry, struct pci_dev *dev, unsigned int state)
 	ts->recovery++;
 	global_inc(G_RECOVERIES);
 	if (dpc_reset_fn && reset == dpc_reset_fn)
-		open_bus_window(dev, WK_RECOVERY);
+		open_bus_window(dev, WK_RECOVERY, false);
 	return 0;
 }
 

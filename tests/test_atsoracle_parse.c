@@ -237,6 +237,23 @@ static void test_recovery_window(void **state)
 	assert_int_equal(st.nbus, 0);
 }
 
+/* Without bracketing, a reset method's window ending inside a recovery is no restore. */
+static void test_recovery_window_no_bracketing(void **state)
+{
+	setup();
+	submit(10, 0x0300);
+	ev(10, "qisub_r", "ret=0");
+	ev(20, "rec", "state=2");
+	ev(20, "sbr", "bus=0 devfn=8 sec=1 sub=4");
+	ev(20, "sbrwait_r", "ret=0");
+	ev(30, "pm", "bus=3 devfn=0 probe=0");   /* a reset of it inside the recovery */
+	ev(30, "pm_r", "ret=0");
+	submit(10, 0x0300);                       /* still in the recovery's window */
+	ev(20, "rec_r", "ret=5");
+	assert_false(st.bracketing);
+	assert_int_equal(dev(0x0300)->in_recovery, 1);
+}
+
 /* Two passes, as atsoracle runs them: the second knows every window edge. */
 static void test_edges(void **state)
 {
@@ -286,6 +303,7 @@ int main(void)
 		cmocka_unit_test(test_bracketing_mode),
 		cmocka_unit_test(test_bus_reset_window),
 		cmocka_unit_test(test_recovery_window),
+		cmocka_unit_test(test_recovery_window_no_bracketing),
 		cmocka_unit_test(test_edges),
 	};
 

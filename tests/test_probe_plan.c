@@ -160,6 +160,10 @@ static void test_plan_recovery(void **state)
 	assert_int_equal(resolve(&k), 0);
 	assert_int_equal(find(&k, "recovery_begin", "pcie_do_recovery")->status, ROW_ATTACH_OK);
 	assert_int_equal(find(&k, "recovery_end", "pcie_do_recovery")->status, ROW_ATTACH_OK);
+	/* the function in BTF but not traceable: recoveries would go unseen, refused */
+	k.f.traceable = k612;
+	assert_int_equal(resolve(&k), 1);
+	assert_int_equal(find(&k, "recovery_begin", "pcie_do_recovery")->status, ROW_MISSING);
 	/* no AER in the kernel: nothing to trace, nothing missing */
 	boot(&k, k612, NEED_VTD, false);
 	assert_int_equal(resolve(&k), 0);

@@ -17,8 +17,9 @@ def checks($run; $p; $expect):
 	      eq([1, 1])),
 	check_shown("functions kept blocked after the failed reset";
 	      count($d; "(\($p.dev)|\($p.nodrv)): not ready after reset; DMA stays blocked until a reset succeeds"); eq(2)),
-	check_shown("ATS of \($p.dev): blocked, then after VFIO's reset"; [$run.text.ats_blocked, $run.text.ats_restored] | map(rtrimstr("\n"));
-	      eq(["enable=0 stu=0", "enable=1 stu=0"])),
+	check_shown("ATS Enable of \($p.dev): blocked, then after VFIO's reset";
+	      [$run.text.ats_blocked, $run.text.ats_restored] | map(capture("enable=(?<e>[0-9a-z]+)").e? // null);
+	      eq(["0", "1"])),
 	check_shown("a kernel driver for the blocked \($p.nodrv)"; $run.text.bind_driver | rtrimstr("\n"); eq("")),
 	check("... refused by the IOMMU core, with the reason";
 	      $d; matches("\($p.nodrv): DMA is blocked by a reset in progress or one that did not complete")),

@@ -37,6 +37,7 @@ def checks($run; $p; $expect):
 	check("recovery windows of the device"; $a.windows.recovery // 0; at_least(1)),
 	check("plain bus windows of the device"; $a.windows.secondary_bus // 0; eq(0)),
 	check_shown("recoveries atstrace saw"; [$s.recoveries, $s.recovery_windows]; eq([1, 1])),
+	check("bus resets, atstrace vs oracle"; $s.bus_resets; eq($run.oracle.bus_resets)),
 	($run.oracle.devices[$p.dev] // {}) as $o |
 	check_shown("in-window invalidations in the recovery, atstrace vs oracle"; $a.in_recovery // 0;
 	      between(($o.in_recovery // 0) - ($o.edge_in // 0); ($o.in_recovery // 0) + ($o.edge_out // 0))),

@@ -436,8 +436,8 @@ static void window_leave_as(struct oracle_state *st, uint16_t sid, bool ready)
 	d->depth = 0;
 	d->stuck = false;
 	record_edge(st, &e);
-	/* restored inside an error recovery: the device leaves its window */
-	for (int i = 0; i < st->nbus; i++)
+	/* restored (its bracket ended) inside an error recovery: it leaves it */
+	for (int i = 0; st->bracketing && i < st->nbus; i++)
 		if (st->bus[i].rec && (sid >> 8) >= st->bus[i].lo && (sid >> 8) <= st->bus[i].hi)
 			d->released = st->bus[i].id;
 }

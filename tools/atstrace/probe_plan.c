@@ -106,7 +106,7 @@ const struct probe_row probe_table[] = {
 	 * error recovery (AER, DPC): its bus reset's window lasts until the
 	 * recovery returns. A pair: one without the other is dropped (below).
 	 */
-	FIXED("recovery_begin", 0, false,
+	FIXED("recovery_begin", 0, false, /* required where the kernel has it (below) */
 	      { HOOK_FENTRY, "recovery_fentry", "pcie_do_recovery" }),
 	FIXED("recovery_end", 0, false,
 	      { HOOK_FEXIT, "recovery_fexit", "pcie_do_recovery" }),
@@ -322,6 +322,13 @@ int probe_plan_resolve(const struct kernel_facts *facts, struct plan_entry *entr
 		missing++;
 	/* a recovery that began must be able to end: both hooks or neither */
 	pair_or_neither(entries, "recovery_begin", "recovery_end");
+	/*
+	 * ... and a kernel that has error recovery (BTF knows the function) but
+	 * whose recovery cannot be hooked would cut its windows short unseen
+	 */
+	if (entry_of(entries, "recovery_begin")->status != ROW_ATTACH_OK &&
+	    facts->has_btf_func(facts->ctx, "pcie_do_recovery"))
+		missing++;
 	return missing;
 }
 
