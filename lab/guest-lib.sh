@@ -37,6 +37,14 @@ params() {
 }
 fail() { log "FAIL: $*"; exit 1; }
 
+# kparam NAME DEFAULT: atstrace.NAME from the kernel command line (lab/run.sh
+# --append, or the scenario's append file), else DEFAULT
+kparam() {
+	local v
+	v=$(sed -n "s/.*atstrace\.$1=\([^ ]*\).*/\1/p" /proc/cmdline)
+	echo "${v:-$2}"
+}
+
 # Asks the host to inject a PCIe AER error through QEMU's monitor (see
 # lab/host-inject.sh) and returns once it was sent; logs the guest's clock
 # then: aer_inject QEMU_DEVICE_ID ERROR [-c]

@@ -1,7 +1,8 @@
 #!/bin/bash
 # Boots one lab kernel in QEMU (TCG) and runs one scenario in it.
 #
-#   run.sh [--machine M] [--timeout S] [--expect X] [--out DIR] KERNEL SCENARIO
+#   run.sh [--machine M] [--timeout S] [--expect X] [--out DIR] [--append ARGS]
+#          KERNEL SCENARIO
 #
 # KERNEL is a name under build/kernels (lab-6.12, lab-6.12-vanilla,
 # debian-6.12, debian-upstream). SCENARIO is a folder under scenarios/ with a
@@ -11,7 +12,10 @@
 # mode), smp4 (default with four vCPUs), multifunction (two ATS functions in
 # one slot), switch (three ATS functions behind a PCIe switch, AER on), amd
 # (amd-iommu: DMA remapping and VFIO work, but its guest driver never
-# enables ATS).
+# enables ATS), icount (default with one vCPU on QEMU's instruction
+# counter: guest time advances with the instructions the guest runs, so a
+# CPU- and IOMMU-bound loop takes the same guest time whatever the host
+# does; make bench's deterministic mode). --append adds kernel parameters.
 #
 # Writes DIR/verdict.json and exits 0 pass, 1 fail, 77 skip, 2 tool error.
 # A guest still running at the timeout is killed and the scenario fails.
@@ -25,12 +29,14 @@ machine=default
 timeout=240 timeout_set=0
 expect=
 out=
+append=
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--machine) machine=$2; shift 2 ;;
 	--timeout) timeout=$2; timeout_set=1; shift 2 ;;
 	--expect) expect=$2; shift 2 ;;
 	--out) out=$2; shift 2 ;;
+	--append) append=$2; shift 2 ;;
 	-*) die "run.sh: unknown option $1" ;;
 	*) break ;;
 	esac
@@ -79,7 +85,19 @@ iommu_cmdline="intel_iommu=on"
 # 5 GT/s fails every bus reset with -ENOTTY; at 5 GT/s it polls the device.
 devs=(-device pcie-root-port,id=rp1,chassis=1,slot=1,x-speed=5)
 cpus=2 tcg=multi
+icount=() ICOUNT_SHIFT=${ICOUNT_SHIFT:-3}
 case "$machine" in
+icount)
+	# One vCPU (icount needs single-threaded TCG; see make bench in the
+	# README for two). shift=3 (ICOUNT_SHIFT): one instruction is 8 ns of
+	# guest time, about the pace TCG runs here, so the guest's clock and
+	# the host's roughly agree; sleep=off: an idle guest's clock jumps to
+	# its next timer at once instead of waiting in host time.
+	cpus=1 tcg=single
+	icount=(-icount "shift=$ICOUNT_SHIFT,sleep=off")
+	devs+=(-netdev user,id=n0,restrict=on
+	       -device virtio-net-pci,bus=rp1,addr=0.0,netdev=n0,disable-legacy=on,iommu_platform=on,ats=on)
+	;;
 smp4)
 	# The default machine with four vCPUs: every CPU can submit at once.
 	# QEMU 7.2's multi-threaded TCG crashed (SIGSEGV) in one of three such
@@ -146,6 +164,10 @@ fi
 cmdline="console=ttyS0 $iommu_cmdline iommu.strict=1 panic=-1 oops=panic"
 cmdline+=" atstrace.repo=$top atstrace.scenario=$scenario atstrace.kernel=$kernel"
 cmdline+=" atstrace.machine=$machine"
+[ "$machine" != icount ] || cmdline+=" atstrace.icount_shift=$ICOUNT_SHIFT"
+# kernel parameters a scenario always needs, from its folder
+[ ! -f "$sdir/append" ] || cmdline+=" $(cat "$sdir/append")"
+[ -z "$append" ] || cmdline+=" $append"
 
 # A kernel splat anywhere in the log fails the scenario, whatever it measured.
 splat_re='WARNING:|BUG:|Oops|kernel BUG at|general protection fault|Kernel panic|'
@@ -172,6 +194,7 @@ for attempt in 1 2; do
 	injector=$!
 	timeout --signal=KILL "$timeout" qemu-system-x86_64 \
 		-machine q35,kernel-irqchip=split -accel "tcg,thread=$tcg" -cpu max -smp "$cpus" -m 2048 \
+		${icount[@]+"${icount[@]}"} \
 		-nodefaults -nographic -no-reboot \
 		-device "$iommu" "${devs[@]}" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
