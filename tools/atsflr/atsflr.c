@@ -27,6 +27,7 @@
 
 #define IOVA_BASE 0x100000000ULL
 #define MAX_MAP_THREADS 64
+#define HUGE_2M (2ULL << 20)
 
 enum reset_kind { RESET_FUNCTION, RESET_HOT, RESET_NONE };
 
@@ -37,6 +38,7 @@ struct config {
 	int reset_dev;          /* index into bdf[], -1: round robin */
 	unsigned int threads;
 	uint64_t size;
+	bool hugetlb;           /* each thread's buffer in one huge page */
 	uint64_t rate;          /* map+unmap pairs per second per thread, 0 = flat out */
 	uint64_t duration_ns;
 	uint64_t reset_interval_ns;
@@ -71,12 +73,23 @@ static void *map_loop(void *arg)
 	const struct config *cfg = w->cfg;
 	uint64_t iova = IOVA_BASE + (uint64_t)w->idx * cfg->size * 2;
 	uint64_t period = cfg->rate ? 1000000000ULL / cfg->rate : 0, next = now_ns();
+	/*
+	 * A huge page is physically contiguous, so VFIO pins and maps the
+	 * buffer as one run whatever state the page allocator is in: the
+	 * same work on every map (make bench's deterministic mode).
+	 */
+	uint64_t len = cfg->hugetlb ? (cfg->size + HUGE_2M - 1) & ~(HUGE_2M - 1) : cfg->size;
 	void *buf;
 
-	buf = mmap(NULL, cfg->size, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE,
-		   -1, 0);
+	buf = mmap(NULL, len, PROT_READ | PROT_WRITE,
+		   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE | (cfg->hugetlb ? MAP_HUGETLB : 0), -1, 0);
 	if (buf == MAP_FAILED) {
-		op_stats_add(&w->map, -errno, 0);
+		int err = errno;
+
+		fprintf(stderr, "atsflr: cannot allocate the buffer%s: %s\n",
+			cfg->hugetlb ? " in huge pages (reserve them: hugepages=N, vm.nr_hugepages)" : "",
+			strerror(err));
+		op_stats_add(&w->map, -err, 0);
 		return NULL;
 	}
 	while (!atomic_load_explicit(&stop_requested, memory_order_relaxed)) {
@@ -94,7 +107,7 @@ static void *map_loop(void *arg)
 			sleep_until(next);
 		}
 	}
-	munmap(buf, cfg->size);
+	munmap(buf, len);
 	return NULL;
 }
 
@@ -141,6 +154,8 @@ static void usage(FILE *f)
 "  -m, --mode MODE          legacy (container/group), iommufd (cdev) or auto (default)\n"
 "  -t, --threads N          map/unmap threads (default 1)\n"
 "  -s, --size SIZE          bytes per mapping, K/M/G suffixes (default 64K)\n"
+"      --hugetlb            each thread's buffer in 2M huge pages: one physically\n"
+"                           contiguous run, the same work whatever memory looks like\n"
 "  -r, --rate N             map+unmap pairs per second per thread (default 0: flat out)\n"
 "  -d, --duration TIME      how long to run: 3, 500ms, 2m (default 3s)\n"
 "      --reset MODE         flr (VFIO_DEVICE_RESET, default), hot (VFIO_DEVICE_PCI_HOT_RESET)\n"
@@ -159,11 +174,12 @@ static void usage(FILE *f)
 /* Returns 0, or the exit code to leave with. */
 static int parse_args(int argc, char **argv, struct config *cfg)
 {
-	enum { OPT_RESET = 256, OPT_RESET_DEV, OPT_RESET_INT, OPT_RESETS, OPT_REPLACE };
+	enum { OPT_RESET = 256, OPT_RESET_DEV, OPT_RESET_INT, OPT_RESETS, OPT_REPLACE, OPT_HUGETLB };
 	static const struct option opts[] = {
 		{ "mode", required_argument, NULL, 'm' },
 		{ "threads", required_argument, NULL, 't' },
 		{ "size", required_argument, NULL, 's' },
+		{ "hugetlb", no_argument, NULL, OPT_HUGETLB },
 		{ "rate", required_argument, NULL, 'r' },
 		{ "duration", required_argument, NULL, 'd' },
 		{ "reset", required_argument, NULL, OPT_RESET },
@@ -190,6 +206,9 @@ static int parse_args(int argc, char **argv, struct config *cfg)
 			if (vfio_mode_parse(optarg, &cfg->mode))
 				return usage_error("atsflr",
 						   "invalid value for --mode: '%s'", optarg);
+			break;
+		case OPT_HUGETLB:
+			cfg->hugetlb = true;
 			break;
 		case 't':
 			err = arg_uint("atsflr", "value for --threads", optarg, 0, MAX_MAP_THREADS, &v);
@@ -382,6 +401,7 @@ int main(int argc, char **argv)
 	json_kv_string(&w, "reset_kind", reset_name(cfg.reset));
 	json_kv_u64(&w, "threads", cfg.threads);
 	json_kv_u64(&w, "size", cfg.size);
+	json_kv_bool(&w, "hugetlb", cfg.hugetlb);
 	json_kv_double(&w, "elapsed_s", (t_end - t_start) / 1e9);
 	json_key(&w, "devices");
 	json_array_begin(&w);
