@@ -25,7 +25,7 @@
 #define STACK_DEPTH 16
 #define HIST_SLOTS 64
 #define TASK_COMM_LEN 16
-#define RINGBUF_SIZE (16 << 20)
+#define RINGBUF_SIZE (8 << 20)
 /* injection stops when user space has not beaten for this long */
 #define HEARTBEAT_TIMEOUT_NS 300000000ULL
 
@@ -46,7 +46,13 @@ struct sid_key {
 
 enum submit_vendor { VENDOR_VTD, VENDOR_AMD, VENDOR_SMMUV3 };
 
-/* per-CPU counters per device, summed by user space */
+/* whose a slot of the counts array is (valid: published, to be read) */
+struct slot_owner {
+	__u32 rid;
+	__u32 valid;
+};
+
+/* counters per device, shared by every CPU (atomic adds) */
 struct dev_counts {
 	__u64 invalidations;      /* ATC invalidation commands submitted */
 	__u64 submissions;        /* submit calls that carried at least one */

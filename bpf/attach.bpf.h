@@ -20,11 +20,11 @@ static __always_inline void record_attach(__u32 rid, __u32 op, __u32 domain_type
 	struct event *e;
 
 	if (c) {
-		c->attaches++;
+		COUNT_INC(c->attaches);
 		if (r)
-			c->attach_errors++;
+			COUNT_INC(c->attach_errors);
 		if (r == -16)
-			c->attach_busy++;
+			COUNT_INC(c->attach_busy);
 	}
 	e = event_reserve(EV_ATTACH, rid);
 	if (!e)

@@ -15,12 +15,51 @@ const volatile __u32 inflight_slots = INFLIGHT_SLOTS;
 const volatile __u32 bus_slots = BUS_WINDOWS_MAX;
 const volatile __u32 filter_rid[ATSTRACE_MAX_FILTER];
 
+/*
+ * Each device's counters: one entry shared by every CPU, added to
+ * atomically, so the same memory whatever the number of CPUs (a per-CPU
+ * copy locked 42 MiB at 256 possible CPUs). Submissions to a device
+ * already serialise on its IOMMU's queue lock, so the counters' cache line
+ * moves with a line that moves anyway.
+ *
+ * The entry is found without hashing (a hash lookup cost a submission 190
+ * guest instructions, measured by make bench): a slot of the counts array,
+ * which dev_slots gives straight from a segment-0 RID (bus << 8 | devfn:
+ * the whole of most hosts) and seg_slots, a hash, for any other segment.
+ * A device gets its slot at its first count; slot_rid says whose each is.
+ * Slot 0 is none.
+ */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1 << 16);
+	__type(key, __u32);
+	__type(value, __u32);
+} dev_slots SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, ATSTRACE_MAX_DEVICES);
 	__type(key, struct dev_key);
+	__type(value, __u32);
+} seg_slots SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, ATSTRACE_MAX_DEVICES + 1);
+	__type(key, __u32);
 	__type(value, struct dev_counts);
 } counts SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, ATSTRACE_MAX_DEVICES + 1);
+	__type(key, __u32);
+	__type(value, struct slot_owner);
+} slot_rid SEC(".maps");
+
+__u32 slots_used; /* slots handed out: 1..slots_used (more once they ran out) */
+/* fewer than there are only to test the loss paths (ATSTRACE_TEST_LIMITS) */
+const volatile __u32 count_slots = ATSTRACE_MAX_DEVICES;
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -60,8 +99,9 @@ struct {
 	__type(value, struct task_state);
 } task_states SEC(".maps");
 
+/* shared, atomic like counts; user space sizes it to 1 entry without --hist */
 struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(type, BPF_MAP_TYPE_HASH);
 	__uint(max_entries, 4 * ATSTRACE_MAX_DEVICES);
 	__type(key, struct hist_key);
 	__type(value, struct hist);
@@ -104,6 +144,9 @@ static __always_inline bool rid_selected(__u32 rid)
 	return false;
 }
 
+/* one of a device's counters, shared by every CPU */
+#define COUNT_INC(field) __sync_fetch_and_add(&(field), 1)
+
 /* @key's entry of a hash map, created from @zero if need be; a full map counts @full */
 static __always_inline void *map_entry(void *map, const void *key, const void *zero, __u32 full)
 {
@@ -118,12 +161,65 @@ static __always_inline void *map_entry(void *map, const void *key, const void *z
 	return v;
 }
 
-static __always_inline struct dev_counts *counts_of(__u32 rid)
+/* where @rid's slot is published (NULL: another segment's, not yet) */
+static __always_inline __u32 *slot_ref(__u32 rid)
 {
 	struct dev_key key = { .rid = rid };
-	struct dev_counts zero = {};
+	__u32 idx = rid & 0xffff;
 
-	return map_entry(&counts, &key, &zero, G_COUNTS_FULL);
+	if (rid >> 16)
+		return bpf_map_lookup_elem(&seg_slots, &key);
+	return bpf_map_lookup_elem(&dev_slots, &idx);
+}
+
+/*
+ * A new slot for @rid, published in *@sp (dev_slots) or seg_slots; 0 when
+ * they ran out (counted: its counts are lost). Two CPUs counting a new
+ * device at once each take one: the first published wins, the other's
+ * stays unused (never valid, never published).
+ */
+static __noinline __u32 slot_take(__u32 rid, __u32 *sp)
+{
+	__u32 n = __sync_fetch_and_add(&slots_used, 1) + 1, old;
+	struct dev_key key = { .rid = rid };
+	struct slot_owner *o;
+
+	if (n > count_slots || n > ATSTRACE_MAX_DEVICES)
+		goto full;
+	o = bpf_map_lookup_elem(&slot_rid, &n);
+	if (!o)
+		goto full;
+	/* the owner is written before the slot is published (a full barrier) */
+	__sync_lock_test_and_set(&o->rid, rid);
+	if (rid >> 16) {
+		if (bpf_map_update_elem(&seg_slots, &key, &n, BPF_NOEXIST)) {
+			sp = bpf_map_lookup_elem(&seg_slots, &key);
+			return sp ? *sp : 0;
+		}
+	} else {
+		if (!sp)
+			goto full;
+		old = __sync_val_compare_and_swap(sp, 0, n);
+		if (old)
+			return old;
+	}
+	__sync_fetch_and_add(&o->valid, 1); /* for user space: a slot to read */
+	return n;
+full:
+	global_inc(G_COUNTS_FULL);
+	return 0;
+}
+
+static __always_inline struct dev_counts *counts_of(__u32 rid)
+{
+	__u32 *sp = slot_ref(rid), slot;
+
+	slot = sp ? *(volatile __u32 *)sp : 0;
+	if (!slot)
+		slot = slot_take(rid, sp);
+	if (!slot)
+		return NULL;
+	return bpf_map_lookup_elem(&counts, &slot);
 }
 
 static __always_inline void hist_add(__u32 rid, __u32 kind, __u64 value)
@@ -140,7 +236,7 @@ static __always_inline void hist_add(__u32 rid, __u32 kind, __u64 value)
 		return;
 	slot = log2_slot(value);
 	if (slot < HIST_SLOTS)
-		h->slots[slot]++;
+		__sync_fetch_and_add(&h->slots[slot], 1);
 }
 
 static __always_inline struct event *event_reserve(__u32 type, __u32 rid)

@@ -158,7 +158,7 @@ static __always_inline void on_atc_inv(void *ctx, __u32 rid, const struct atc_in
 	c = counts_of(rid);
 	if (!c)
 		return;
-	c->invalidations++;
+	COUNT_INC(c->invalidations);
 	if (fl) {
 		switch (inflight_add(fl, rid)) {
 		case INFLIGHT_CARRIED:
@@ -170,16 +170,17 @@ static __always_inline void on_atc_inv(void *ctx, __u32 rid, const struct atc_in
 		}
 	}
 	if (first)
-		c->submissions++;
+		COUNT_INC(c->submissions);
 	if (in_window(rid, &kind)) {
 		struct dev_key key = { .rid = rid };
 		__u64 *hits = bpf_map_lookup_elem(&window_hits, &key);
 
-		c->in_window++;
+		__u64 nth = COUNT_INC(c->in_window) + 1;
+
 		if (kind == WK_RECOVERY)
-			c->in_recovery++;
+			COUNT_INC(c->in_recovery);
 		if (hits)
 			__sync_fetch_and_add(hits, 1);
-		flag_invalidation(rid, FLAG_IN_WINDOW, kind, inv, vendor, ctx, c->in_window);
+		flag_invalidation(rid, FLAG_IN_WINDOW, kind, inv, vendor, ctx, nth);
 	}
 }

@@ -5,10 +5,25 @@
  * in-flight record at its first ATC invalidation, its return releases it.
  */
 
+/*
+ * The descriptors are read where the kernel keeps them, one load each: the
+ * batch pointer cast to the kernel's own struct qi_desc (bpf_rdonly_cast()
+ * costs no instruction at run time; the load is fault-safe, like every
+ * untrusted load), instead of a copy of the whole batch into a scratch
+ * buffer first (186 guest instructions a call, measured by make bench).
+ */
+extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
+
+static __always_inline const struct qi_desc *vtd_desc_at(__u64 batch, __u32 i)
+{
+	return bpf_rdonly_cast((const void *)(batch + (__u64)i * sizeof(struct qi_desc)),
+			       bpf_core_type_id_kernel(struct qi_desc));
+}
+
 /* what the loop over one batch's descriptors needs */
 struct vtd_batch {
 	void *ctx;
-	struct cmd_buf *buf;
+	__u64 desc;           /* the batch, as an address */
 	struct inflight *fl;  /* the call's record */
 	__u32 seg;
 };
@@ -20,11 +35,13 @@ struct vtd_batch {
  */
 static int vtd_desc(__u32 i, struct vtd_batch *b)
 {
+	const struct qi_desc *d;
 	struct atc_inv inv;
 
 	if (i >= VTD_MAX_BATCH)
 		return 1;
-	if (!atc_inv_decode_vtd(b->buf->dw[4 * i], b->buf->dw[4 * i + 1], &inv))
+	d = vtd_desc_at(b->desc, i);
+	if (!atc_inv_decode_vtd(d->qw0, d->qw1, &inv))
 		return 0;
 	global_inc(G_MAIN_DEVTLB);
 	on_atc_inv(b->ctx, b->seg << 16 | inv.sid, &inv, VENDOR_VTD, b->fl);
@@ -32,12 +49,12 @@ static int vtd_desc(__u32 i, struct vtd_batch *b)
 }
 
 /* whether the batch carries an ATC invalidation: most carry none */
-static __always_inline bool vtd_batch_has_atc(const struct cmd_buf *buf, unsigned int count)
+static __always_inline bool vtd_batch_has_atc(__u64 batch, unsigned int count)
 {
 	for (int i = 0; i < VTD_MAX_BATCH; i++) {
 		if (i >= count)
 			break;
-		if (atc_inv_is_vtd(buf->dw[4 * i]))
+		if (atc_inv_is_vtd(vtd_desc_at(batch, i)->qw0))
 			return true;
 	}
 	return false;
@@ -45,18 +62,17 @@ static __always_inline bool vtd_batch_has_atc(const struct cmd_buf *buf, unsigne
 
 static __always_inline int vtd_submit(void *ctx, __u32 seg, struct qi_desc *desc, unsigned int count)
 {
-	struct vtd_batch b = { .ctx = ctx, .seg = seg };
+	struct vtd_batch b = { .ctx = ctx, .seg = seg, .desc = (__u64)desc };
 	struct task_state *ts = submission_call(); /* every call: its return pops it */
 
-	b.buf = bpf_map_lookup_elem(&cmd_scratch, &zero_key);
-	if (!b.buf || !count)
+	if (!count)
 		return 0;
 	if (count > VTD_MAX_BATCH) {
 		global_inc(G_BATCH_TRUNCATED);
 		count = VTD_MAX_BATCH;
 	}
 	/* descriptors are the hardware's 256-bit format: fixed layout */
-	if (read_cmds(b.buf, desc, (__u64)count * 32) || !vtd_batch_has_atc(b.buf, count))
+	if (!vtd_batch_has_atc(b.desc, count))
 		return 0;
 	/* the call's record, taken once it carries an ATC invalidation */
 	b.fl = submission_record(ts, INFLIGHT_CALL);

@@ -156,7 +156,7 @@ static int scan_inflight_entry(__u32 i, void *data)
 		return 0;
 	dc = counts_of(rid);
 	if (dc)
-		dc->in_flight_at_open++;
+		COUNT_INC(dc->in_flight_at_open);
 	flag_invalidation(rid, FLAG_IN_FLIGHT_AT_OPEN, s->kind, NULL, VENDOR_VTD, NULL, 0);
 	return 0;
 }
@@ -189,10 +189,10 @@ static __always_inline void open_window(void *ctx, __u32 rid, __u32 kind, struct
 	if (!c)
 		return;
 	if (kind < WK_NR)
-		c->windows[kind]++;
+		COUNT_INC(c->windows[kind]);
 	ats = pdev ? pdev_ats_enabled(pdev) : 0;
 	if (ats)
-		c->ats_in_window++;
+		COUNT_INC(c->ats_in_window);
 	count_in_flight(rid, rid, kind);
 	if (want_open_events) {
 		e = event_reserve(EV_WINDOW_OPEN, rid);
@@ -274,7 +274,7 @@ static __always_inline void hw_reset_start(void *ctx, __u32 rid, __u32 kind, str
 			return;
 		c = counts_of(rid);
 		if (c)
-			c->unbracketed++;
+			COUNT_INC(c->unbracketed);
 		e = event_reserve(EV_UNBRACKETED, rid);
 		if (e) {
 			e->win.kind = kind;
@@ -477,18 +477,27 @@ int BPF_PROG(device_ready_fexit)
  * error recovery on a bracketing kernel, one that is not bracketed when the
  * bus is reset was reset unbracketed.
  */
-static long count_bus_window(void *map, struct dev_key *key, struct dev_counts *c,
-			     struct scan_ctx *s)
+static long count_bus_window(void *map, __u32 *slot, struct dev_counts *c, struct scan_ctx *s)
 {
+	struct slot_owner *o = bpf_map_lookup_elem(&slot_rid, slot);
+	struct dev_key key[1];
 	struct dev_window *w;
+	__u32 *sp;
 
-	if (key->rid < s->lo || key->rid > s->hi)
+	if (*slot > slots_used)
+		return 1; /* past the slots handed out */
+	if (!*slot || !o || o->rid < s->lo || o->rid > s->hi)
 		return 0;
-	c->windows[s->kind < WK_NR ? s->kind : WK_SECONDARY_BUS]++; /* this CPU's share */
+	/* the device's own slot, not one a race left unused */
+	sp = slot_ref(o->rid);
+	if (!sp || *sp != *slot)
+		return 0;
+	key->rid = o->rid;
+	COUNT_INC(c->windows[s->kind < WK_NR ? s->kind : WK_SECONDARY_BUS]);
 	if (s->at_reset && bracketing) {
 		w = bpf_map_lookup_elem(&windows, key);
 		if (!w || !w->depth)
-			c->unbracketed++;
+			COUNT_INC(c->unbracketed);
 	}
 	return 0;
 }

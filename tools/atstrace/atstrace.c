@@ -237,25 +237,20 @@ static int attach_kprobe_methods(struct atstrace *skel, const struct plan_entry 
 static void read_totals(struct atstrace *skel, struct run_totals *t)
 {
 	int fd = bpf_map__fd(skel->maps.counts), gfd = bpf_map__fd(skel->maps.global_counts);
-	struct dev_counts *vals = calloc(nr_cpus, sizeof(*vals));
+	int ofd = bpf_map__fd(skel->maps.slot_rid);
+	__u32 used = __atomic_load_n(&skel->bss->slots_used, __ATOMIC_ACQUIRE);
 	__u64 *gv = calloc(nr_cpus, sizeof(*gv));
-	struct dev_key key, *prev = NULL;
 
 	memset(t, 0, sizeof(*t));
-	while (vals && !bpf_map_get_next_key(fd, prev, &key) && t->ndev < ATSTRACE_MAX_DEVICES) {
+	/* each device's slot (shared by every CPU, atomic adds in the programs) */
+	for (__u32 slot = 1; slot <= used && slot <= ATSTRACE_MAX_DEVICES; slot++) {
 		struct device_totals *d = &t->dev[t->ndev];
-		__u64 *sum = (__u64 *)&d->c;
+		struct slot_owner o;
 
-		prev = &key;
-		if (bpf_map_lookup_elem(fd, &key, vals))
+		if (bpf_map_lookup_elem(ofd, &slot, &o) || !o.valid ||
+		    bpf_map_lookup_elem(fd, &slot, &d->c))
 			continue;
-		d->rid = key.rid;
-		for (int cpu = 0; cpu < nr_cpus; cpu++) {
-			const __u64 *v = (const __u64 *)&vals[cpu];
-
-			for (size_t k = 0; k < sizeof(struct dev_counts) / 8; k++)
-				sum[k] += v[k];
-		}
+		d->rid = o.rid;
 		t->ndev++;
 	}
 	for (__u32 g = 0; gv && g < G_NR; g++) {
@@ -264,7 +259,6 @@ static void read_totals(struct atstrace *skel, struct run_totals *t)
 		for (int cpu = 0; cpu < nr_cpus; cpu++)
 			t->global[g] += gv[cpu];
 	}
-	free(vals);
 	free(gv);
 	/*
 	 * A run the kernel skipped because the program was already running on
@@ -306,11 +300,11 @@ static const char *const hist_names[H_NR] = {
 static void print_hists(struct atstrace *skel)
 {
 	int fd = bpf_map__fd(skel->maps.hists);
-	struct hist *vals = calloc(nr_cpus, sizeof(*vals));
 	struct hist_key keys[4 * ATSTRACE_MAX_DEVICES], key, *prev = NULL;
+	struct hist val;
 	int n = 0;
 
-	while (vals && !bpf_map_get_next_key(fd, prev, &key) && n < (int)(sizeof(keys) / sizeof(keys[0]))) {
+	while (!bpf_map_get_next_key(fd, prev, &key) && n < (int)(sizeof(keys) / sizeof(keys[0]))) {
 		keys[n++] = key;
 		prev = &keys[n - 1];
 	}
@@ -325,14 +319,11 @@ static void print_hists(struct atstrace *skel)
 				keys[j] = tmp;
 			}
 	for (int i = 0; i < n; i++) {
-		__u64 sum[HIST_SLOTS] = { 0 };
+		const __u64 *sum = val.slots;
 		char dev[16];
 
-		if (bpf_map_lookup_elem(fd, &keys[i], vals) || keys[i].kind >= H_NR)
+		if (bpf_map_lookup_elem(fd, &keys[i], &val) || keys[i].kind >= H_NR)
 			continue;
-		for (int cpu = 0; cpu < nr_cpus; cpu++)
-			for (int s = 0; s < HIST_SLOTS; s++)
-				sum[s] += vals[cpu].slots[s];
 		rid_name(keys[i].rid, dev, sizeof(dev));
 		if (env.json) {
 			json_object_begin(&jw);
@@ -349,7 +340,6 @@ static void print_hists(struct atstrace *skel)
 		}
 		bpf_map_delete_elem(fd, &keys[i]);
 	}
-	free(vals);
 }
 
 /*
@@ -524,8 +514,8 @@ static int apply_test_limits(struct atstrace *skel)
 
 		if (sscanf(kv, "%31[a-z_]=%u", name, &n) != 2)
 			goto bad;
-		if (!strcmp(name, "counts"))
-			bpf_map__set_max_entries(skel->maps.counts, n);
+		if (!strcmp(name, "counts") && n <= ATSTRACE_MAX_DEVICES)
+			skel->rodata->count_slots = n;
 		else if (!strcmp(name, "windows"))
 			bpf_map__set_max_entries(skel->maps.windows, n);
 		else if (!strcmp(name, "hists"))
@@ -649,6 +639,9 @@ int main(int argc, char **argv)
 			"no dpc_reset_link() in kallsyms: a DPC recovery, if any, shows as "
 			"recovery_unseen");
 	skel->rodata->want_hist = env.hist;
+	/* the histograms' table locks memory only when they are wanted */
+	if (!env.hist)
+		bpf_map__set_max_entries(skel->maps.hists, 1);
 	skel->rodata->want_open_events = env.verbose;
 	skel->rodata->want_events = !env.quiet;
 	skel->rodata->max_stacks = env.max_stacks;
@@ -817,9 +810,11 @@ int main(int argc, char **argv)
 			json_kv_u64(&jw, "schema_version", SCHEMA_VERSION);
 			json_kv_string(&jw, "type", "program_stats");
 			prog_stats_json(&jw, skel->obj);
+			map_memory_json(&jw, skel->obj);
 			json_object_end(&jw);
 		} else {
 			prog_stats_text(stdout, skel->obj);
+			map_memory_text(stdout, skel->obj);
 		}
 	}
 	if (totals->global[G_RINGBUF_DROPS])
