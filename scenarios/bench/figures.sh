@@ -1,86 +1,181 @@
 #!/bin/bash
-# make bench's figures from a bench run's raw rounds, into RUN_DIR/figures.json
-# (report.sh prints them). Usage: figures.sh RUN_DIR
+# make bench's figures, into a JSON document (report.sh prints it).
+#
+#   figures.sh DETERMINISTIC_DIR [WALLCLOCK_DIR] [CPUS256_DIR]
+#
+# DETERMINISTIC_DIR: the bench on the icount machine (one vCPU, guest time
+# is instruction time); WALLCLOCK_DIR: the same on the default machine
+# (two vCPUs, host time: noisy); CPUS256_DIR: a boot with possible_cpus=256
+# that only measured atstrace's locked map memory. A directory may be "-".
+#
+# A target is judged only when every side of it was measured and the
+# difference it rests on is larger than the spread measured for it;
+# otherwise it is null, with the reason.
 set -euo pipefail
-run=$1
-jq -n --slurpfile rows "$run/bench.ndjson" --slurpfile floor "$run/floor.json" \
-	--slurpfile bt "$run/bpftrace-progs.json" \
-	--slurpfile stats "$run/stats.ndjson" --slurpfile storm "$run/storm.ndjson" '
-	# medians over the rounds: one descheduled vCPU moves a mean, not a median
-	def median(f): map(f) | sort | if length % 2 == 1 then .[length / 2 | floor]
-	                              else (.[length / 2 - 1] + .[length / 2]) / 2 end;
-	($rows | group_by(.mode) | map({(.[0].mode): {unmaps_per_s: median(.unmaps_per_s),
-	                                              iops: median(.iops),
-	                                              unmap_p50_ns: median(.unmap_p50_ns),
-	                                              read_p50_ns: median(.read_p50_ns),
-	                                              runs: length}}) | add) as $m |
-	def ratio(mode; k): ($m[mode][k] / $m.none[k]);
-	# each mode against the untraced run of the same round (drift cancels),
-	# and how far the untraced runs alone spread: the noise floor of the lab
-	def paired(mode; k): [$rows | group_by(.round)[] |
-	                      (map(select(.mode == mode))[0][k] / map(select(.mode == "none"))[0][k])] |
-	                     sort | {median: (if length % 2 == 1 then .[length / 2 | floor]
-	                                      else (.[length / 2 - 1] + .[length / 2]) / 2 end),
-	                             min: min, max: max};
-	def spread(k): [$rows[] | select(.mode == "none") | .[k]] | (max - min) / (add / length);
-	def added(mode; k): ($m[mode][k] - $m.none[k]);
-	($stats | map(select(.type == "program_stats")) | .[0].programs) as $progs |
-	($progs | map(select(.name == "vtd_submit_fentry")) | .[0]) as $sub |
-	($progs | map(select(.name == "vtd_complete_fexit")) | .[0]) as $cmp |
-	($floor[0].programs[0]) as $fl |
-	# bpftrace names its programs after the probe: the qi_submit_sync kprobe
-	($bt[0] | map(select(.type == "kprobe" and (.name | test("qi_sub"))
-	                     and (.run_cnt // 0) > 0)) | .[0] // {}) as $btp |
-	($storm | map(select(.type == "summary")) | .[0]) as $st |
-	{
-	  modes: $m,
-	  ratio_vs_untraced: {
-	    atstrace: {unmaps: ratio("atstrace"; "unmaps_per_s"), iops: ratio("atstrace"; "iops")},
-	    atstrace_hist: {unmaps: ratio("hist"; "unmaps_per_s"), iops: ratio("hist"; "iops")},
-	    bpftrace: {unmaps: ratio("bpftrace"; "unmaps_per_s"), iops: ratio("bpftrace"; "iops")}
-	  },
-	  # null when bpftrace itself showed no cost: noise, nothing to divide by
-	  cost_vs_bpftrace: {
-	    unmaps: (if ratio("bpftrace"; "unmaps_per_s") < 1
-	             then (1 - ratio("atstrace"; "unmaps_per_s")) / (1 - ratio("bpftrace"; "unmaps_per_s"))
-	             else null end),
-	    iops: (if ratio("bpftrace"; "iops") < 1
-	           then (1 - ratio("atstrace"; "iops")) / (1 - ratio("bpftrace"; "iops")) else null end)
-	  },
-	  paired_ratio: {
-	    atstrace: {unmaps: paired("atstrace"; "unmaps_per_s"), iops: paired("atstrace"; "iops")},
-	    atstrace_hist: {unmaps: paired("hist"; "unmaps_per_s"), iops: paired("hist"; "iops")},
-	    bpftrace: {unmaps: paired("bpftrace"; "unmaps_per_s"), iops: paired("bpftrace"; "iops")}
-	  },
-	  untraced_spread: {unmaps: spread("unmaps_per_s"), iops: spread("iops")},
-	  # the time each operation gains, from median latencies (less noisy
-	  # than throughput on a shared host)
-	  added_latency_ns: {
-	    atstrace: {unmap: added("atstrace"; "unmap_p50_ns"), read: added("atstrace"; "read_p50_ns")},
-	    atstrace_hist: {unmap: added("hist"; "unmap_p50_ns"), read: added("hist"; "read_p50_ns")},
-	    bpftrace: {unmap: added("bpftrace"; "unmap_p50_ns"), read: added("bpftrace"; "read_p50_ns")}
-	  },
-	  # a program that never ran has no cost to report
-	  per_run_ns: {floor_fentry: (if ($fl.run_cnt // 0) > 0 then $fl.ns_per_run else null end),
-	               vtd_submit_fentry: (if ($sub.run_cnt // 0) > 0 then $sub.ns_per_run else null end),
-	               vtd_complete_fexit: (if ($cmp.run_cnt // 0) > 0 then $cmp.ns_per_run else null end),
-	               bpftrace_kprobe: (if ($btp.run_cnt // 0) > 0 then $btp.run_time_ns / $btp.run_cnt else null end),
-	               recursion_misses: ([$progs[].recursion_misses] | add)},
-	  storm: {flagged: ([$st.devices[] | .in_window + .in_flight_at_open] | add),
-	          events: ($storm | map(select(.type == "invalidation")) | length),
-	          events_shed: $st.events_shed, ringbuf_drops: $st.ringbuf_drops}
-	} as $b |
-	$b | . + {
-	  targets: {
-	    atstrace_throughput_ge_0_98: ([.ratio_vs_untraced.atstrace.unmaps, .ratio_vs_untraced.atstrace.iops] | min >= 0.98),
-	    atstrace_cost_le_half_bpftrace: (if [.cost_vs_bpftrace.unmaps, .cost_vs_bpftrace.iops] | any(. == null)
-	                                     then null
-	                                     else [.cost_vs_bpftrace.unmaps, .cost_vs_bpftrace.iops] | max <= 0.5 end),
-	    atstrace_programs_le_half_bpftrace: (.per_run_ns.bpftrace_kprobe != null and
-	      .per_run_ns.vtd_submit_fentry != null and .per_run_ns.vtd_complete_fexit != null and
-	      .per_run_ns.vtd_submit_fentry + .per_run_ns.vtd_complete_fexit <= 0.5 * .per_run_ns.bpftrace_kprobe),
-	    atstrace_latency_le_half_bpftrace: (.added_latency_ns.bpftrace.unmap > 0 and
-	      .added_latency_ns.atstrace.unmap <= 0.5 * .added_latency_ns.bpftrace.unmap),
-	    zero_drops: (.storm.ringbuf_drops == 0)
-	  }
-	}' >"$run/figures.json"
+det=$1 wall=${2:--} big=${3:--}
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+file_or_null() { if [ -s "$1" ]; then echo "$1"; else echo /dev/null; fi; }
+dir_json() { # DIR OUT: the raw records of one bench boot (the storm's summary only)
+	local d=$1
+	if [ "$d" = - ] || [ ! -d "$d" ]; then echo null >"$2"; return; fi
+	jq -n --slurpfile rows "$(file_or_null "$d/bench.ndjson")" \
+		--slurpfile stats "$(file_or_null "$d/stats.ndjson")" \
+		--slurpfile memlock "$(file_or_null "$d/memlock.ndjson")" \
+		--slurpfile params "$(file_or_null "$d/params.json")" \
+		--argjson events "$(jq -s 'map(select(.type == "invalidation")) | length' \
+			"$(file_or_null "$d/storm.ndjson")")" \
+		--slurpfile storm <(jq -c 'select(.type == "summary")' "$(file_or_null "$d/storm.ndjson")") \
+		'{params: ($params | add // {}), rows: $rows, stats: $stats, memlock: $memlock,
+		  storm: ($storm + [{type: "events", n: $events}])}' >"$2"
+}
+dir_json "$det" "$tmp/det"
+dir_json "$wall" "$tmp/wall"
+dir_json "$big" "$tmp/big"
+jq -n --slurpfile det "$tmp/det" --slurpfile wall "$tmp/wall" --slurpfile big "$tmp/big" \
+	--arg date "$(date -u +%F)" '
+$det[0] as $det | $wall[0] as $wall | $big[0] as $big |
+def median: sort | if length == 0 then null elif length % 2 == 1 then .[length / 2 | floor]
+                   else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+# (max - min) / mean: how far repeated measurements of one thing spread
+def spread: if length < 2 then null else (max - min) / (add / length) end;
+def r(x; n): if x == null then null else (x * n | round) / n end;
+
+# the throughput part of one boot: per mode, medians over the rounds, and
+# each mode paired with the untraced run of its own round (added_ns: the
+# guest time each map+unmap pair gained)
+def throughput($b):
+  ($b.rows) as $rows |
+  ($rows | map(.mode) | unique) as $modes |
+  {rounds: ($rows | map(.round) | unique | length),
+   modes: ($modes | map(. as $m | {($m): ($rows | map(select(.mode == $m))) |
+            {unmaps_per_s: (map(.unmaps_per_s) | median),
+             unmaps_spread: (map(.unmaps_per_s) | spread),
+             unmap_p50_ns: (map(.unmap_p50_ns) | median),
+             iops: (map(.iops) | if any(. == null) then null else median end),
+             iops_spread: (map(.iops) | if any(. == null) then null else spread end),
+             runs: length}}) | add),
+   paired: ($modes | map(. as $m | {($m): ($rows | group_by(.round) |
+            map((map(select(.mode == $m))[0]) as $x | (map(select(.mode == "none"))[0]) as $n |
+                if $x and $n then {unmaps: ($x.unmaps_per_s / $n.unmaps_per_s),
+                                   iops: (if $x.iops and $n.iops then $x.iops / $n.iops else null end),
+                                   added_ns: (1e9 / $x.unmaps_per_s - 1e9 / $n.unmaps_per_s)}
+                else empty end) |
+            {unmaps: (map(.unmaps) | {median: median, min: min, max: max}),
+             iops: (map(.iops) | if any(. == null) then null else {median: median, min: min, max: max} end),
+             added_ns: (map(.added_ns) | {median: median, min: min, max: max})})}) | add)} |
+  . + {untraced_spread: {unmaps: .modes.none.unmaps_spread, iops: .modes.none.iops_spread},
+       untraced_ns: (if .modes.none then 1e9 / .modes.none.unmaps_per_s else null end)};
+
+# per-program cost from the kernel run-time statistics, per call of the
+# hook every tracer shares (qi_submit_sync)
+def programs($b):
+  ($b.stats) as $s |
+  def per_call($mode; $names):
+    [$s[] | select(.mode == $mode) |
+     ([.programs[]? | select(.name as $n | $names | index($n))]) as $p |
+     ($p | map(.run_cnt) | max) as $calls |
+     if ($calls // 0) > 0 then ($p | map(.run_time_ns) | add) / $calls else empty end];
+  def row($mode; $names): per_call($mode; $names) | {ns: median, spread: spread, rounds: length};
+  if ($s | length) == 0 then null else
+  {atstrace: row("atstrace"; ["vtd_submit_fentry", "vtd_complete_fexit"]),
+   atstrace_hist: row("hist"; ["vtd_submit_fentry", "vtd_complete_fexit"]),
+   floor: row("floor"; ["floor_fentry"]),
+   bpftrace: ([$s[] | select(.mode == "bpftrace") | .programs[0] | select(. != null and .run_cnt > 0) |
+               .run_time_ns / .run_cnt] | {ns: median, spread: spread, rounds: length}),
+   by_program: ([$s[] | select(.mode == "atstrace") | .programs[]? | select(.run_cnt > 0)] |
+                group_by(.name) | map({(.[0].name): (map(.ns_per_run) | median)}) | add),
+   # device-TLB invalidations per call in the atstrace rounds: per call is
+   # per invalidation when this is 1
+   invalidations_per_call: ([$s[] | select(.mode == "atstrace") |
+      (.programs[]? | select(.name == "vtd_submit_fentry") | .run_cnt) as $c |
+      if $c and $c > 0 and .invalidations then .invalidations / $c else empty end] | median)}
+  end;
+
+def memlock($b):
+  if $b == null then null else
+  ($b.memlock + [$b.stats[] | select(.mode == "atstrace" or .mode == "hist") |
+                 {mode, possible_cpus, bytes_memlock, maps}]) |
+  map(select(.bytes_memlock != null)) | group_by(.mode) |
+  map({(.[0].mode): {bytes: .[0].bytes_memlock, possible_cpus: .[0].possible_cpus,
+                     largest: (.[0].maps | sort_by(-.bytes_memlock) | .[0:4] |
+                               map({name, type, max_entries, bytes: .bytes_memlock}))}}) | add
+  end;
+
+def storm($b):
+  ($b.storm | map(select(.type == "summary"))[0]) as $st |
+  if $st == null then null else
+  {flagged: ([$st.devices[] | .in_window + .in_flight_at_open] | add),
+   events: ($b.storm | map(select(.type == "events"))[0].n),
+   events_shed: $st.events_shed, ringbuf_drops: $st.ringbuf_drops} end;
+
+# "value <= goal" (or >=) judged against the spread of what it rests on:
+# met/missed only when |value - goal| is larger than the spread
+def judge($value; $op; $goal; $noise; $what):
+  if $value == null or $goal == null then
+    {met: null, reason: "not measured: \($what)"}
+  elif $noise == null then
+    {met: null, value: $value, goal: $goal, reason: "no spread measured (fewer than 2 rounds)"}
+  elif (($value - $goal) | fabs) <= $noise then
+    {met: null, value: $value, goal: $goal, noise: $noise,
+     reason: "the difference from the goal is within the measured spread"}
+  else
+    {met: (if $op == "<=" then $value <= $goal else $value >= $goal end),
+     value: $value, goal: $goal, noise: $noise}
+  end;
+
+# locked memory at 256 possible CPUs: the kernel figure is exact, no spread
+def memtarget($m; $mib):
+  if $m == null then {met: null, reason: "not measured: the possible_cpus=256 boot"}
+  elif $m.possible_cpus < 256 then
+    {met: null, reason: "the kernel gave \($m.possible_cpus) possible CPUs, not 256"}
+  else {met: ($m.bytes <= $mib * 1048576), value: $m.bytes, goal: ($mib * 1048576)} end;
+
+(if $det then throughput($det) else null end) as $t |
+(if $det then programs($det) else null end) as $p |
+(if $wall then throughput($wall) else null end) as $w |
+(memlock($det)) as $ml | (memlock($big)) as $ml256 |
+(if $det then storm($det) else null end) as $st |
+{
+  date: $date,
+  kernel: ($det.params.kernel // "debian-6.12"),
+  deterministic: ($t + {icount_shift: $det.params.icount_shift, secs: $det.params.secs,
+                        machine: $det.params.machine}),
+  programs: $p,
+  wallclock: $w,
+  memlock: {lab: $ml, possible_cpus_256: $ml256},
+  storm: $st
+} |
+. + {targets: {
+  # the spread of a ratio against untraced: the untraced runs own spread
+  atstrace_throughput_ge_0_98:
+    judge($t.paired.atstrace.unmaps.median; ">="; 0.98; $t.untraced_spread.unmaps;
+          "atstrace and untraced rounds"),
+  atstrace_hist_throughput_ge_0_97:
+    judge($t.paired.hist.unmaps.median; ">="; 0.97; $t.untraced_spread.unmaps;
+          "atstrace --hist and untraced rounds"),
+  # added guest time per map+unmap pair; noise: the untraced spread in ns
+  atstrace_cost_le_half_bpftrace:
+    (if $t.paired.bpftrace == null or $t.paired.atstrace == null then
+       {met: null, reason: "not measured: the atstrace and bpftrace rounds"}
+     elif $t.paired.bpftrace.added_ns.median <= $t.untraced_spread.unmaps * $t.untraced_ns then
+       {met: null, reason: "bpftrace showed no cost beyond the untraced spread: nothing to divide by"}
+     else judge($t.paired.atstrace.added_ns.median; "<="; 0.5 * $t.paired.bpftrace.added_ns.median;
+                $t.untraced_spread.unmaps * $t.untraced_ns; "added cost") end),
+  # program cost per call: noise is the larger spread of the two sides
+  atstrace_programs_le_half_bpftrace:
+    judge($p.atstrace.ns; "<="; (if $p.bpftrace.ns then 0.5 * $p.bpftrace.ns else null end);
+          (if $p.atstrace.spread != null and $p.bpftrace.spread != null
+           then ([$p.atstrace.spread, $p.bpftrace.spread] | max) * $p.atstrace.ns else null end);
+          "atstrace and bpftrace program statistics"),
+  atstrace_programs_le_3x_floor:
+    judge($p.atstrace.ns; "<="; (if $p.floor.ns then 3 * $p.floor.ns else null end);
+          (if $p.atstrace.spread != null and $p.floor.spread != null
+           then ([$p.atstrace.spread, $p.floor.spread] | max) * $p.atstrace.ns else null end);
+          "atstrace and empty-fentry program statistics"),
+  memlock_le_16mib_at_256_cpus: memtarget($ml256.atstrace; 16),
+  memlock_hist_le_64mib_at_256_cpus: memtarget($ml256.hist; 64),
+  zero_drops:
+    (if $st == null then {met: null, reason: "not measured: the storm"}
+     else {met: ($st.ringbuf_drops == 0), value: $st.ringbuf_drops, goal: 0} end)
+}}'
