@@ -62,11 +62,31 @@ enum {
 
 #pragma clang attribute push(__attribute__((preserve_access_index)), apply_to = record)
 
-/* arch/x86/include/asm/ptrace.h: kprobe programs' context */
+/* kprobe programs' context, per architecture (the Makefile's ARCH) */
+#if defined(__TARGET_ARCH_x86)
+/* arch/x86/include/asm/ptrace.h */
 struct pt_regs {
 	unsigned long r15, r14, r13, r12, bp, bx, r11, r10, r9, r8;
 	unsigned long ax, cx, dx, si, di, orig_ax, ip, cs, flags, sp, ss;
 };
+#elif defined(__TARGET_ARCH_arm64)
+/*
+ * arch/arm64/include/uapi/asm/ptrace.h: bpf_tracing.h reads arm64's
+ * registers through struct user_pt_regs, the start of struct pt_regs
+ */
+struct user_pt_regs {
+	u64 regs[31];
+	u64 sp;
+	u64 pc;
+	u64 pstate;
+};
+
+struct pt_regs {
+	struct user_pt_regs user_regs;
+};
+#else
+#error "bpf/kernel_types.h: pt_regs for this __TARGET_ARCH_ is not declared"
+#endif
 
 struct list_head {
 	struct list_head *next;
