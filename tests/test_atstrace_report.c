@@ -10,6 +10,8 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <cmocka.h>
 #include <linux/types.h>
@@ -197,6 +199,113 @@ static void test_fail_names_causes(void **state)
 	assert_says("FAIL", "the command exited 7");
 }
 
+/* --ktap: the same verdict as KTAP; *out is freed by the caller */
+static int ktap(char **out)
+{
+	size_t len;
+	FILE *f = open_memstream(out, &len);
+	int rc;
+
+	assert_non_null(f);
+	judge();
+	rc = assert_ktap(f, &t, &env, &end, &v);
+	fclose(f);
+	return rc;
+}
+
+static void assert_has(const char *doc, const char *line)
+{
+	if (!strstr(doc, line))
+		fail_msg("KTAP without \"%s\":\n%s", line, doc);
+}
+
+/* every "ok" line of @doc says SKIP: nothing is claimed */
+static void assert_nothing_ok(const char *doc)
+{
+	for (const char *p = doc; (p = strstr(p, "\nok ")); p++) {
+		const char *eol = strchr(p + 1, '\n');
+		const char *skip = strstr(p, "# SKIP");
+
+		if (!skip || (eol && skip > eol))
+			fail_msg("an inconclusive run claims a test ok:\n%s", doc);
+	}
+}
+
+static void test_ktap_pass(void **state)
+{
+	char *doc;
+
+	t.bracketing = true;
+	assert_int_equal(ktap(&doc), KSFT_PASS);
+	assert_has(doc, "KTAP version 1\n");
+	assert_has(doc, "\n1..6\n");
+	assert_has(doc, "\nok 1 no_in_window_invalidations\n");
+	assert_has(doc, "\nok 3 no_unbracketed_resets\n");
+	assert_has(doc, "\nok 6 workload\n");
+	if (strstr(doc, "not ok") || strstr(doc, "SKIP"))
+		fail_msg("a clean run with a failure or a skip:\n%s", doc);
+	free(doc);
+	/* unbracketed resets not enforced: that test skips, the run still passes */
+	t.dev[0].c.windows[WK_BRACKET] = 3;
+	t.dev[0].c.unbracketed = 2;
+	assert_int_equal(ktap(&doc), KSFT_PASS);
+	assert_has(doc, "ok 3 no_unbracketed_resets # SKIP 2 resets");
+	free(doc);
+	env.fail_unbracketed = true;
+	assert_int_equal(ktap(&doc), KSFT_FAIL);
+	assert_has(doc, "not ok 3 no_unbracketed_resets");
+	free(doc);
+}
+
+static void test_ktap_fail(void **state)
+{
+	char *doc;
+
+	t.dev[0].c.in_window = 2;
+	assert_int_equal(ktap(&doc), KSFT_FAIL);
+	assert_has(doc, "\nnot ok 1 no_in_window_invalidations\n# 2 in-window");
+	assert_has(doc, "\nok 2 none_in_flight_at_open\n");
+	free(doc);
+	t.dev[0].c.in_window = 0;
+	t.dev[0].c.in_flight_at_open = 1;
+	assert_int_equal(ktap(&doc), KSFT_FAIL);
+	assert_has(doc, "\nnot ok 2 none_in_flight_at_open\n");
+	free(doc);
+}
+
+/* a run that proved nothing skips every test it did not fail, with the cause */
+static void test_ktap_proved_nothing(void **state)
+{
+	char *doc;
+
+	t.global[G_RINGBUF_DROPS] = 3;
+	assert_int_equal(ktap(&doc), KSFT_SKIP);
+	assert_has(doc, "ok 5 tool_health # SKIP 3 events lost");
+	assert_has(doc, "ok 1 no_in_window_invalidations # SKIP 3 events lost");
+	assert_nothing_ok(doc);
+	free(doc);
+	clean_run(state);
+	env.min_resets = 10;
+	assert_int_equal(ktap(&doc), KSFT_SKIP);
+	assert_has(doc, "ok 4 enough_resets_seen # SKIP 3 reset windows (at least 10 wanted)");
+	assert_has(doc, "ok 1 no_in_window_invalidations # SKIP 3 reset windows on the devices");
+	assert_nothing_ok(doc);
+	free(doc);
+}
+
+/* the workload's failure is its own "not ok"; nothing else is claimed */
+static void test_ktap_workload(void **state)
+{
+	char *doc;
+
+	end.cmd_status = 128 + SIGKILL;
+	assert_int_equal(ktap(&doc), KSFT_FAIL);
+	assert_has(doc, "\nnot ok 6 workload\n# the command was killed by signal 9");
+	assert_has(doc, "ok 5 tool_health # SKIP the command was killed by signal 9");
+	assert_nothing_ok(doc);
+	free(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -211,6 +320,10 @@ int main(void)
 		cmocka_unit_test_setup(test_kretprobe_missed, clean_run),
 		cmocka_unit_test_setup(test_run_end, clean_run),
 		cmocka_unit_test_setup(test_fail_names_causes, clean_run),
+		cmocka_unit_test_setup(test_ktap_pass, clean_run),
+		cmocka_unit_test_setup(test_ktap_fail, clean_run),
+		cmocka_unit_test_setup(test_ktap_proved_nothing, clean_run),
+		cmocka_unit_test_setup(test_ktap_workload, clean_run),
 	};
 
 	return cmocka_run_group_tests_name("atstrace_report", tests, NULL, NULL);

@@ -34,4 +34,19 @@ def checks($run; $p; $expect):
 		check("\($case): exit (never a PASS)"; $c[$case].rc; between(1; 3)),
 		check("\($case): exit (not a tool error)"; $c[$case].rc; ne(2)),
 		check("\($case): the verdict names the cause"; $c[$case].err; matches($cause))),
+	# --ktap: KTAP alone on standard output, kselftest's exit codes, read
+	# by the kernel tree's own parser (derive.sh)
+	($c.ktap_run.out | [capture("\n# atstrace: (?<w>[A-Z]+):")][0].w // "none") as $word |
+	check("--ktap: standard output starts as KTAP version 1";
+	      $c.ktap_run.out | startswith("KTAP version 1\n"); eq(true)),
+	check_shown("--ktap: exit, against the verdict it states (\($word))"; $c.ktap_run.rc;
+	      eq({PASS: 0, FAIL: 1, INCONCLUSIVE: 4}[$word])),
+	check("--ktap: tests the kernel's KTAP parser read"; [$run.ktap_ktap_run.test_cases[]?] | length; eq(6)),
+	check("--ktap: the kernel's parser finds a failed test exactly when atstrace exits 1";
+	      [$run.ktap_ktap_run.test_cases[]? | select(.status == "FAIL")] | length > 0;
+	      eq($c.ktap_run.rc == 1)),
+	check("--ktap, a run that proves nothing: exit"; $c.ktap_nothing.rc; eq(4)),
+	check("--ktap, a run that proves nothing: tests the kernel's parser read as skipped";
+	      [$run.ktap_ktap_nothing.test_cases[]? | select(.status == "SKIP")] | length; eq(6)),
+	refused("--ktap without --assert"; $c.ktap_refused; "needs --assert"),
 	check_shown("programs left attached after exit"; $c.bpf_left_behind.out | gsub("\\s"; "") | tonumber? // -1; eq(0));

@@ -49,4 +49,10 @@ bash -c "trap '' PIPE; exec '$BIN/atstrace' --json --assert -- '$BIN/atsflr' --d
 rc=${PIPESTATUS[0]}
 : >"$RESULTS/consumer_gone.out"
 record consumer_gone "$rc"
+# --ktap for kernel CIs (the host reads each document with the kernel
+# tree's own KTAP parser, derive.sh): a real run, one that proves nothing,
+# and the option refused without --assert
+run ktap_run "$BIN/atstrace" --assert --ktap -- "$BIN/atsflr" --duration 2 "$dev"
+run ktap_nothing "$BIN/atstrace" --assert --ktap -- true
+run ktap_refused "$BIN/atstrace" --ktap -d 1
 run bpf_left_behind bash -c "bpftool prog show 2>/dev/null | grep -c -E 'vtd_submit|amd_|smmu_|method_|attach_exit' || true"

@@ -534,8 +534,12 @@ bad:
 	return 2;
 }
 
-/* --assert: the workload starts once everything is attached. */
-static pid_t start_command(char **argv, int *go_fd)
+/*
+ * --assert: the workload starts once everything is attached. With
+ * @stdout_to_stderr (--ktap) what it prints goes to standard error, so
+ * standard output carries atstrace's document alone.
+ */
+static pid_t start_command(char **argv, int *go_fd, bool stdout_to_stderr)
 {
 	int pipefd[2];
 	pid_t pid;
@@ -548,6 +552,8 @@ static pid_t start_command(char **argv, int *go_fd)
 
 		close(pipefd[1]);
 		if (read(pipefd[0], &c, 1) != 1)
+			_exit(126);
+		if (stdout_to_stderr && dup2(STDERR_FILENO, STDOUT_FILENO) < 0)
 			_exit(126);
 		execvp(argv[0], argv);
 		fprintf(stderr, "atstrace: cannot run %s: %s\n", argv[0], strerror(errno));
@@ -698,7 +704,7 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (env.assert_mode) {
-		child = start_command(env.command, &go_fd);
+		child = start_command(env.command, &go_fd, env.ktap);
 		if (child < 0) {
 			fprintf(stderr, "atstrace: cannot start the command: %s\n", strerror(errno));
 			goto out;
@@ -781,20 +787,32 @@ int main(int argc, char **argv)
 		/* what could not be written counts against the run */
 		end.output_error = fflush(stdout) || ferror(stdout);
 		assert_verdict(totals, &env, &end, &v);
-		if (env.json)
-			report_summary_json(&jw, totals, &end, v.word, v.exit_code);
-		else
-			report_summary_text(stdout, totals);
-		if ((fflush(stdout) || ferror(stdout)) && !end.output_error) {
-			/* the summary itself did not get out: judged again, said on stderr */
-			end.output_error = true;
-			assert_verdict(totals, &env, &end, &v);
+		if (env.ktap) {
+			/* the KTAP document alone on stdout; the rest is for people */
+			report_summary_text(stderr, totals);
 			fprintf(stderr, "%s\n", v.line);
+			ret = assert_ktap(stdout, totals, &env, &end, &v);
+			/* a document that did not get out is no verdict */
+			if (fflush(stdout) || ferror(stdout)) {
+				fprintf(stderr, "atstrace: the KTAP output could not be written\n");
+				ret = 2;
+			}
 		} else {
-			/* the one-line verdict; on stderr when stdout carries JSON */
-			fprintf(env.json ? stderr : stdout, "%s\n", v.line);
+			if (env.json)
+				report_summary_json(&jw, totals, &end, v.word, v.exit_code);
+			else
+				report_summary_text(stdout, totals);
+			if ((fflush(stdout) || ferror(stdout)) && !end.output_error) {
+				/* the summary itself did not get out: judged again, on stderr */
+				end.output_error = true;
+				assert_verdict(totals, &env, &end, &v);
+				fprintf(stderr, "%s\n", v.line);
+			} else {
+				/* the one-line verdict; on stderr when stdout carries JSON */
+				fprintf(env.json ? stderr : stdout, "%s\n", v.line);
+			}
+			ret = v.exit_code;
 		}
-		ret = v.exit_code;
 	} else {
 		if (!env.interval_ns) {
 			if (env.json)

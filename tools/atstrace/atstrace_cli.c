@@ -44,20 +44,23 @@ void atstrace_usage(FILE *f)
 "      --assert          run COMMAND, trace for its lifetime, exit with a verdict\n"
 "      --min-resets N    --assert: fewer reset windows than N proves nothing (default 1)\n"
 "      --fail-unbracketed --assert: an unbracketed reset of an ATS device fails too\n"
+"      --ktap            --assert: the verdict as KTAP (one test per check) on\n"
+"                        standard output, the summary on standard error; exit\n"
+"                        as kselftest: 0 pass, 1 fail, 4 skip (proved nothing)\n"
 "  -v, --verbose         window openings too, and libbpf's debug output\n"
 "  -h, --help            this text\n"
 "\n"
 "INTERVAL (seconds) prints the summary every INTERVAL, COUNT times.\n"
 "Exit status: 0 clean (or traced without --assert); 1 --assert saw an in-window\n"
 "invalidation; 2 usage, permission or attach error; 3 --assert: the run proved\n"
-"nothing (too few resets, or no invalidation seen).\n");
+"nothing (too few resets, or no invalidation seen). With --ktap: 0, 1 or 4.\n");
 }
 
 int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 {
 	enum { OPT_HIST = 256, OPT_LIST, OPT_ASSERT, OPT_MIN_RESETS, OPT_FAIL_UNBR, OPT_STACKS,
 	       OPT_STATS, OPT_INJ_DELAY, OPT_INJ_DEV, OPT_INJ_PROB, OPT_INJ_MAX, OPT_INJ_CAP,
-	       OPT_INJ_BUDGET, OPT_INJ_TOTAL, OPT_UNSAFE, OPT_VERIFY };
+	       OPT_INJ_BUDGET, OPT_INJ_TOTAL, OPT_UNSAFE, OPT_VERIFY, OPT_KTAP };
 	static const struct option opts[] = {
 		{ "device", required_argument, NULL, 'D' },
 		{ "duration", required_argument, NULL, 'd' },
@@ -73,6 +76,7 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 		{ "assert", no_argument, NULL, OPT_ASSERT },
 		{ "min-resets", required_argument, NULL, OPT_MIN_RESETS },
 		{ "fail-unbracketed", no_argument, NULL, OPT_FAIL_UNBR },
+		{ "ktap", no_argument, NULL, OPT_KTAP },
 		{ "stacks", required_argument, NULL, OPT_STACKS },
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "inject-delay", required_argument, NULL, OPT_INJ_DELAY },
@@ -195,6 +199,9 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 		case OPT_FAIL_UNBR:
 			env->fail_unbracketed = true;
 			break;
+		case OPT_KTAP:
+			env->ktap = true;
+			break;
 		case OPT_STACKS:
 			err = arg_uint("atstrace", "--stacks", optarg, 0, 1000000, &v);
 			if (!err)
@@ -224,6 +231,14 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 				"need --inject-delay\n");
 		return 2;
 	}
+	if (env->ktap && !env->assert_mode)
+		return usage_error("atstrace", "--ktap needs --assert (it reports the verdict)");
+	/* standard output carries the KTAP document and nothing else */
+	if (env->ktap && (env->json || env->hist || env->stats || env->verbose))
+		return usage_error("atstrace", "--ktap cannot be combined with -j, --hist, --stats "
+				   "or -v (they write to standard output too)");
+	if (env->ktap)
+		env->quiet = true;
 	if (env->assert_mode) {
 		if (optind >= argc || strcmp(argv[optind - 1], "--"))
 			return usage_error("atstrace", "--assert needs a command after '--'");

@@ -36,6 +36,7 @@ struct atstrace_env {
 	bool stats;             /* --stats: per-program run time (BPF_ENABLE_STATS) */
 	bool assert_mode;       /* --assert -- CMD */
 	bool fail_unbracketed;  /* --assert: unbracketed resets fail too */
+	bool ktap;              /* --assert --ktap: KTAP on stdout, kselftest exit codes */
 	uint64_t min_resets;    /* --assert: fewer resets means the run proved nothing */
 	unsigned int max_stacks;/* flagged invalidations printed with their stack */
 	char **command;         /* --assert: argv of the workload */

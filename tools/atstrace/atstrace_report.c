@@ -549,3 +549,133 @@ void assert_verdict(const struct run_totals *t, const struct atstrace_env *env,
 			 (unsigned long long)unbr);
 	}
 }
+
+/* ------------------------------------------------------------------ KTAP */
+
+enum ktap_result { KTAP_OK, KTAP_NOT_OK, KTAP_SKIP };
+
+struct ktap_ctx {
+	const struct run_totals *t;
+	const struct atstrace_env *env;
+	const struct run_end *end;
+	const struct verdict *v;
+};
+
+/* one check: its result, and why (a diagnostic after the test line) */
+struct ktap_check {
+	const char *name;
+	enum ktap_result (*judge)(const struct ktap_ctx *c, char *why, size_t len);
+};
+
+static enum ktap_result ktap_in_window(const struct ktap_ctx *c, char *why, size_t len)
+{
+	__u64 n = TOTAL(c->t, in_window), rec = TOTAL(c->t, in_recovery);
+
+	snprintf(why, len, "%llu in-window invalidations, %llu of them in error recovery",
+		 (unsigned long long)n, (unsigned long long)rec);
+	return n ? KTAP_NOT_OK : KTAP_OK;
+}
+
+static enum ktap_result ktap_in_flight(const struct ktap_ctx *c, char *why, size_t len)
+{
+	__u64 n = TOTAL(c->t, in_flight_at_open);
+
+	snprintf(why, len, "%llu invalidations in flight at a window's open",
+		 (unsigned long long)n);
+	return n ? KTAP_NOT_OK : KTAP_OK;
+}
+
+static enum ktap_result ktap_unbracketed(const struct ktap_ctx *c, char *why, size_t len)
+{
+	__u64 n = TOTAL(c->t, unbracketed);
+
+	if (!c->t->bracketing) {
+		snprintf(why, len, "this kernel has no reset bracket");
+		return KTAP_SKIP;
+	}
+	snprintf(why, len, "%llu resets with ATS on outside a bracket", (unsigned long long)n);
+	if (n && !c->env->fail_unbracketed) {
+		snprintf(why, len, "%llu resets with ATS on outside a bracket, not failed without "
+			 "--fail-unbracketed", (unsigned long long)n);
+		return KTAP_SKIP;
+	}
+	return n ? KTAP_NOT_OK : KTAP_OK;
+}
+
+static enum ktap_result ktap_resets_seen(const struct ktap_ctx *c, char *why, size_t len)
+{
+	__u64 resets = totals_windows(c->t), invs = TOTAL(c->t, invalidations);
+
+	snprintf(why, len, "%llu reset windows (at least %llu wanted), %llu invalidations",
+		 (unsigned long long)resets, (unsigned long long)c->env->min_resets,
+		 (unsigned long long)invs);
+	return resets >= c->env->min_resets && invs ? KTAP_OK : KTAP_SKIP;
+}
+
+static enum ktap_result ktap_health(const struct ktap_ctx *c, char *why, size_t len)
+{
+	struct run_end end = *c->end;
+
+	/* the workload's own failure is its own test */
+	end.cmd_status = 0;
+	if (inconclusive_causes(c->t, &end, why, len))
+		return KTAP_SKIP;
+	snprintf(why, len, "nothing lost or unseen, every health counter zero");
+	return KTAP_OK;
+}
+
+static enum ktap_result ktap_workload(const struct ktap_ctx *c, char *why, size_t len)
+{
+	int s = c->end->cmd_status;
+
+	if (s > 128)
+		snprintf(why, len, "the command was killed by signal %d", s - 128);
+	else
+		snprintf(why, len, "the command exited %d", s);
+	return s ? KTAP_NOT_OK : KTAP_OK;
+}
+
+static const struct ktap_check ktap_checks[] = {
+	{ "no_in_window_invalidations", ktap_in_window },
+	{ "none_in_flight_at_open", ktap_in_flight },
+	{ "no_unbracketed_resets", ktap_unbracketed },
+	{ "enough_resets_seen", ktap_resets_seen },
+	{ "tool_health", ktap_health },
+	{ "workload", ktap_workload },
+};
+
+int assert_ktap(FILE *f, const struct run_totals *t, const struct atstrace_env *env,
+		const struct run_end *end, const struct verdict *v)
+{
+	const struct ktap_ctx c = { .t = t, .env = env, .end = end, .v = v };
+	const int n = sizeof(ktap_checks) / sizeof(ktap_checks[0]);
+	/* what atstrace could not see could have been a violation: nothing is ok */
+	bool proved_nothing = v->exit_code == 3;
+	bool failed = false;
+
+	fprintf(f, "KTAP version 1\n# %s\n1..%d\n", v->line, n);
+	for (int i = 0; i < n; i++) {
+		char why[sizeof(v->line) + 64];
+		enum ktap_result r = ktap_checks[i].judge(&c, why, sizeof(why));
+
+		if (r == KTAP_OK && proved_nothing) {
+			const char *p = "atstrace: INCONCLUSIVE: ", *cause = v->line;
+
+			if (!strncmp(cause, p, strlen(p)))
+				cause += strlen(p);
+			r = KTAP_SKIP;
+			snprintf(why, sizeof(why), "%s", cause);
+		}
+		if (r == KTAP_NOT_OK) {
+			failed = true;
+			fprintf(f, "not ok %d %s\n# %s\n", i + 1, ktap_checks[i].name, why);
+		} else if (r == KTAP_SKIP) {
+			fprintf(f, "ok %d %s # SKIP %s\n", i + 1, ktap_checks[i].name, why);
+		} else {
+			fprintf(f, "ok %d %s\n# %s\n", i + 1, ktap_checks[i].name, why);
+		}
+	}
+	if (failed)
+		return KSFT_FAIL;
+	return proved_nothing ? KSFT_SKIP : KSFT_PASS;
+}

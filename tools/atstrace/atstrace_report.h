@@ -78,4 +78,17 @@ struct verdict {
 void assert_verdict(const struct run_totals *t, const struct atstrace_env *env,
 		    const struct run_end *end, struct verdict *v);
 
+/* kselftest's exit codes, which --ktap follows */
+enum { KSFT_PASS = 0, KSFT_FAIL = 1, KSFT_SKIP = 4 };
+
+/*
+ * --ktap: the verdict @v (assert_verdict() of the same run) as KTAP version 1
+ * on @f, one test per check. Returns the kselftest exit code: KSFT_FAIL when
+ * a test is "not ok" (a violation, or the workload failed), KSFT_SKIP when
+ * the run proved nothing (every test that did not fail is "# SKIP", with the
+ * cause: an inconclusive run claims nothing "ok"), KSFT_PASS otherwise.
+ */
+int assert_ktap(FILE *f, const struct run_totals *t, const struct atstrace_env *env,
+		const struct run_end *end, const struct verdict *v);
+
 #endif
