@@ -149,7 +149,7 @@ if has_part stats; then
 fi
 
 # the memory atstrace's maps lock, alone (no workload): a boot with
-# possible_cpus=N on the kernel command line runs this part only
+# another count of possible CPUs (the default machine's two) runs it too
 if has_part memlock; then
 	: >"$RESULTS/memlock.ndjson"
 	for mode in atstrace hist; do
