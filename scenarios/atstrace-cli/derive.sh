@@ -4,7 +4,8 @@
 # lab's kernel tree). Writes ktap-NAME.json (the parser's result) and
 # ktap-NAME.txt (its report, with its exit code last).
 set -euo pipefail
-run=$1
+# absolute: kunit.py changes to the kernel tree's top before it opens files
+run=$(readlink -f "$1")
 top=$(cd "$(dirname "$(readlink -f "$0")")/../.." && pwd)
 kunit=
 for t in "$top"/build/kernels/*.tree; do
