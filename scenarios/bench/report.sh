@@ -1,7 +1,7 @@
 #!/bin/bash
 # Prints make bench's figures (figures.sh's JSON) as docs/performance.md.
 #
-#   report.sh FIGURES_JSON
+#   report.sh FIGURES_JSON [RESET_COST_JSON]
 #   report.sh --targets FIGURES_JSON    each target, a line each
 set -euo pipefail
 if [ "${1:-}" = --targets ]; then
@@ -106,3 +106,15 @@ throughput_table($f.deterministic),
    "", throughput_table($f.wallclock))
  else "Not measured in this run." end)
 ' "$1"
+# what the series costs a reset (scenarios/reset-cost/report.sh's figures)
+[ -s "${2:-}" ] || exit 0
+jq -r '
+def r3: . * 1000 | round / 1000 | tostring;
+"",
+"## What the series costs a reset (host time)",
+"",
+"Mean FLR latency through `VFIO_DEVICE_RESET`, \(.kernels["lab-6.12"].rounds) boots per kernel, alternating:",
+"lab-6.12 \(.kernels["lab-6.12"].reset_mean_ms | r3) ms against \(.kernels["lab-6.12-vanilla"].reset_mean_ms | r3) ms for its",
+"vanilla twin (ratio \(.ratio_patched_over_vanilla * 10000 | round / 10000)); prepare and done each take a median in the log2",
+"bucket around \(.kernels["lab-6.12"].prepare_us // 0 | round) and \(.kernels["lab-6.12"].done_us // 0 | round) us. Host time: the FLR itself is a 100 ms wait, so",
+"the ratio is what carries over."' "$2"
