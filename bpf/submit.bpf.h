@@ -6,7 +6,10 @@
  * point releases.
  */
 
-/* one command list (SMMUv3, 64 x 16 bytes) or VT-d batch (16 x 32), one copy */
+/*
+ * one SMMUv3 command list (64 x 16 bytes), one copy; VT-d reads its batch
+ * in place (vtd.bpf.h). SMMUv3 could too, but cannot run in this lab yet.
+ */
 struct cmd_buf {
 	__u64 dw[2 * SMMU_MAX_BATCH];
 };
