@@ -9,7 +9,7 @@ CLANG    ?= clang
 BPFTOOL  ?= bpftool
 
 CFLAGS   ?= -O2 -g
-CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Itools -I$(OBJ)/bpf -MMD -MP
+CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Itools -I$(OBJ)/bpf -I$(OBJ)/gen -MMD -MP
 LDSTATIC := -static
 LDSTATIC_BPF := -Wl,-Bstatic -lbpf -lelf -lz -Wl,-Bdynamic
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ibpf
@@ -25,7 +25,7 @@ TOOL_OBJS := $(foreach t,$(TOOLS),$(call tool_objs,$(t)))
 TEST_SRCS := $(wildcard tests/test_*.c)
 TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
-.PHONY: all deps check kernel kernel-vanilla series-check lab test test-debug demo bench soak-resets clean help
+.PHONY: FORCE all deps check kernel kernel-vanilla series-check lab test test-debug demo bench soak-resets clean help
 .DELETE_ON_ERROR:
 .SECONDEXPANSION:
 # named by patterns only, make would take them for intermediate and delete them
@@ -52,6 +52,18 @@ deps:
 $(OBJ)/%.o: tools/%.c
 	@mkdir -p $(@D)
 	$(CC) $(CFLAGS) -c $< -o $@
+
+# atstrace --version: the release below and, in a git clone, the commit.
+# version.h is rewritten only when that changes, so nothing rebuilds for it.
+VERSION  := 0.9.0
+$(OBJ)/gen/version.h: FORCE
+	@mkdir -p $(@D)
+	@rev=$$(git rev-parse --short=12 HEAD 2>/dev/null) && \
+	{ git diff --quiet HEAD -- 2>/dev/null || rev=$$rev-dirty; }; \
+	echo "#define ATSTRACE_VERSION \"$(VERSION)$${rev:+-g$$rev}\"" >$@.tmp; \
+	if cmp -s $@.tmp $@; then rm $@.tmp; else mv $@.tmp $@; fi
+$(OBJ)/atstrace/atstrace_cli.o: $(OBJ)/gen/version.h
+FORCE:
 
 # atstrace shares its event and window definitions with the BPF side
 $(OBJ)/atstrace/%.o: CFLAGS += -Ibpf

@@ -43,7 +43,7 @@ for spec in $kernels; do
 	fi
 	for mode in base inject; do
 		jq -r --arg k "$k" --arg m "$mode" '
-			map(select(.type == "summary")) | .[0] as $s | $s.devices["0000:01:00.0"] as $d |
+			map(select(.type == "summary")) | .[0] as $s | ($s.devices[] | select(.device == "0000:01:00.0")) as $d |
 			[$k, (if ($d.windows.bracket // 0) > 0 then "yes" else "no" end),
 			 (if $m == "base" then "none" else "5 ms" end), ($d.windows | add),
 			 $d.invalidations, $d.in_window, $d.in_flight_at_open, $s.injection.delayed,
@@ -60,7 +60,7 @@ for spec in $kernels; do
 	for mode in base inject; do
 		echo
 		echo "$k, $( [ $mode = base ] && echo "no delay" || echo "5 ms delay"): ATC invalidation latency, submit to complete"
-		jq -r 'select(.type == "hist" and .kind == "inv_latency" and .device == "0000:01:00.0") |
+		jq -r 'select(.type == "hist" and .hist == "inv_latency" and .device == "0000:01:00.0") |
 			(.buckets | map(.count) | max) as $max | .buckets[] |
 			"  \(.low | tostring | (" " * (10 - length)) + .) -> \(.high | tostring | (" " * (10 - length)) + .) ns : \(.count | tostring | (" " * (6 - length)) + .) |\((.count * 40 / $max | floor) as $n | if $n > 0 then "*" * $n else "" end)"' \
 			"$d/atstrace-$mode.ndjson"

@@ -306,6 +306,68 @@ static void test_ktap_workload(void **state)
 	free(doc);
 }
 
+/* @fn's JSON record for the clean run, in a string freed by the caller */
+static char *json_of(void (*fn)(struct json_writer *w, const void *arg), const void *arg)
+{
+	struct json_writer w;
+	char *out = NULL;
+	size_t len;
+	FILE *f = open_memstream(&out, &len);
+
+	assert_non_null(f);
+	json_init(&w, f);
+	fn(&w, arg);
+	fclose(f);
+	return out;
+}
+
+static void summary_of(struct json_writer *w, const void *arg)
+{
+	report_summary_json(w, &t, arg, "PASS", 0);
+}
+
+static void event_of(struct json_writer *w, const void *arg)
+{
+	report_event_json(w, arg, NULL, false);
+}
+
+/*
+ * Schema version 2 (docs/atstrace.schema.json): devices an array of objects
+ * named by "device", every window kind counted even at zero, every health
+ * row present, the window kind called "window_kind" in every record.
+ */
+static void test_json_records(void **state)
+{
+	struct event e = { .type = EV_BUS_WINDOW_CLOSE, .rid = 0x0010,
+			   .win = { .kind = WK_SECONDARY_BUS, .bus_lo = 1, .bus_hi = 2 } };
+	char *doc, key[64];
+
+	t.dev[0].rid = 0x0100;
+	doc = json_of(summary_of, &end);
+	assert_has(doc, "\"schema_version\":2,\"type\":\"summary\",\"devices\":[{\"device\":\"0000:01:00.0\"");
+	for (int k = 0; k < WK_NR; k++) {
+		snprintf(key, sizeof(key), "\"%s\":%d", window_kind_name(k), k == WK_FLR ? 3 : 0);
+		assert_has(doc, key);
+	}
+	for (int i = 0; i < health_rows_len; i++) {
+		snprintf(key, sizeof(key), "\"%s\":", health_rows[i].name);
+		assert_has(doc, key);
+	}
+	assert_has(doc, "\"verdict\":\"PASS\",\"exit_code\":0}\n");
+	free(doc);
+
+	doc = json_of(event_of, &e);
+	assert_has(doc, "\"type\":\"bus_window\",\"device\":\"0000:00:02.0\","
+			"\"window_kind\":\"secondary_bus\",\"bus_lo\":1,\"bus_hi\":2");
+	free(doc);
+	e.type = EV_UNBRACKETED;
+	e.win.kind = WK_FLR;
+	doc = json_of(event_of, &e);
+	assert_has(doc, "\"type\":\"unbracketed_reset\",\"device\":\"0000:00:02.0\","
+			"\"window_kind\":\"flr\"");
+	free(doc);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -324,6 +386,7 @@ int main(void)
 		cmocka_unit_test_setup(test_ktap_fail, clean_run),
 		cmocka_unit_test_setup(test_ktap_proved_nothing, clean_run),
 		cmocka_unit_test_setup(test_ktap_workload, clean_run),
+		cmocka_unit_test_setup(test_json_records, clean_run),
 	};
 
 	return cmocka_run_group_tests_name("atstrace_report", tests, NULL, NULL);

@@ -79,9 +79,19 @@ def reported: {pred: "reported", expected: null, ok: true};
 
 # ------------------------------------------------------------- run helpers
 
-def summary_record: map(select(.type == "summary"))[0] // {};
+# atstrace's summary, its devices (an array, each named by "device") keyed
+# by BDF for the checks
+def summary_record: (map(select(.type == "summary"))[0] // {}) |
+	if (.devices | type) == "array" then .devices |= (map({(.device): .}) | add // {}) else . end;
 def records($type): map(select(.type == $type));
 def flagged: (.in_window // 0) + (.in_flight_at_open // 0);
+# every scenario whose run has atstrace NDJSON: each record as
+# docs/atstrace.schema.json describes it (judge.sh ran schema-check.py)
+def schema_checks($run): ($run.schema_check // {streams: [], error_count: 0}) as $c |
+	if ($c.streams | length) == 0 and $c.error_count == 0 then empty
+	else check("atstrace NDJSON valid against docs/atstrace.schema.json";
+		   {streams: ($c.streams | length), records: $c.records, errors: $c.errors};
+		   .errors | eq([])) end;
 # atstrace counts windows per kind, the oracle in one number
 def windows_total: .windows // 0 | if type == "object" then ([.[]] | add // 0) else . end;
 # a device's own reset windows, without the bus resets (and recoveries) above it

@@ -16,8 +16,9 @@
 # and $expect, what e2e.list expects of this kernel ("" when nothing).
 # Before loading, every oracle*.trace is read by atsoracle into
 # oracle*.json (oracle.trace with atstrace.ndjson as the second observer),
-# and a scenario's derive.sh, if it has one, may write further files from
-# the raw traces.
+# a scenario's derive.sh, if it has one, may write further files from
+# the raw traces, and schema-check.py validates every atstrace NDJSON stream
+# (schema-check.json; a check of every scenario that has one).
 set -euo pipefail
 
 top=$(cd "$(dirname "$0")/../.." && pwd)
@@ -40,6 +41,9 @@ done
 if [ -x "$sdir/derive.sh" ]; then
 	"$sdir/derive.sh" "$run" || die "judge: $scenario/derive.sh failed"
 fi
+# every atstrace NDJSON stream of the run, against the published schema
+"$top/lab/judge/schema-check.py" "$top/docs/atstrace.schema.json" "$run" >"$run/schema-check.json" ||
+	die "judge: schema-check.py failed (python3-jsonschema missing? make deps)"
 
 args=()
 for f in "$run"/*; do
@@ -62,5 +66,5 @@ done
 jq -n -L "$top/lab/judge" -L "$sdir" --arg expect "$expect" "${args[@]}" '
 	include "checks"; include "judge";
 	load_run as $run | ($run.params // {}) as $p |
-	[checks($run; $p; $expect)] | flatten as $checks |
+	[checks($run; $p; $expect), schema_checks($run)] | flatten as $checks |
 	verdict($checks)'

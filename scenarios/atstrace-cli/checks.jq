@@ -7,6 +7,15 @@ def checks($run; $p; $expect):
 	check("--list-probes: exit"; $c.list_probes.rc; eq(0)),
 	check_shown("--list-probes: rows that attach"; $plan | split("\n") | map(select(test(" attach"))) | length; at_least(5)),
 	check("--list-probes: a required row missing"; $plan | test("MISSING \\(required\\)"); eq(false)),
+	# the JSON header carries the same plan, and the version --version prints
+	($c.list_probes_json.out | fromjson? // {}) as $h |
+	check("--list-probes --json: exit"; $c.list_probes_json.rc; eq(0)),
+	check("--list-probes --json: the header's plan rows, against the text plan's";
+	      [$h.probe_plan[]?.event] | length; eq($plan | split("\n") | .[2:] | map(select(length > 0)) | length)),
+	check("--list-probes --json: rows that attach, against the text plan's";
+	      [$h.probe_plan[]? | select(.status | startswith("attach"))] | length;
+	      eq($plan | split("\n") | .[2:] | map(select(test("^\\S+ +\\S+ +\\S+ +attach"))) | length)),
+	check_shown("--version"; $c.version.out | rtrimstr("\n"); eq("atstrace \($h.version // "?")")),
 	check("--verify: exit"; $c.verify.rc; eq(0)),
 	check("--verify: programs in the object"; number($v; "programs of (?<n>[0-9]+)"); at_least(1)),
 	# every program verified or named as not verifiable here (its tracepoint

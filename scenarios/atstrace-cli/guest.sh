@@ -22,6 +22,8 @@ run() { # NAME CMD...
 }
 
 run list_probes "$BIN/atstrace" --list-probes
+run list_probes_json "$BIN/atstrace" --list-probes --json
+run version "$BIN/atstrace" --version
 run verify "$BIN/atstrace" --verify
 run unknown_option "$BIN/atstrace" --frobnicate
 run bad_device "$BIN/atstrace" -D 0000:01:00 -d 1

@@ -11,7 +11,7 @@ def checks($run; $p; $expect):
 	only($expect; "clean"; check("flagged invalidations"; $a | flagged; eq(0))),
 	check("reset windows"; $a | windows_total; at_least($p.min_resets)),
 	check("latency histogram samples"; [$run.atstrace | records("hist")[] |
-		select(.device == $p.dev and .kind == "inv_latency") | .buckets[].count] | add // 0;
+		select(.device == $p.dev and .hist == "inv_latency") | .buckets[].count] | add // 0;
 	      eq($a.submissions)),
 	check("flagged events reported, plus those shed"; ($ev | length) + $s.events_shed; eq($a | flagged)),
 	no_ringbuf_drops($s),

@@ -1,7 +1,7 @@
 # inject-latency: exactly --inject-max completions delayed by the request;
 # the median unmap latency and the histogram move by it.
 include "judge";
-def hist($ev; $dev): $ev | records("hist") | map(select(.device == $dev and .kind == "inv_latency"))[0].buckets // [];
+def hist($ev; $dev): $ev | records("hist") | map(select(.device == $dev and .hist == "inv_latency"))[0].buckets // [];
 def share_above($h; $ns): ([$h[] | select(.low >= $ns) | .count] | add // 0) / ([$h[].count] | add);
 def checks($run; $p; $expect):
 	($run.atstrace_inject | summary_record) as $s | $s.injection as $inj |

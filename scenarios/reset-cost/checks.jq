@@ -2,7 +2,7 @@
 # report (reset-cost/report.sh), which compares the kernels.
 include "judge";
 def hist_median($ev; $dev; $kind):
-	($ev | records("hist") | map(select(.device == $dev and .kind == $kind))[0].buckets // []) as $h |
+	($ev | records("hist") | map(select(.device == $dev and .hist == $kind))[0].buckets // []) as $h |
 	([$h[].count] | add // 0) as $n |
 	if $n == 0 then null else
 	reduce $h[] as $b ({seen: 0, v: null};

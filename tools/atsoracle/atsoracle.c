@@ -44,7 +44,8 @@ static int replay(const char *path, bool scan, uint64_t *garbled)
 
 /*
  * The other observer's windows, from atstrace's NDJSON: "window" events
- * (device, ts_ns at the close, duration_ns) and "bus_window" events (bridge).
+ * (device, ts_ns at the close, duration_ns) and "bus_window" events (device:
+ * the bridge), as docs/atstrace.schema.json describes them.
  */
 static int cmp_flag(const void *a, const void *b)
 {
@@ -87,7 +88,7 @@ static struct observer_window *read_observer(const char *path, size_t *n,
 			(*nflags)++;
 			continue;
 		}
-		const char *dev = strstr(line, bus ? "\"bridge\":\"" : "\"device\":\"");
+		const char *dev = strstr(line, "\"device\":\"");
 		const char *ts = strstr(line, "\"ts_ns\":"), *dur = strstr(line, "\"duration_ns\":");
 		unsigned int seg, b, d, fn;
 

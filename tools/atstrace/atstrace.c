@@ -13,6 +13,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+#include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -88,6 +90,38 @@ static int on_event(void *ctx, void *data, size_t size)
 	 * read once the programs are detached.
 	 */
 	return atomic_load(&stop_requested) && !draining ? -EINTR : 0;
+}
+
+/*
+ * The first record of a JSON run: what wrote it, on which kernel and host,
+ * the clock of every ts_ns (with one reading of it and of the real-time
+ * clock, to place events in wall time) and the probe plan it runs.
+ */
+static void print_header(const struct kernel_facts *facts, const struct plan_entry *plan,
+			 const char *mode)
+{
+	struct timespec mono, real;
+	struct utsname u;
+
+	if (uname(&u))
+		memset(&u, 0, sizeof(u));
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	clock_gettime(CLOCK_REALTIME, &real);
+	json_object_begin(&jw);
+	json_kv_u64(&jw, "schema_version", ATSTRACE_SCHEMA_VERSION);
+	json_kv_string(&jw, "type", "header");
+	json_kv_string(&jw, "tool", "atstrace");
+	json_kv_string(&jw, "version", atstrace_version);
+	json_kv_string(&jw, "mode", mode);
+	json_kv_string(&jw, "kernel_release", u.release);
+	json_kv_string(&jw, "machine", u.machine);
+	json_kv_string(&jw, "hostname", u.nodename);
+	json_kv_i64(&jw, "possible_cpus", libbpf_num_possible_cpus());
+	json_kv_string(&jw, "clock", "CLOCK_MONOTONIC");
+	json_kv_u64(&jw, "clock_ns", (uint64_t)mono.tv_sec * 1000000000ULL + mono.tv_nsec);
+	json_kv_u64(&jw, "realtime_ns", (uint64_t)real.tv_sec * 1000000000ULL + real.tv_nsec);
+	probe_plan_json(&jw, facts, plan, probe_table_len);
+	json_object_end(&jw);
 }
 
 /* Whether we may load tracing programs at all, said before libbpf tries. */
@@ -327,10 +361,10 @@ static void print_hists(struct atstrace *skel)
 		rid_name(keys[i].rid, dev, sizeof(dev));
 		if (env.json) {
 			json_object_begin(&jw);
-			json_kv_u64(&jw, "schema_version", SCHEMA_VERSION);
+			json_kv_u64(&jw, "schema_version", ATSTRACE_SCHEMA_VERSION);
 			json_kv_string(&jw, "type", "hist");
 			json_kv_string(&jw, "device", dev);
-			json_kv_string(&jw, "kind", hist_names[keys[i].kind]);
+			json_kv_string(&jw, "hist", hist_names[keys[i].kind]);
 			json_kv_string(&jw, "unit", "ns");
 			hist_json_buckets(&jw, (const uint64_t *)sum, HIST_SLOTS);
 			json_object_end(&jw);
@@ -536,7 +570,7 @@ bad:
 
 /*
  * --assert: the workload starts once everything is attached. With
- * @stdout_to_stderr (--ktap) what it prints goes to standard error, so
+ * @stdout_to_stderr (--ktap, --json) what it prints goes to standard error, so
  * standard output carries atstrace's document alone.
  */
 static pid_t start_command(char **argv, int *go_fd, bool stdout_to_stderr)
@@ -607,7 +641,9 @@ int main(int argc, char **argv)
 	if (facts.kprobe_methods)
 		fprintf(stderr, "atstrace: test: reset methods by kprobe "
 				"(ATSTRACE_TEST_KPROBE_METHODS)\n");
-	if (env.list_probes || env.verbose)
+	if (env.list_probes && env.json)
+		print_header(&facts, plan, "list_probes");
+	else if (env.list_probes || env.verbose)
 		probe_plan_print(env.list_probes ? stdout : stderr, &facts, plan, probe_table_len);
 	if (env.verify) {
 		ret = verify_programs(&facts);
@@ -648,7 +684,8 @@ int main(int argc, char **argv)
 	/* the histograms' table locks memory only when they are wanted */
 	if (!env.hist)
 		bpf_map__set_max_entries(skel->maps.hists, 1);
-	skel->rodata->want_open_events = env.verbose;
+	/* JSON carries them always: -v changes only what goes to stderr */
+	skel->rodata->want_open_events = env.verbose || env.json;
 	skel->rodata->want_events = !env.quiet;
 	skel->rodata->max_stacks = env.max_stacks;
 	skel->rodata->nr_cpus = nr_cpus; /* every possible CPU: no cap */
@@ -704,12 +741,14 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (env.assert_mode) {
-		child = start_command(env.command, &go_fd, env.ktap);
+		child = start_command(env.command, &go_fd, env.ktap || env.json);
 		if (child < 0) {
 			fprintf(stderr, "atstrace: cannot start the command: %s\n", strerror(errno));
 			goto out;
 		}
 	}
+	if (env.json)
+		print_header(&facts, plan, env.assert_mode ? "assert" : "trace");
 	if (!env.json)
 		fprintf(stderr, "atstrace: tracing%s\n",
 			env.assert_mode ? ": running the command" :
@@ -825,7 +864,7 @@ int main(int argc, char **argv)
 	if (env.stats) {
 		if (env.json) {
 			json_object_begin(&jw);
-			json_kv_u64(&jw, "schema_version", SCHEMA_VERSION);
+			json_kv_u64(&jw, "schema_version", ATSTRACE_SCHEMA_VERSION);
 			json_kv_string(&jw, "type", "program_stats");
 			prog_stats_json(&jw, skel->obj);
 			map_memory_json(&jw, skel->obj);

@@ -5,6 +5,9 @@
 #include <string.h>
 
 #include "atstrace_cli.h"
+#include "version.h" /* generated: ATSTRACE_VERSION, from the Makefile's and git's */
+
+const char atstrace_version[] = ATSTRACE_VERSION;
 
 void atstrace_usage(FILE *f)
 {
@@ -17,7 +20,8 @@ void atstrace_usage(FILE *f)
 "  -D, --device BDF      only this device (repeatable, up to 8)\n"
 "  -d, --duration TIME   trace for TIME (10, 500ms, 2m), default until Ctrl-C\n"
 "  -T, --timestamp       print a timestamp on each line\n"
-"  -j, --json            NDJSON output: one object per event, then a summary\n"
+"  -j, --json            NDJSON output: a header, one object per event, then a\n"
+"                        summary (docs/atstrace.schema.json)\n"
 "      --hist            log2 histograms: invalidation latency, reset window,\n"
 "                        prepare and done durations, per device\n"
 "  -q, --quiet           no live lines; the summary (and histograms) only\n"
@@ -47,7 +51,9 @@ void atstrace_usage(FILE *f)
 "      --ktap            --assert: the verdict as KTAP (one test per check) on\n"
 "                        standard output, the summary on standard error; exit\n"
 "                        as kselftest: 0 pass, 1 fail, 4 skip (proved nothing)\n"
-"  -v, --verbose         window openings too, and libbpf's debug output\n"
+"  -v, --verbose         window openings too (always in JSON), the probe plan\n"
+"                        and libbpf's debug output on standard error\n"
+"  -V, --version         print atstrace's version and exit\n"
 "  -h, --help            this text\n"
 "\n"
 "INTERVAL (seconds) prints the summary every INTERVAL, COUNT times.\n"
@@ -69,6 +75,7 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
 		{ "hist", no_argument, NULL, OPT_HIST },
 		{ "list-probes", no_argument, NULL, OPT_LIST },
 		{ "dry-run", no_argument, NULL, OPT_LIST },
@@ -102,7 +109,7 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 	optind = 1;
 	opterr = 0;
 	/* "+": stop at the first non-option, so "-- CMD -x" reaches us intact */
-	while (!err && (c = getopt_long(argc, argv, "+:D:d:Tjqvh", opts, NULL)) != -1) {
+	while (!err && (c = getopt_long(argc, argv, "+:D:d:TjqvVh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'D':
 			if (env->ndevices == CLI_MAX_DEVICES) {
@@ -131,6 +138,9 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 			break;
 		case 'h':
 			atstrace_usage(stdout);
+			return 1;
+		case 'V':
+			printf("atstrace %s\n", atstrace_version);
 			return 1;
 		case OPT_HIST:
 			env->hist = true;

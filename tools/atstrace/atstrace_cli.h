@@ -52,8 +52,11 @@ struct atstrace_env {
 	bool unsafe;
 };
 
+/* "MAJOR.MINOR.PATCH" and, when built from git, "-g<commit>[-dirty]" */
+extern const char atstrace_version[];
+
 /*
- * Parses argv. Returns 0 to run, 1 when it printed help (exit 0), or 2 after
+ * Parses argv. Returns 0 to run, 1 when it printed help or the version (exit 0), or 2 after
  * printing an error to stderr (exit 2). Nothing is attached before this.
  */
 int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env);

@@ -170,14 +170,14 @@ void report_event_json(struct json_writer *w, const struct event *e, const struc
 
 	rid_name(e->rid, dev, sizeof(dev));
 	json_object_begin(w);
-	json_kv_u64(w, "schema_version", SCHEMA_VERSION);
+	json_kv_u64(w, "schema_version", ATSTRACE_SCHEMA_VERSION);
 	switch (e->type) {
 	case EV_INV_FLAGGED:
 		json_kv_string(w, "type", "invalidation");
 		json_kv_string(w, "device", dev);
 		json_kv_string(w, "reason", e->inv.reason == FLAG_IN_WINDOW ? "in_window"
 									    : "in_flight_at_open");
-		json_kv_string(w, "window", window_kind_name(e->inv.window_kind));
+		json_kv_string(w, "window_kind", window_kind_name(e->inv.window_kind));
 		if (e->inv.reason == FLAG_IN_WINDOW) {
 			json_kv_string(w, "vendor", vendor_name(e->inv.vendor));
 			json_kv_u64(w, "addr", e->inv.addr);
@@ -209,7 +209,7 @@ void report_event_json(struct json_writer *w, const struct event *e, const struc
 	case EV_WINDOW_CLOSE:
 		json_kv_string(w, "type", e->type == EV_WINDOW_OPEN ? "window_open" : "window");
 		json_kv_string(w, "device", dev);
-		json_kv_string(w, "kind", window_kind_name(e->win.kind));
+		json_kv_string(w, "window_kind", window_kind_name(e->win.kind));
 		if (e->type == EV_WINDOW_OPEN) {
 			json_kv_bool(w, "ats_enabled", e->win.ats_enabled);
 		} else {
@@ -221,8 +221,9 @@ void report_event_json(struct json_writer *w, const struct event *e, const struc
 	case EV_BUS_WINDOW_CLOSE:
 		json_kv_string(w, "type", e->type == EV_BUS_WINDOW_OPEN ? "bus_window_open"
 									 : "bus_window");
-		json_kv_string(w, "bridge", dev);
-		json_kv_string(w, "kind", window_kind_name(e->win.kind));
+		/* the bridge whose secondary bus was reset */
+		json_kv_string(w, "device", dev);
+		json_kv_string(w, "window_kind", window_kind_name(e->win.kind));
 		json_kv_u64(w, "bus_lo", e->win.bus_lo);
 		json_kv_u64(w, "bus_hi", e->win.bus_hi);
 		if (e->type == EV_BUS_WINDOW_CLOSE)
@@ -240,7 +241,7 @@ void report_event_json(struct json_writer *w, const struct event *e, const struc
 	case EV_UNBRACKETED:
 		json_kv_string(w, "type", "unbracketed_reset");
 		json_kv_string(w, "device", dev);
-		json_kv_string(w, "method", window_kind_name(e->win.kind));
+		json_kv_string(w, "window_kind", window_kind_name(e->win.kind));
 		break;
 	}
 	json_kv_u64(w, "ts_ns", e->ts);
@@ -370,17 +371,18 @@ void report_summary_json(struct json_writer *w, const struct run_totals *t,
 			 const struct run_end *end, const char *verdict, int exit_code)
 {
 	json_object_begin(w);
-	json_kv_u64(w, "schema_version", SCHEMA_VERSION);
+	json_kv_u64(w, "schema_version", ATSTRACE_SCHEMA_VERSION);
 	json_kv_string(w, "type", "summary");
+	/* one object per device, named by its "device" field; every window kind, zero or not */
 	json_key(w, "devices");
-	json_object_begin(w);
+	json_array_begin(w);
 	for (int i = 0; i < t->ndev; i++) {
 		const struct dev_counts *c = &t->dev[i].c;
 		char dev[16];
 
 		rid_name(t->dev[i].rid, dev, sizeof(dev));
-		json_key(w, dev);
 		json_object_begin(w);
+		json_kv_string(w, "device", dev);
 		json_kv_u64(w, "invalidations", c->invalidations);
 		json_kv_u64(w, "submissions", c->submissions);
 		json_kv_u64(w, "in_window", c->in_window);
@@ -389,8 +391,7 @@ void report_summary_json(struct json_writer *w, const struct run_totals *t,
 		json_key(w, "windows");
 		json_object_begin(w);
 		for (int k = 0; k < WK_NR; k++)
-			if (c->windows[k])
-				json_kv_u64(w, window_kind_name(k), c->windows[k]);
+			json_kv_u64(w, window_kind_name(k), c->windows[k]);
 		json_object_end(w);
 		json_kv_u64(w, "unbracketed_resets", c->unbracketed);
 		json_kv_u64(w, "ats_enabled_in_window", c->ats_in_window);
@@ -399,7 +400,7 @@ void report_summary_json(struct json_writer *w, const struct run_totals *t,
 		json_kv_u64(w, "attach_busy", c->attach_busy);
 		json_object_end(w);
 	}
-	json_object_end(w);
+	json_array_end(w);
 	json_kv_u64(w, "bus_resets", t->global[G_BUS_WINDOWS]);
 	json_kv_u64(w, "recoveries", t->global[G_RECOVERIES]);
 	json_kv_u64(w, "recovery_windows", t->global[G_RECOVERY_WINDOWS]);

@@ -12,6 +12,13 @@
 #include "ksyms.h"
 #include "lib/json_writer.h"
 
+/*
+ * atstrace's NDJSON records, described by docs/atstrace.schema.json. Within a
+ * version, fields are only added, never renamed, retyped or removed;
+ * anything else takes a new version.
+ */
+#define ATSTRACE_SCHEMA_VERSION 2
+
 struct device_totals {
 	__u32 rid;
 	struct dev_counts c;   /* summed over CPUs */

@@ -14,6 +14,7 @@
 
 #include "atstrace.h"
 #include "reset_window.h"
+#include "lib/json_writer.h"
 
 /*
  * a row with programs of its own; candidates { type, program, target },
@@ -405,6 +406,55 @@ void probe_plan_print(FILE *f, const struct kernel_facts *facts,
 			fprintf(f, ": %s", missing_cost(r));
 		fputc('\n', f);
 	}
+}
+
+/* the plan's word for an entry's outcome, as in the JSON header */
+static const char *status_word(const struct plan_entry *e)
+{
+	switch (e->status) {
+	case ROW_ATTACH_OK:
+		return e->ksym[0] ? "attach_kprobes" : e->chosen > 0 ? "attach_fallback" : "attach";
+	case ROW_NOT_APPLICABLE:
+		return "not_applicable";
+	case ROW_NO_SLOT:
+		return "no_slot";
+	case ROW_UNHOOKABLE:
+		return "unhookable";
+	default:
+		return e->row->required ? "missing_required" : "missing_optional";
+	}
+}
+
+void probe_plan_json(struct json_writer *w, const struct kernel_facts *facts,
+		     const struct plan_entry *entries, int n)
+{
+	json_key(w, "iommu_drivers");
+	json_array_begin(w);
+	if (facts->drivers & NEED_VTD)
+		json_string(w, "intel-vtd");
+	if (facts->drivers & NEED_AMD)
+		json_string(w, "amd-vi");
+	if (facts->drivers & NEED_SMMUV3)
+		json_string(w, "arm-smmu-v3");
+	json_array_end(w);
+	json_kv_bool(w, "reset_bracketing", facts->bracketing);
+	json_key(w, "probe_plan");
+	json_array_begin(w);
+	for (int i = 0; i < n; i++) {
+		const struct plan_entry *e = &entries[i];
+		const struct probe_row *r = e->row;
+		const struct probe_candidate *c = &r->cand[e->chosen >= 0 ? e->chosen : 0];
+
+		json_object_begin(w);
+		json_kv_string(w, "event", r->event);
+		json_kv_string(w, "hook", e->ksym[0] ? "kprobe+ret" :
+				 r->kind == ROW_METHOD ? "fentry+exit" : hook_type_name(c->type));
+		json_kv_string(w, "target", e->ksym[0] ? e->ksym : c->target ? c->target : "");
+		json_kv_string(w, "status", status_word(e));
+		json_kv_bool(w, "required", r->required);
+		json_object_end(w);
+	}
+	json_array_end(w);
 }
 
 /* ------------------------------------------------------------ real facts */

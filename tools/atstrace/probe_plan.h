@@ -13,6 +13,7 @@
 #include <stdio.h>
 
 struct btf;
+struct json_writer;
 
 enum hook_type { HOOK_TP_BTF, HOOK_FENTRY, HOOK_FEXIT, HOOK_KPROBE, HOOK_KRETPROBE };
 
@@ -132,6 +133,13 @@ const struct probe_row *probe_row_of(const char *prog);
 void probe_plan_print(FILE *f, const struct kernel_facts *facts,
 		      const struct plan_entry *entries, int n);
 const char *hook_type_name(enum hook_type t);
+/*
+ * The plan as members of an open JSON object: "iommu_drivers",
+ * "reset_bracketing" and "probe_plan" (one object per row: event, hook,
+ * target, status, required).
+ */
+void probe_plan_json(struct json_writer *w, const struct kernel_facts *facts,
+		     const struct plan_entry *entries, int n);
 
 /*
  * Real facts from /sys/kernel/btf (vmlinux and the arm_smmu_v3 module),
