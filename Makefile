@@ -108,17 +108,19 @@ $(OBJ)/atsfloor/atsfloor.o: $(OBJ)/bpf/floor.skel.h
 tested_obj = $(patsubst tools/%.c,$(OBJ)/%.o,$(wildcard tools/*/$(1).c))
 $(BUILD)/tests/test_%: tests/test_%.c $$(call tested_obj,$$*) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Ibpf -Wno-unused-parameter -o $@ $(filter %.c %.o %.a,$^) -lcmocka $(TEST_LDLIBS)
+	$(CC) $(CFLAGS) -Ibpf -Wno-unused-parameter -o $@ $(filter %.c %.o,$^) $(filter %.a,$^) -lcmocka $(TEST_LDLIBS)
 
 # what a tested module calls beyond itself and tools/lib/
 $(BUILD)/tests/test_atstrace_report: $(OBJ)/atstrace/ksyms.o
+$(BUILD)/tests/test_prom_textfile: $(OBJ)/atstrace/atstrace_report.o $(OBJ)/atstrace/ksyms.o
 $(BUILD)/tests/test_probe_plan: TEST_LDLIBS := $(LDSTATIC_BPF)
 
 # the probe plan's test opens the BPF object through its skeleton
 $(BUILD)/tests/test_probe_plan: $(OBJ)/bpf/atstrace.skel.h
 
-check: $(TESTS) $(BPF_ARM64)
+check: $(TESTS) $(BPF_ARM64) $(BIN)/atstrace
 	@tests/run-unit-tests.sh $(TESTS)
+	@tests/check-systemd-units.sh
 
 kernel:
 	@lab/kernel/build.sh all

@@ -117,6 +117,7 @@ struct hist_key {
 
 struct hist {
 	__u64 slots[HIST_SLOTS];
+	__u64 sum;      /* of the samples' values, for a mean (and Prometheus' _sum) */
 };
 
 enum event_type {

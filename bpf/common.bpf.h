@@ -240,6 +240,7 @@ static __always_inline void hist_add(__u32 rid, __u32 kind, __u64 value)
 	slot = log2_slot(value);
 	if (slot < HIST_SLOTS)
 		__sync_fetch_and_add(&h->slots[slot], 1);
+	__sync_fetch_and_add(&h->sum, value);
 }
 
 static __always_inline struct event *event_reserve(__u32 type, __u32 rid)

@@ -18,7 +18,7 @@ cd "$top" || exit 2
 command -v shfmt >/dev/null || { echo "check-commands: shfmt is missing (run 'make deps')" >&2; exit 2; }
 
 if [ $# -eq 0 ]; then
-	mapfile -t scripts < <(git ls-files 'scenarios/*.sh' 'lab/*.sh' 'lab/init' \
+	mapfile -t scripts < <(git ls-files 'scenarios/*.sh' 'lab/*.sh' 'lab/init' 'tests/*.sh' \
 		'.ci/run' 2>/dev/null)
 else
 	scripts=("$@")

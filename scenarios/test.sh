@@ -41,6 +41,12 @@ unit_pass=$(echo "$line" | sed -n 's/^unit: \([0-9]*\) passed.*/\1/p')
 unit_fail=$(echo "$line" | sed -n 's/.* \([0-9]*\) failed.*/\1/p')
 unit_pass=${unit_pass:-0}
 [ -n "$line" ] || unit_fail=1
+# contrib/systemd's units through systemd-analyze verify: one test
+if grep -q '^systemd units: [1-9][0-9]* verified, 0 with complaints$' "$results/unit.log"; then
+	unit_pass=$((unit_pass + 1))
+else
+	unit_fail=$((unit_fail + 1))
+fi
 
 # Every program the lab's scripts call comes from a package make deps
 # installs (or every Debian system has): a fresh machine runs them all.

@@ -31,6 +31,7 @@
 #include "lib/prog_stats.h"
 #include "lib/stop.h"
 #include "probe_plan.h"
+#include "prom_textfile.h"
 #include "reset_window.h"
 
 static struct atstrace_env env;
@@ -330,49 +331,133 @@ static const char *const hist_names[H_NR] = {
 	[H_PREPARE] = "prepare", [H_DONE] = "done",
 };
 
-/* Prints every histogram (device by device) and clears them. */
-static void print_hists(struct atstrace *skel)
+/*
+ * Every histogram since the start, sorted by device then kind. The map is
+ * read, never cleared (a sample added between a read and a delete would be
+ * lost); what interval mode prints is the difference from what it printed.
+ */
+static struct hist_total *hists_now;
+static struct hist *hists_shown;
+static int nhists;
+
+static int hist_cmp(__u32 rid, __u32 kind, const struct hist_total *h)
+{
+	return rid != h->rid ? (rid < h->rid ? -1 : 1) : kind != h->kind ? (kind < h->kind ? -1 : 1) : 0;
+}
+
+/* the entry of (rid, kind), inserted in order when new; NULL without memory */
+static struct hist_total *hist_entry(__u32 rid, __u32 kind)
+{
+	struct hist_total *nn;
+	struct hist *ns;
+	int i = 0;
+
+	while (i < nhists && hist_cmp(rid, kind, &hists_now[i]) > 0)
+		i++;
+	if (i < nhists && !hist_cmp(rid, kind, &hists_now[i]))
+		return &hists_now[i];
+	nn = realloc(hists_now, (nhists + 1) * sizeof(*nn));
+	if (nn)
+		hists_now = nn;
+	ns = realloc(hists_shown, (nhists + 1) * sizeof(*ns));
+	if (ns)
+		hists_shown = ns;
+	if (!nn || !ns)
+		return NULL;
+	memmove(&hists_now[i + 1], &hists_now[i], (nhists - i) * sizeof(*nn));
+	memmove(&hists_shown[i + 1], &hists_shown[i], (nhists - i) * sizeof(*ns));
+	memset(&hists_now[i], 0, sizeof(*nn));
+	memset(&hists_shown[i], 0, sizeof(*ns));
+	hists_now[i].rid = rid;
+	hists_now[i].kind = kind;
+	nhists++;
+	return &hists_now[i];
+}
+
+static void read_hists(struct atstrace *skel)
 {
 	int fd = bpf_map__fd(skel->maps.hists);
-	struct hist_key keys[4 * ATSTRACE_MAX_DEVICES], key, *prev = NULL;
+	struct hist_key key, prev;
+	bool first = true;
 	struct hist val;
-	int n = 0;
 
-	while (!bpf_map_get_next_key(fd, prev, &key) && n < (int)(sizeof(keys) / sizeof(keys[0]))) {
-		keys[n++] = key;
-		prev = &keys[n - 1];
+	while (!bpf_map_get_next_key(fd, first ? NULL : &prev, &key)) {
+		struct hist_total *h;
+
+		first = false;
+		prev = key;
+		if (key.kind >= H_NR || bpf_map_lookup_elem(fd, &key, &val))
+			continue;
+		h = hist_entry(key.rid, key.kind);
+		if (h)
+			h->h = val;
 	}
-	/* by device, then kind */
-	for (int i = 0; i < n; i++)
-		for (int j = i + 1; j < n; j++)
-			if (keys[j].rid < keys[i].rid ||
-			    (keys[j].rid == keys[i].rid && keys[j].kind < keys[i].kind)) {
-				struct hist_key tmp = keys[i];
+}
 
-				keys[i] = keys[j];
-				keys[j] = tmp;
-			}
-	for (int i = 0; i < n; i++) {
-		const __u64 *sum = val.slots;
+/* Prints every histogram that gained samples since the last print. */
+static void print_hists(struct atstrace *skel)
+{
+	read_hists(skel);
+	for (int i = 0; i < nhists; i++) {
+		struct hist d;
+		__u64 n = 0;
 		char dev[16];
 
-		if (bpf_map_lookup_elem(fd, &keys[i], &val) || keys[i].kind >= H_NR)
+		for (int s = 0; s < HIST_SLOTS; s++) {
+			d.slots[s] = hists_now[i].h.slots[s] - hists_shown[i].slots[s];
+			n += d.slots[s];
+		}
+		d.sum = hists_now[i].h.sum - hists_shown[i].sum;
+		hists_shown[i] = hists_now[i].h;
+		if (!n)
 			continue;
-		rid_name(keys[i].rid, dev, sizeof(dev));
+		rid_name(hists_now[i].rid, dev, sizeof(dev));
 		if (env.json) {
 			json_object_begin(&jw);
 			json_kv_u64(&jw, "schema_version", ATSTRACE_SCHEMA_VERSION);
 			json_kv_string(&jw, "type", "hist");
 			json_kv_string(&jw, "device", dev);
-			json_kv_string(&jw, "hist", hist_names[keys[i].kind]);
+			json_kv_string(&jw, "hist", hist_names[hists_now[i].kind]);
 			json_kv_string(&jw, "unit", "ns");
-			hist_json_buckets(&jw, (const uint64_t *)sum, HIST_SLOTS);
+			json_kv_u64(&jw, "sum_ns", d.sum);
+			hist_json_buckets(&jw, (const uint64_t *)d.slots, HIST_SLOTS);
 			json_object_end(&jw);
 		} else {
-			printf("\n%s: %s\n", dev, hist_titles[keys[i].kind]);
-			hist_print_log2(stdout, (const uint64_t *)sum, HIST_SLOTS, "nsecs");
+			printf("\n%s: %s\n", dev, hist_titles[hists_now[i].kind]);
+			hist_print_log2(stdout, (const uint64_t *)d.slots, HIST_SLOTS, "nsecs");
 		}
-		bpf_map_delete_elem(fd, &keys[i]);
+	}
+}
+
+static const struct prom_info *prom_info(void)
+{
+	static struct prom_info pi;
+	static struct utsname u;
+
+	if (!pi.version) {
+		if (uname(&u))
+			memset(&u, 0, sizeof(u));
+		pi.version = atstrace_version;
+		pi.kernel_release = u.release;
+	}
+	return &pi;
+}
+
+/* --prom-textfile: the file rewritten whole; a failure is said once and spoils the run */
+static void prom_update(struct atstrace *skel, struct run_totals *t, struct run_end *end)
+{
+	static bool said;
+	int err;
+
+	read_totals(skel, t);
+	read_hists(skel);
+	err = prom_textfile_update(env.prom_path, t, hists_now, nhists, prom_info());
+	if (err) {
+		end->output_error = true;
+		if (!said)
+			fprintf(stderr, "atstrace: cannot write %s: %s\n", env.prom_path,
+				strerror(-err));
+		said = true;
 	}
 }
 
@@ -605,7 +690,7 @@ int main(int argc, char **argv)
 	struct atstrace *skel = NULL;
 	struct ring_buffer *rb = NULL;
 	struct run_totals *totals = calloc(1, sizeof(*totals));
-	uint64_t start, next_interval;
+	uint64_t start, next_interval, next_prom;
 	int err, missing, ret = 2, go_fd = -1, stats_fd = -1, beat_fd = -1;
 	struct run_end end = { 0 };
 	unsigned long intervals = 0;
@@ -623,6 +708,16 @@ int main(int argc, char **argv)
 	}
 	json_init(&jw, stdout);
 	libbpf_set_print(print_libbpf);
+	/* a file that cannot be written is a usage error, said before anything is attached */
+	if (env.prom_path) {
+		int perr = prom_textfile_update(env.prom_path, totals, NULL, 0, prom_info());
+
+		if (perr) {
+			fprintf(stderr, "atstrace: cannot write --prom-textfile %s: %s\n",
+				env.prom_path, strerror(-perr));
+			return 2;
+		}
+	}
 	if (access("/sys/kernel/btf/vmlinux", R_OK)) {
 		fprintf(stderr, "atstrace: this kernel has no BTF (/sys/kernel/btf/vmlinux): "
 				"it needs CONFIG_DEBUG_INFO_BTF=y\n");
@@ -680,9 +775,10 @@ int main(int argc, char **argv)
 			"dpc_reset_link() found: a DPC recovery's window opens at its start" :
 			"no dpc_reset_link() in kallsyms: a DPC recovery, if any, shows as "
 			"recovery_unseen");
-	skel->rodata->want_hist = env.hist;
+	/* the textfile carries the histograms, printed or not */
+	skel->rodata->want_hist = env.hist || env.prom_path;
 	/* the histograms' table locks memory only when they are wanted */
-	if (!env.hist)
+	if (!env.hist && !env.prom_path)
 		bpf_map__set_max_entries(skel->maps.hists, 1);
 	/* JSON carries them always: -v changes only what goes to stderr */
 	skel->rodata->want_open_events = env.verbose || env.json;
@@ -763,6 +859,10 @@ int main(int argc, char **argv)
 
 	start = now_ns();
 	next_interval = start + env.interval_ns;
+	/* the file exists from the start, every series at zero */
+	if (env.prom_path)
+		prom_update(skel, totals, &end);
+	next_prom = start + env.prom_interval_ns;
 	while (!atomic_load(&stop_requested)) {
 		err = ring_buffer__poll(rb, 100);
 		if (err < 0 && err != -EINTR) {
@@ -794,6 +894,10 @@ int main(int argc, char **argv)
 			if (env.count && ++intervals >= env.count)
 				break;
 		}
+		if (env.prom_path && now_ns() >= next_prom) {
+			prom_update(skel, totals, &end);
+			next_prom += env.prom_interval_ns;
+		}
 	}
 	/*
 	 * A signal that came while the command ran interrupted the run, even
@@ -817,6 +921,8 @@ int main(int argc, char **argv)
 	err = ring_buffer__consume(rb);
 	if (err < 0 && !end.poll_error)
 		end.poll_error = err;
+	if (env.prom_path)
+		prom_update(skel, totals, &end);
 	read_totals(skel, totals);
 	if (env.hist && !env.interval_ns)
 		print_hists(skel);
@@ -824,7 +930,7 @@ int main(int argc, char **argv)
 		struct verdict v;
 
 		/* what could not be written counts against the run */
-		end.output_error = fflush(stdout) || ferror(stdout);
+		end.output_error |= fflush(stdout) || ferror(stdout);
 		assert_verdict(totals, &env, &end, &v);
 		if (env.ktap) {
 			/* the KTAP document alone on stdout; the rest is for people */

@@ -53,6 +53,10 @@ void atstrace_usage(FILE *f)
 "                        as kselftest: 0 pass, 1 fail, 4 skip (proved nothing)\n"
 "  -v, --verbose         window openings too (always in JSON), the probe plan\n"
 "                        and libbpf's debug output on standard error\n"
+"      --prom-textfile FILE  keep FILE a Prometheus textfile (node_exporter's\n"
+"                        textfile collector) of the counts, tool health and\n"
+"                        histograms since the start, rewritten atomically\n"
+"      --prom-interval T rewrite it every T (default 15s) and at exit\n"
 "  -V, --version         print atstrace's version and exit\n"
 "  -h, --help            this text\n"
 "\n"
@@ -66,7 +70,8 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 {
 	enum { OPT_HIST = 256, OPT_LIST, OPT_ASSERT, OPT_MIN_RESETS, OPT_FAIL_UNBR, OPT_STACKS,
 	       OPT_STATS, OPT_INJ_DELAY, OPT_INJ_DEV, OPT_INJ_PROB, OPT_INJ_MAX, OPT_INJ_CAP,
-	       OPT_INJ_BUDGET, OPT_INJ_TOTAL, OPT_UNSAFE, OPT_VERIFY, OPT_KTAP };
+	       OPT_INJ_BUDGET, OPT_INJ_TOTAL, OPT_UNSAFE, OPT_VERIFY, OPT_KTAP, OPT_PROM,
+	       OPT_PROM_INTERVAL };
 	static const struct option opts[] = {
 		{ "device", required_argument, NULL, 'D' },
 		{ "duration", required_argument, NULL, 'd' },
@@ -84,6 +89,8 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 		{ "min-resets", required_argument, NULL, OPT_MIN_RESETS },
 		{ "fail-unbracketed", no_argument, NULL, OPT_FAIL_UNBR },
 		{ "ktap", no_argument, NULL, OPT_KTAP },
+		{ "prom-textfile", required_argument, NULL, OPT_PROM },
+		{ "prom-interval", required_argument, NULL, OPT_PROM_INTERVAL },
 		{ "stacks", required_argument, NULL, OPT_STACKS },
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "inject-delay", required_argument, NULL, OPT_INJ_DELAY },
@@ -212,6 +219,15 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 		case OPT_KTAP:
 			env->ktap = true;
 			break;
+		case OPT_PROM:
+			if (!*optarg)
+				return usage_error("atstrace", "--prom-textfile needs a file name");
+			env->prom_path = optarg;
+			break;
+		case OPT_PROM_INTERVAL:
+			err = arg_duration_ns("atstrace", "--prom-interval", optarg, 100000000ULL,
+					      86400000000000ULL, &env->prom_interval_ns);
+			break;
 		case OPT_STACKS:
 			err = arg_uint("atstrace", "--stacks", optarg, 0, 1000000, &v);
 			if (!err)
@@ -249,6 +265,10 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 				   "or -v (they write to standard output too)");
 	if (env->ktap)
 		env->quiet = true;
+	if (env->prom_interval_ns && !env->prom_path)
+		return usage_error("atstrace", "--prom-interval needs --prom-textfile");
+	if (!env->prom_interval_ns)
+		env->prom_interval_ns = PROM_INTERVAL_DEFAULT_NS;
 	if (env->assert_mode) {
 		if (optind >= argc || strcmp(argv[optind - 1], "--"))
 			return usage_error("atstrace", "--assert needs a command after '--'");

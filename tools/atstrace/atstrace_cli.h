@@ -19,6 +19,7 @@
  */
 #define INJECT_TOTAL_BUDGET_DEFAULT_NS 200000000ULL
 #define INJECT_TOTAL_BUDGET_HARD_NS 500000000ULL
+#define PROM_INTERVAL_DEFAULT_NS 15000000000ULL /* Prometheus' default scrape interval */
 
 struct atstrace_env {
 	struct pci_bdf devices[CLI_MAX_DEVICES];
@@ -50,6 +51,8 @@ struct atstrace_env {
 	struct pci_bdf inject_devices[CLI_MAX_DEVICES];
 	int ninject;
 	bool unsafe;
+	const char *prom_path;      /* --prom-textfile */
+	uint64_t prom_interval_ns;  /* --prom-interval */
 };
 
 /* "MAJOR.MINOR.PATCH" and, when built from git, "-g<commit>[-dirty]" */

@@ -37,6 +37,13 @@ struct run_totals {
 	bool bracketing;       /* the kernel has pci_dev_reset_iommu_prepare() */
 };
 
+/* One histogram, cumulative since the start: a device's and a kind's (H_*). */
+struct hist_total {
+	__u32 rid;
+	__u32 kind;
+	struct hist h;
+};
+
 /* How a run ended, beyond what the kernel side counted. */
 struct run_end {
 	int cmd_status;        /* --assert: the command's exit status, or 128 + signal */
