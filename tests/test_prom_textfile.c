@@ -98,27 +98,29 @@ static void test_counters(void **state)
 	free(doc);
 }
 
+/* @doc has the latency family's sample SUFFIX{device,EXTRA} VALUE */
+static void assert_latency(const char *doc, const char *suffix, const char *extra,
+			   const char *value)
+{
+	char line[256];
+
+	snprintf(line, sizeof(line), "atstrace_invalidation_latency_seconds%s"
+		 "{device=\"0000:01:00.0\"%s} %s\n", suffix, extra, value);
+	assert_has(doc, line);
+}
+
 static void test_histogram(void **state)
 {
 	char *doc = text();
-	const char *m = "atstrace_invalidation_latency_seconds";
-	char line[256];
 
-	snprintf(line, sizeof(line), "%s_bucket{device=\"0000:01:00.0\",le=\"1e-09\"} 1\n", m);
-	assert_has(doc, line);
-	snprintf(line, sizeof(line), "%s_bucket{device=\"0000:01:00.0\",le=\"1.023e-06\"} 1\n", m);
-	assert_has(doc, line);
-	snprintf(line, sizeof(line), "%s_bucket{device=\"0000:01:00.0\",le=\"2.047e-06\"} 6\n", m);
-	assert_has(doc, line);
+	assert_latency(doc, "_bucket", ",le=\"1e-09\"", "1");
+	assert_latency(doc, "_bucket", ",le=\"1.023e-06\"", "1");
+	assert_latency(doc, "_bucket", ",le=\"2.047e-06\"", "6");
 	/* the last finite bound: 2^36 - 1 ns */
-	snprintf(line, sizeof(line), "%s_bucket{device=\"0000:01:00.0\",le=\"68.719476735\"} 6\n", m);
-	assert_has(doc, line);
-	snprintf(line, sizeof(line), "%s_bucket{device=\"0000:01:00.0\",le=\"+Inf\"} 8\n", m);
-	assert_has(doc, line);
-	snprintf(line, sizeof(line), "%s_count{device=\"0000:01:00.0\"} 8\n", m);
-	assert_has(doc, line);
-	snprintf(line, sizeof(line), "%s_sum{device=\"0000:01:00.0\"} 2199.023263053\n", m);
-	assert_has(doc, line);
+	assert_latency(doc, "_bucket", ",le=\"68.719476735\"", "6");
+	assert_latency(doc, "_bucket", ",le=\"+Inf\"", "8");
+	assert_latency(doc, "_count", "", "8");
+	assert_latency(doc, "_sum", "", "2199.023263053");
 	assert_int_equal(count(doc, "atstrace_invalidation_latency_seconds_bucket{"),
 			 PROM_HIST_SLOTS + 1);
 	assert_has(doc, "atstrace_reset_window_seconds_sum{device=\"0000:01:00.0\"} 0.100000000\n");
