@@ -39,10 +39,19 @@ def checks($run; $p; $expect):
 	check("--assert without a command: exit"; $c.command_missing.rc; eq(2)),
 	# FAIL where the kernel lets invalidations into windows, INCONCLUSIVE where not
 	((["cmd_fails", "the command exited 1"], ["interrupted", "stopped by SIGINT"],
-	  ["consumer_gone", "output could not be written"]) as [$case, $cause] |
+	  ["terminated", "stopped by SIGTERM"], ["consumer_gone", "output could not be written"])
+	 as [$case, $cause] |
 		check("\($case): exit (never a PASS)"; $c[$case].rc; between(1; 3)),
 		check("\($case): exit (not a tool error)"; $c[$case].rc; ne(2)),
 		check("\($case): the verdict names the cause"; $c[$case].err; matches($cause))),
+	check("a second SIGINT: exit at once, 128 + SIGINT"; $c.twice.rc; eq(130)),
+	# SIGUSR1: two summaries so far, then the final one with its verdict
+	($c.usr1.out | split("\n") | map(fromjson? | select(.type == "summary"))) as $sums |
+	check_shown("SIGUSR1 twice: summaries (two so far, the final one)"; $sums | length; eq(3)),
+	check("SIGUSR1: the summaries so far carry no verdict"; [$sums[:2][] | has("verdict")]; eq([false, false])),
+	check("SIGUSR1: the run went on to a verdict"; $c.usr1.rc; between(0; 1)),
+	check("SIGUSR1: invalidations so far, never going down";
+	      [$sums[] | [.devices[].invalidations] | add // 0] | . == sort and .[0] > 0; eq(true)),
 	# --ktap: KTAP alone on standard output, kselftest's exit codes, read
 	# by the kernel tree's own parser (derive.sh)
 	($c.ktap_run.out | [capture("\n# atstrace: (?<w>[A-Z]+):")][0].w // "none") as $word |

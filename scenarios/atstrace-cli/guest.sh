@@ -36,14 +36,48 @@ run command_missing "$BIN/atstrace" --assert
 bind_vfio "$dev"
 run cmd_fails "$BIN/atstrace" --json --assert -- \
 	sh -c "'$BIN/atsflr' --duration 2 $dev >/dev/null 2>&1; exit 1"
-"$BIN/atstrace" --json --assert -- "$BIN/atsflr" --duration 30 "$dev" \
-	>"$RESULTS/interrupted.out" 2>"$RESULTS/interrupted.err" &
-pid=$!
-for i in $(seq 600); do grep -q '^atstrace: tracing' "$RESULTS/interrupted.err" && break; sleep 0.1; done
+# NAME SECONDS: atstrace --json --assert around an FLR storm of SECONDS,
+# started in the background ($pid) and waited for until it traces
+start_traced() {
+	"$BIN/atstrace" --json --assert -- "$BIN/atsflr" --duration "$2" "$dev" \
+		>"$RESULTS/$1.out" 2>"$RESULTS/$1.err" &
+	pid=$!
+	for i in $(seq 600); do grep -q '^atstrace: tracing' "$RESULTS/$1.err" && break; sleep 0.1; done
+}
+start_traced interrupted 30
 sleep 3
 kill -INT $pid
 wait $pid
 record interrupted $?
+# SIGTERM, as systemd stops a service: the same graceful end
+start_traced terminated 30
+sleep 3
+kill -TERM $pid
+wait $pid
+record terminated $?
+# a second SIGINT while the first is carried out (stopping the command,
+# detaching, draining: hundreds of ms here): exit at once. 100 ms apart, so
+# the kernel cannot merge them into one pending signal. What it wrote ends
+# mid-line: not kept.
+start_traced twice 30
+sleep 3
+kill -INT $pid
+sleep 0.1
+kill -INT $pid
+wait $pid
+rc=$?
+: >"$RESULTS/twice.out"
+record twice $rc
+# (atstrace sent its command SIGTERM as it went)
+for i in $(seq 100); do pgrep -x atsflr >/dev/null || break; sleep 0.1; done
+# SIGUSR1: the summary so far, twice, and the run goes on to its end
+start_traced usr1 6
+sleep 2
+kill -USR1 $pid
+sleep 1
+kill -USR1 $pid
+wait $pid
+record usr1 $?
 # a reader that went away: atstrace's output is lost (SIGPIPE ignored, as
 # under some supervisors)
 bash -c "trap '' PIPE; exec '$BIN/atstrace' --json --assert -- '$BIN/atsflr' --duration 2 $dev" \

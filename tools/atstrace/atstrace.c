@@ -87,10 +87,12 @@ static int on_event(void *ctx, void *data, size_t size)
 	/*
 	 * One poll reads until the buffer is empty: a producer faster than
 	 * this consumer keeps it there, and a stop request would wait for the
-	 * workload to end. The poll stops after this event; what is left is
-	 * read once the programs are detached.
+	 * workload to end (and a SIGUSR1 its summary). The poll stops after
+	 * this event; what is left is read next, or once the programs are
+	 * detached.
 	 */
-	return atomic_load(&stop_requested) && !draining ? -EINTR : 0;
+	return (atomic_load(&stop_requested) || atomic_load(&summary_requested)) && !draining ?
+	       -EINTR : 0;
 }
 
 /*
@@ -427,6 +429,19 @@ static void print_hists(struct atstrace *skel)
 			hist_print_log2(stdout, (const uint64_t *)d.slots, HIST_SLOTS, "nsecs");
 		}
 	}
+}
+
+/* SIGUSR1: the summary so far, where the final one would go; the run goes on */
+static void summary_so_far(struct atstrace *skel, struct run_totals *t)
+{
+	read_totals(skel, t);
+	if (env.ktap)
+		report_summary_text(stderr, t);
+	else if (env.json)
+		report_summary_json(&jw, t, NULL, NULL, 0);
+	else
+		report_summary_text(stdout, t);
+	fflush(stdout);
 }
 
 static const struct prom_info *prom_info(void)
@@ -830,6 +845,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	stop_on_signals();
+	stop_second_signal_exits(-1);
+	summary_on_sigusr1();
 	beat_fd = bpf_map__fd(skel->maps.heartbeat);
 	beating = !pthread_create(&beat_thread, NULL, heartbeat, &beat_fd);
 	if (!beating && env.inject_delay_ns) {
@@ -842,6 +859,8 @@ int main(int argc, char **argv)
 			fprintf(stderr, "atstrace: cannot start the command: %s\n", strerror(errno));
 			goto out;
 		}
+		/* a hard exit on a second signal stops the command too */
+		stop_second_signal_exits(child);
 	}
 	if (env.json)
 		print_header(&facts, plan, env.assert_mode ? "assert" : "trace");
@@ -876,9 +895,12 @@ int main(int argc, char **argv)
 			if (waitpid(child, &st, WNOHANG) == child) {
 				end.cmd_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 				child = -1;
+				stop_second_signal_exits(-1);
 				break;
 			}
 		}
+		if (atomic_exchange(&summary_requested, false))
+			summary_so_far(skel, totals);
 		if (env.duration_ns && now_ns() - start >= env.duration_ns)
 			break;
 		if (env.interval_ns && now_ns() >= next_interval) {
@@ -910,6 +932,7 @@ int main(int argc, char **argv)
 
 		kill(child, SIGTERM);
 		waitpid(child, &st, 0);
+		stop_second_signal_exits(-1);
 		end.cmd_status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	}
 	/*

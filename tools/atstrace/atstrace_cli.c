@@ -19,7 +19,7 @@ void atstrace_usage(FILE *f)
 "\n"
 "  -D, --device BDF      only this device (repeatable, up to 8)\n"
 "  -d, --duration TIME   trace for TIME (10, 500ms, 2m), default until Ctrl-C\n"
-"  -T, --timestamp       print a timestamp on each line\n"
+"  -T, --timestamp       print each event's own time (wall clock) on its line\n"
 "  -j, --json            NDJSON output: a header, one object per event, then a\n"
 "                        summary (docs/atstrace.schema.json)\n"
 "      --hist            log2 histograms: invalidation latency, reset window,\n"

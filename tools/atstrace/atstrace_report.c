@@ -108,13 +108,24 @@ void report_event_text(FILE *f, const struct event *e, bool timestamps,
 	char dev[16];
 
 	if (timestamps) {
-		struct timespec ts;
+		/* the event's own time (CLOCK_MONOTONIC) on the real-time clock */
+		static int64_t offset;
+		struct timespec mono, real;
+		uint64_t ns;
+		time_t sec;
 		struct tm tm;
 
-		clock_gettime(CLOCK_REALTIME, &ts);
-		localtime_r(&ts.tv_sec, &tm);
-		fprintf(f, "%02d:%02d:%02d.%06ld ", tm.tm_hour, tm.tm_min, tm.tm_sec,
-			ts.tv_nsec / 1000);
+		if (!offset) {
+			clock_gettime(CLOCK_MONOTONIC, &mono);
+			clock_gettime(CLOCK_REALTIME, &real);
+			offset = (int64_t)(real.tv_sec - mono.tv_sec) * 1000000000LL +
+				 (real.tv_nsec - mono.tv_nsec);
+		}
+		ns = e->ts + offset;
+		sec = ns / 1000000000ULL;
+		localtime_r(&sec, &tm);
+		fprintf(f, "%02d:%02d:%02d.%06llu ", tm.tm_hour, tm.tm_min, tm.tm_sec,
+			(unsigned long long)(ns % 1000000000ULL / 1000));
 	}
 	rid_name(e->rid, dev, sizeof(dev));
 	switch (e->type) {
