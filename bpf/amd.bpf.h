@@ -28,9 +28,9 @@ int BPF_PROG(amd_submit_fentry, struct amd_iommu *iommu, struct iommu_cmd *cmd)
 }
 
 /* a completion point: the queued commands of this task are done */
-static __always_inline int amd_complete(void)
+static __always_inline int amd_complete(void *ctx)
 {
-	maybe_inject(INFLIGHT_QUEUE, false);
+	maybe_inject(ctx, INFLIGHT_QUEUE, false);
 	submission_complete(INFLIGHT_QUEUE);
 	return 0;
 }
@@ -38,13 +38,13 @@ static __always_inline int amd_complete(void)
 SEC("?fexit/amd_iommu_domain_flush_pages")
 int BPF_PROG(amd_complete_pages_fexit)
 {
-	return amd_complete();
+	return amd_complete(ctx);
 }
 
 SEC("?fexit/amd_iommu_dev_flush_pasid_pages")
 int BPF_PROG(amd_complete_pasid_fexit)
 {
-	return amd_complete();
+	return amd_complete(ctx);
 }
 
 /*
@@ -55,5 +55,5 @@ int BPF_PROG(amd_complete_pasid_fexit)
 SEC("?fexit/amd_iommu_update_and_flush_device_table")
 int BPF_PROG(amd_complete_update_fexit)
 {
-	return amd_complete();
+	return amd_complete(ctx);
 }

@@ -19,6 +19,7 @@
 #include "log2_hist.h"
 #include "reset_window.h"
 #include "inflight.h"
+#include "inject_rule.h"
 #include "atstrace.h"
 
 char LICENSE[] SEC("license") = "GPL";

@@ -128,6 +128,7 @@ enum event_type {
 	EV_BUS_WINDOW_CLOSE,
 	EV_ATTACH,
 	EV_UNBRACKETED,
+	EV_INJECTED,          /* a completion --inject-delay delayed */
 };
 
 enum flag_reason {
@@ -163,6 +164,13 @@ struct event {
 			__u64 hits;        /* close only: in-window invalidations */
 			__u32 bus_lo, bus_hi; /* bus windows */
 		} win;
+		struct {
+			__u64 delay_ns;    /* spun */
+			__u64 call;        /* the eligible call it was (inject_rule.h) */
+			__s32 nstack;      /* bytes of stack, < 0 on error; 0 without -v */
+			__u32 pad;
+			__u64 stack[STACK_DEPTH];
+		} inj;
 		struct {
 			__u32 op;          /* enum attach_op */
 			__u32 domain_type;

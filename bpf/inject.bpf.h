@@ -7,13 +7,24 @@
 
 /* Set by user space before load: spin at an invalidation's completion point */
 const volatile __u64 inject_delay_ns;                 /* 0: off */
-const volatile __u32 inject_prob_ppm = 1000000;
-const volatile __u64 inject_max;                      /* 0: no limit */
+/* space, interval, probability (seeded or not): inject_rule.h */
+const volatile struct inject_rule inject_rule = { .prob_ppm = INJECT_PPM_ALL };
+const volatile __u64 inject_max;                      /* times; 0: no limit */
+/* task filters: only completions in a task of this name, or of this cgroup */
+const volatile bool inject_by_comm;
+const volatile char inject_comm[TASK_COMM_LEN];
+const volatile bool inject_by_cgroup;
+const volatile __u64 inject_cgroup_id;                /* the cgroup (v2) ... */
+const volatile __u32 inject_cgroup_level;             /* ... at this depth from the root */
+const volatile bool inject_stacks;                    /* -v: each record with a stack */
 const volatile __u64 inject_budget_ns = 200000000;    /* per CPU per second */
 const volatile __u64 inject_total_budget_ns = 200000000; /* all CPUs together, per second */
 const volatile bool inject_in_kretprobe;              /* --unsafe */
 const volatile __u32 n_inject;                        /* 0: every device */
 const volatile __u32 inject_rid[ATSTRACE_MAX_FILTER];
+
+/* eligible completions so far: the n of inject_rule_picks() */
+__u64 inject_calls;
 
 /* injection: this CPU's budget window, and the run's total */
 struct inject_budget {
@@ -78,16 +89,55 @@ static int spin_until(__u32 index, void *ctx)
 	return bpf_ktime_get_ns() >= *(__u64 *)ctx; /* 1 stops the loop */
 }
 
-static __always_inline bool inject_selected(const struct inflight *fl)
+/* whether the submission carries a selected device; *rid: the first one */
+static __always_inline bool inject_selected(const struct inflight *fl, __u32 *rid)
 {
 	if (!fl->n)
 		return false;
+	*rid = fl->rid[0];
 	if (!n_inject)
 		return true;
 	for (__u32 j = 0; j < ATSTRACE_MAX_FILTER; j++)
-		if (j < n_inject && inflight_carries(fl, inject_rid[j]))
+		if (j < n_inject && inflight_carries(fl, inject_rid[j])) {
+			*rid = inject_rid[j];
 			return true;
+		}
 	return false;
+}
+
+/* --inject-comm and --inject-cgroup: the task that waits for the completion */
+static __always_inline bool inject_task_selected(void)
+{
+	if (inject_by_comm) {
+		char comm[TASK_COMM_LEN];
+
+		bpf_get_current_comm(comm, sizeof(comm));
+		for (int i = 0; i < TASK_COMM_LEN; i++) {
+			if (comm[i] != inject_comm[i])
+				return false;
+			if (!comm[i])
+				break;
+		}
+	}
+	/* in that cgroup or below it: its ancestor at that depth is the cgroup */
+	if (inject_by_cgroup &&
+	    bpf_get_current_ancestor_cgroup_id(inject_cgroup_level) != inject_cgroup_id)
+		return false;
+	return true;
+}
+
+/* one record per delayed completion */
+static __always_inline void inject_record(void *ctx, __u32 rid, __u64 spent, __u64 call)
+{
+	struct event *e = event_reserve(EV_INJECTED, rid);
+
+	if (!e)
+		return;
+	e->inj.delay_ns = spent;
+	e->inj.call = call;
+	e->inj.nstack = inject_stacks ?
+			bpf_get_stack(ctx, e->inj.stack, sizeof(e->inj.stack), 0) : 0;
+	bpf_ringbuf_submit(e, 0);
 }
 
 /*
@@ -97,20 +147,25 @@ static __always_inline bool inject_selected(const struct inflight *fl)
  * the domain's cache_lock); the cap, the per-CPU budget and the count limit
  * keep the spin far below every watchdog.
  */
-static __always_inline void maybe_inject(__u32 kind, bool kretprobe)
+static __always_inline void maybe_inject(void *ctx, __u32 kind, bool kretprobe)
 {
+	struct inject_rule rule = inject_rule;
 	struct inject_budget *b, *g;
-	__u64 now, deadline, *total, *beat, spent;
+	__u64 now, deadline, *total, *beat, spent, call;
 	struct inflight *fl;
+	__u32 rid = 0;
 
 	if (!inject_delay_ns)
 		return;
 	fl = submission_current(kind);
-	if (!fl || !inject_selected(fl))
+	if (!fl)
+		return;
+	if (!inject_selected(fl, &rid) || !inject_task_selected())
 		return;
 	if (kretprobe && !inject_in_kretprobe)
 		return;
-	if (inject_prob_ppm < 1000000 && bpf_get_prandom_u32() % 1000000 >= inject_prob_ppm)
+	call = __sync_fetch_and_add(&inject_calls, 1) + 1;
+	if (!inject_rule_picks(&rule, call, bpf_get_prandom_u32()))
 		return;
 	b = bpf_map_lookup_elem(&inject_budget, &zero_key);
 	total = bpf_map_lookup_elem(&inject_total, &zero_key);
@@ -144,6 +199,7 @@ static __always_inline void maybe_inject(__u32 kind, bool kretprobe)
 	spent = bpf_ktime_get_ns() - now;
 	b->used_ns += spent;
 	global_inc(G_INJECTED);
+	inject_record(ctx, rid, spent, call);
 	{
 		__u32 idx = G_INJECTED_NS;
 		__u64 *v = bpf_map_lookup_elem(&global_counts, &idx);

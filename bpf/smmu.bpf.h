@@ -104,7 +104,7 @@ int BPF_PROG(smmu_complete_fexit)
 
 	if (bpf_get_func_arg(ctx, smmu_arg[SMMU_ARG_SYNC], &sync) || !(sync & 1))
 		return 0;
-	maybe_inject(INFLIGHT_QUEUE, false);
+	maybe_inject(ctx, INFLIGHT_QUEUE, false);
 	submission_complete(INFLIGHT_QUEUE);
 	return 0;
 }

@@ -91,7 +91,7 @@ SEC("?fexit/qi_submit_sync")
 int BPF_PROG(vtd_complete_fexit)
 {
 	/* before the completion is recorded: still in flight */
-	maybe_inject(INFLIGHT_CALL, false);
+	maybe_inject(ctx, INFLIGHT_CALL, false);
 	submission_complete(INFLIGHT_CALL);
 	return 0;
 }
@@ -105,7 +105,7 @@ int BPF_KPROBE(vtd_submit_kprobe, struct intel_iommu *iommu, struct qi_desc *des
 SEC("?kretprobe/qi_submit_sync")
 int BPF_KRETPROBE(vtd_complete_kretprobe)
 {
-	maybe_inject(INFLIGHT_CALL, true);
+	maybe_inject(ctx, INFLIGHT_CALL, true);
 	submission_complete(INFLIGHT_CALL);
 	return 0;
 }

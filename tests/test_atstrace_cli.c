@@ -95,6 +95,35 @@ static void test_errors(void **state)
 	assert_int_equal(PARSE("-h"), 1);
 }
 
+/* the kernel fault-injection vocabulary, and what it refuses */
+static void test_inject_vocabulary(void **state)
+{
+	assert_int_equal(PARSE("--inject-delay", "100us", "--inject-times", "5", "--inject-space",
+			       "100", "--inject-interval", "4", "--inject-comm", "atsflr",
+			       "--inject-cgroup", "/sys/fs/cgroup/x", "--inject-prob", "0.5",
+			       "--inject-seed", "7"), 0);
+	assert_int_equal(env.inject_max, 5);
+	assert_int_equal(env.inject_space, 100);
+	assert_int_equal(env.inject_interval, 4);
+	assert_string_equal(env.inject_comm, "atsflr");
+	assert_string_equal(env.inject_cgroup, "/sys/fs/cgroup/x");
+	assert_true(env.inject_seeded);
+	assert_int_equal(env.inject_seed, 7);
+	/* --inject-max and --inject-times are one limit */
+	assert_int_equal(PARSE("--inject-delay", "1us", "--inject-max", "5", "--inject-times", "5"), 0);
+	assert_int_equal(PARSE("--inject-delay", "1us", "--inject-max", "5", "--inject-times", "6"), 2);
+	assert_int_equal(PARSE("--inject-delay", "1us", "--inject-interval", "0"), 2);
+	assert_int_equal(PARSE("--inject-delay", "1us", "--inject-space", "-1"), 2);
+	assert_int_equal(PARSE("--inject-delay", "1us", "--inject-comm", "a-name-of-16-chr"), 2);
+	assert_int_equal(PARSE("--inject-delay", "1us", "--inject-comm", ""), 2);
+	assert_int_equal(PARSE("--inject-delay", "1us", "--inject-cgroup", ""), 2);
+	/* a seed without a probability below 1 seeds nothing */
+	assert_int_equal(PARSE("--inject-delay", "1us", "--inject-seed", "7"), 2);
+	/* none of them without --inject-delay */
+	assert_int_equal(PARSE("--inject-space", "3"), 2);
+	assert_int_equal(PARSE("--inject-comm", "x"), 2);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -103,6 +132,7 @@ int main(void)
 		cmocka_unit_test(test_interval_count),
 		cmocka_unit_test(test_assert_mode),
 		cmocka_unit_test(test_errors),
+		cmocka_unit_test(test_inject_vocabulary),
 	};
 
 	return cmocka_run_group_tests_name("atstrace_cli", tests, NULL, NULL);

@@ -18,6 +18,7 @@
 
 #include "atstrace/probe_plan.h"
 #include "atstrace.h"
+#include "inject_rule.h" /* the skeleton's rodata holds its struct */
 #include "atstrace.skel.h"
 
 /* A fake kernel: functions with BTF, and those traceable exactly once. */

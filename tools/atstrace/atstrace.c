@@ -14,6 +14,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <linux/magic.h>
+#include <limits.h>
+#include <sys/statfs.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -21,6 +24,8 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
+#include <linux/types.h>
+#include "inject_rule.h" /* the skeleton's rodata holds its struct */
 #include "atstrace.skel.h"
 #include "atstrace_cli.h"
 #include "atstrace_report.h"
@@ -76,7 +81,8 @@ static int on_event(void *ctx, void *data, size_t size)
 
 	(void)ctx;
 	if (size >= sizeof(*e) && !env.quiet) {
-		stack = e->type == EV_INV_FLAGGED && e->inv.nstack > 0 && take_stack(e->rid);
+		stack = (e->type == EV_INV_FLAGGED && e->inv.nstack > 0 && take_stack(e->rid)) ||
+			(e->type == EV_INJECTED && e->inj.nstack > 0);
 		if (stack && !ksyms)
 			ksyms = ksyms_load(NULL);
 		if (env.json)
@@ -93,6 +99,58 @@ static int on_event(void *ctx, void *data, size_t size)
 	 */
 	return (atomic_load(&stop_requested) || atomic_load(&summary_requested)) && !draining ?
 	       -EINTR : 0;
+}
+
+/*
+ * --inject-cgroup: a cgroup v2 directory's id (its file handle, as the
+ * kernel's cgroup id) and its depth below the hierarchy's root (the parents
+ * that are cgroup v2 directories too). 0, or -1 after saying why.
+ */
+static int cgroup_of(const char *path, __u64 *id, __u32 *level)
+{
+	struct {
+		struct file_handle fh;
+		__u64 id;
+	} h = { .fh.handle_bytes = sizeof(__u64) };
+	char dir[PATH_MAX], *slash;
+	struct statfs sf;
+	int mount_id;
+
+	const char *why = NULL;
+
+	if (!realpath(path, dir) || statfs(dir, &sf))
+		why = strerror(errno);
+	else if (sf.f_type != CGROUP2_SUPER_MAGIC)
+		why = "not a cgroup v2 directory";
+	else if (name_to_handle_at(AT_FDCWD, dir, &h.fh, &mount_id, 0))
+		why = strerror(errno);
+	if (why) {
+		fprintf(stderr, "atstrace: --inject-cgroup %s: %s\n", path, why);
+		return -1;
+	}
+	*id = h.id;
+	*level = 0;
+	while ((slash = strrchr(dir, '/')) && slash != dir) {
+		*slash = 0;
+		if (statfs(dir, &sf) || sf.f_type != CGROUP2_SUPER_MAGIC)
+			break;
+		(*level)++;
+	}
+	return 0;
+}
+
+/* whether the kernel has cgroup v2 (and the helpers --inject-cgroup uses) */
+static bool has_cgroup2(void)
+{
+	char line[128];
+	bool found = false;
+	FILE *f = fopen("/proc/filesystems", "r");
+
+	while (f && !found && fgets(line, sizeof(line), f))
+		found = strstr(line, "\tcgroup2\n") != NULL;
+	if (f)
+		fclose(f);
+	return found;
 }
 
 /*
@@ -320,6 +378,7 @@ static void read_totals(struct atstrace *skel, struct run_totals *t)
 	}
 	t->bracketing = skel->rodata->bracketing;
 	t->crosscheck = bpf_program__autoload(skel->progs.vtd_qi_submit_tp);
+	t->inject_calls = __atomic_load_n(&skel->bss->inject_calls, __ATOMIC_RELAXED);
 }
 
 static const char *const hist_titles[H_NR] = {
@@ -538,7 +597,14 @@ static int verify_programs(const struct kernel_facts *facts)
 		skel->rodata->n_filter = 1;
 		skel->rodata->n_inject = 1;
 		skel->rodata->inject_delay_ns = 1000000;
-		skel->rodata->inject_prob_ppm = 500000;
+		skel->rodata->inject_rule.prob_ppm = 500000;
+		skel->rodata->inject_rule.space = 1;
+		skel->rodata->inject_rule.interval = 2;
+		skel->rodata->inject_rule.seeded = 1;
+		skel->rodata->inject_by_comm = true;
+		/* its helpers exist only with cgroups (CONFIG_CGROUPS) */
+		skel->rodata->inject_by_cgroup = has_cgroup2();
+		skel->rodata->inject_stacks = true;
 		skel->rodata->inject_max = 10;
 		skel->rodata->inject_in_kretprobe = true;
 		for (int i = 0; i < METHOD_SLOTS + KMETHOD_SLOTS; i++)
@@ -707,6 +773,8 @@ int main(int argc, char **argv)
 	struct run_totals *totals = calloc(1, sizeof(*totals));
 	uint64_t start, next_interval, next_prom;
 	int err, missing, ret = 2, go_fd = -1, stats_fd = -1, beat_fd = -1;
+	__u64 cgroup_id = 0;
+	__u32 cgroup_level = 0;
 	struct run_end end = { 0 };
 	unsigned long intervals = 0;
 	pthread_t beat_thread;
@@ -775,6 +843,8 @@ int main(int argc, char **argv)
 	}
 	if (env.inject_delay_ns && inject_refused(plan))
 		goto out_facts;
+	if (env.inject_cgroup && cgroup_of(env.inject_cgroup, &cgroup_id, &cgroup_level))
+		goto out_facts;
 
 	nr_cpus = libbpf_num_possible_cpus();
 	skel = atstrace__open();
@@ -801,7 +871,17 @@ int main(int argc, char **argv)
 	skel->rodata->max_stacks = env.max_stacks;
 	skel->rodata->nr_cpus = nr_cpus; /* every possible CPU: no cap */
 	skel->rodata->inject_delay_ns = env.inject_delay_ns;
-	skel->rodata->inject_prob_ppm = env.inject_prob_ppm;
+	skel->rodata->inject_rule.prob_ppm = env.inject_prob_ppm;
+	skel->rodata->inject_rule.space = env.inject_space;
+	skel->rodata->inject_rule.interval = env.inject_interval;
+	skel->rodata->inject_rule.seeded = env.inject_seeded;
+	skel->rodata->inject_rule.seed = env.inject_seed;
+	skel->rodata->inject_by_comm = env.inject_comm[0] != 0;
+	memcpy((char *)skel->rodata->inject_comm, env.inject_comm, sizeof(env.inject_comm));
+	skel->rodata->inject_by_cgroup = env.inject_cgroup != NULL;
+	skel->rodata->inject_cgroup_id = cgroup_id;
+	skel->rodata->inject_cgroup_level = cgroup_level;
+	skel->rodata->inject_stacks = env.verbose;
 	skel->rodata->inject_max = env.inject_max;
 	skel->rodata->inject_budget_ns = env.inject_budget_ns;
 	skel->rodata->inject_total_budget_ns = env.inject_total_budget_ns;

@@ -38,7 +38,13 @@ void atstrace_usage(FILE *f)
 "                        at the completion point), at most --inject-cap\n"
 "      --inject-device BDF  only invalidations to this device (repeatable)\n"
 "      --inject-prob P   delay each one with probability P (default 1)\n"
-"      --inject-max N    delay at most N in all\n"
+"      --inject-max N    delay at most N in all (also --inject-times N)\n"
+"      --inject-space N  never the first N eligible completions\n"
+"      --inject-interval N  then every Nth of them (default 1: each)\n"
+"      --inject-seed S   draw --inject-prob's choices from seed S: the same calls\n"
+"                        in the same order get the same delays\n"
+"      --inject-comm NAME  only completions waited for by tasks named NAME\n"
+"      --inject-cgroup DIR only by tasks in cgroup (v2) DIR or below it\n"
 "      --inject-cap T    the largest delay allowed (default 1ms, at most 10ms)\n"
 "      --inject-budget T delay time allowed per CPU per second (default 200ms,\n"
 "                        at most 500ms)\n"
@@ -71,7 +77,8 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 	enum { OPT_HIST = 256, OPT_LIST, OPT_ASSERT, OPT_MIN_RESETS, OPT_FAIL_UNBR, OPT_STACKS,
 	       OPT_STATS, OPT_INJ_DELAY, OPT_INJ_DEV, OPT_INJ_PROB, OPT_INJ_MAX, OPT_INJ_CAP,
 	       OPT_INJ_BUDGET, OPT_INJ_TOTAL, OPT_UNSAFE, OPT_VERIFY, OPT_KTAP, OPT_PROM,
-	       OPT_PROM_INTERVAL };
+	       OPT_PROM_INTERVAL, OPT_INJ_INTERVAL, OPT_INJ_SPACE, OPT_INJ_COMM, OPT_INJ_CGROUP,
+	       OPT_INJ_SEED };
 	static const struct option opts[] = {
 		{ "device", required_argument, NULL, 'D' },
 		{ "duration", required_argument, NULL, 'd' },
@@ -97,6 +104,12 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 		{ "inject-device", required_argument, NULL, OPT_INJ_DEV },
 		{ "inject-prob", required_argument, NULL, OPT_INJ_PROB },
 		{ "inject-max", required_argument, NULL, OPT_INJ_MAX },
+		{ "inject-times", required_argument, NULL, OPT_INJ_MAX },
+		{ "inject-interval", required_argument, NULL, OPT_INJ_INTERVAL },
+		{ "inject-space", required_argument, NULL, OPT_INJ_SPACE },
+		{ "inject-comm", required_argument, NULL, OPT_INJ_COMM },
+		{ "inject-cgroup", required_argument, NULL, OPT_INJ_CGROUP },
+		{ "inject-seed", required_argument, NULL, OPT_INJ_SEED },
 		{ "inject-cap", required_argument, NULL, OPT_INJ_CAP },
 		{ "inject-budget", required_argument, NULL, OPT_INJ_BUDGET },
 		{ "inject-total-budget", required_argument, NULL, OPT_INJ_TOTAL },
@@ -194,8 +207,38 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 			break;
 		}
 		case OPT_INJ_MAX:
-			err = arg_uint("atstrace", "--inject-max", optarg, 1, UINT64_MAX,
-				       &env->inject_max);
+			err = arg_uint("atstrace", "--inject-max/--inject-times", optarg, 1,
+				       UINT64_MAX, &v);
+			if (!err && env->inject_max && env->inject_max != v)
+				return usage_error("atstrace", "--inject-max and --inject-times "
+						   "name one limit: give it once");
+			if (!err)
+				env->inject_max = v;
+			break;
+		case OPT_INJ_INTERVAL:
+			err = arg_uint("atstrace", "--inject-interval", optarg, 1, UINT64_MAX,
+				       &env->inject_interval);
+			break;
+		case OPT_INJ_SPACE:
+			err = arg_uint("atstrace", "--inject-space", optarg, 0, UINT64_MAX,
+				       &env->inject_space);
+			break;
+		case OPT_INJ_COMM:
+			if (!*optarg || strlen(optarg) >= sizeof(env->inject_comm))
+				return usage_error("atstrace", "invalid --inject-comm (a task name "
+						   "of 1 to 15 characters): '%s'", optarg);
+			strcpy(env->inject_comm, optarg);
+			break;
+		case OPT_INJ_CGROUP:
+			if (!*optarg)
+				return usage_error("atstrace", "--inject-cgroup needs a cgroup "
+						   "directory");
+			env->inject_cgroup = optarg;
+			break;
+		case OPT_INJ_SEED:
+			err = arg_uint("atstrace", "--inject-seed", optarg, 0, UINT64_MAX,
+				       &env->inject_seed);
+			env->inject_seeded = !err;
 			break;
 		case OPT_INJ_CAP:
 			err = arg_duration_ns("atstrace", "--inject-cap (at most 10ms)", optarg, 1,
@@ -252,11 +295,18 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 		return 2;
 	}
 	if (!env->inject_delay_ns && (env->ninject || env->inject_max ||
-				     env->inject_prob_ppm != 1000000)) {
-		fprintf(stderr, "atstrace: --inject-device, --inject-prob and --inject-max "
-				"need --inject-delay\n");
+				     env->inject_prob_ppm != 1000000 || env->inject_interval ||
+				     env->inject_space || env->inject_comm[0] ||
+				     env->inject_cgroup || env->inject_seeded)) {
+		fprintf(stderr, "atstrace: --inject-device, --inject-prob, --inject-max "
+				"(--inject-times), --inject-interval, --inject-space, "
+				"--inject-comm, --inject-cgroup and --inject-seed need "
+				"--inject-delay\n");
 		return 2;
 	}
+	if (env->inject_seeded && env->inject_prob_ppm == 1000000)
+		return usage_error("atstrace", "--inject-seed seeds --inject-prob's draws: "
+				   "it needs a probability below 1");
 	if (env->ktap && !env->assert_mode)
 		return usage_error("atstrace", "--ktap needs --assert (it reports the verdict)");
 	/* standard output carries the KTAP document and nothing else */

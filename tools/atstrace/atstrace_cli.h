@@ -47,7 +47,13 @@ struct atstrace_env {
 	uint64_t inject_budget_ns;  /* per CPU per second */
 	uint64_t inject_total_budget_ns; /* all CPUs together, per second */
 	uint32_t inject_prob_ppm;
-	uint64_t inject_max;
+	uint64_t inject_max;        /* --inject-max, --inject-times */
+	uint64_t inject_interval;   /* 0, 1: every eligible completion */
+	uint64_t inject_space;
+	char inject_comm[16];       /* "": every task */
+	const char *inject_cgroup;  /* NULL: every task */
+	uint64_t inject_seed;
+	bool inject_seeded;
 	struct pci_bdf inject_devices[CLI_MAX_DEVICES];
 	int ninject;
 	bool unsafe;

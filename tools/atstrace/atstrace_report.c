@@ -78,20 +78,46 @@ __u64 totals_field(const struct run_totals *t, size_t offset)
 	return n;
 }
 
+/* one frame as "symbol+0xoff", or its address */
+static void frame_name(char *buf, size_t len, __u64 addr, const struct ksyms *ks)
+{
+	const struct ksym *s;
+	uint64_t off;
+
+	s = ksyms_find(ks, addr, &off);
+	if (s)
+		snprintf(buf, len, "%s+0x%llx", s->name, (unsigned long long)off);
+	else
+		snprintf(buf, len, "0x%llx", (unsigned long long)addr);
+}
+
+static void print_stack_of(FILE *f, const __u64 *stack, int nbytes, const struct ksyms *ks)
+{
+	char buf[300];
+
+	for (int i = 0; i < nbytes / 8 && i < STACK_DEPTH; i++) {
+		frame_name(buf, sizeof(buf), stack[i], ks);
+		fprintf(f, "        %s\n", buf);
+	}
+}
+
 static void print_stack(FILE *f, const struct event *e, const struct ksyms *ks)
 {
-	int n = e->inv.nstack > 0 ? e->inv.nstack / 8 : 0;
+	print_stack_of(f, e->inv.stack, e->inv.nstack, ks);
+}
 
-	for (int i = 0; i < n && i < STACK_DEPTH; i++) {
-		const struct ksym *s;
-		uint64_t off;
+static void json_stack(struct json_writer *w, const __u64 *stack, int nbytes,
+		       const struct ksyms *ks)
+{
+	char buf[300];
 
-		s = ksyms_find(ks, e->inv.stack[i], &off);
-		if (s)
-			fprintf(f, "        %s+0x%llx\n", s->name, (unsigned long long)off);
-		else
-			fprintf(f, "        0x%llx\n", (unsigned long long)e->inv.stack[i]);
+	json_key(w, "stack");
+	json_array_begin(w);
+	for (int i = 0; i < nbytes / 8 && i < STACK_DEPTH; i++) {
+		frame_name(buf, sizeof(buf), stack[i], ks);
+		json_string(w, buf);
 	}
+	json_array_end(w);
 }
 
 static void print_range(FILE *f, __u64 addr, __u64 size)
@@ -171,6 +197,13 @@ void report_event_text(FILE *f, const struct event *e, bool timestamps,
 		fprintf(f, "UNBRACKETED %s %s reset with ATS enabled and no IOMMU bracket\n", dev,
 			window_kind_name(e->win.kind));
 		break;
+	case EV_INJECTED:
+		fprintf(f, "INJECTED %s completion delayed %.1f us (eligible call %llu) "
+			"task=%.16s/%u cpu=%u\n", dev, e->inj.delay_ns / 1e3,
+			(unsigned long long)e->inj.call, e->comm, e->tid, e->cpu);
+		if (with_stack)
+			print_stack_of(f, e->inj.stack, e->inj.nstack, ks);
+		break;
 	}
 }
 
@@ -196,25 +229,8 @@ void report_event_json(struct json_writer *w, const struct event *e, const struc
 			if (e->inv.pasid != 0xffffffff)
 				json_kv_u64(w, "pasid", e->inv.pasid);
 		}
-		if (with_stack && e->inv.nstack > 0) {
-			json_key(w, "stack");
-			json_array_begin(w);
-			for (int i = 0; i < e->inv.nstack / 8 && i < STACK_DEPTH; i++) {
-				const struct ksym *s;
-				char buf[300];
-				uint64_t off;
-
-				s = ksyms_find(ks, e->inv.stack[i], &off);
-				if (s)
-					snprintf(buf, sizeof(buf), "%s+0x%llx", s->name,
-						 (unsigned long long)off);
-				else
-					snprintf(buf, sizeof(buf), "0x%llx",
-						 (unsigned long long)e->inv.stack[i]);
-				json_string(w, buf);
-			}
-			json_array_end(w);
-		}
+		if (with_stack && e->inv.nstack > 0)
+			json_stack(w, e->inv.stack, e->inv.nstack, ks);
 		break;
 	case EV_WINDOW_OPEN:
 	case EV_WINDOW_CLOSE:
@@ -253,6 +269,14 @@ void report_event_json(struct json_writer *w, const struct event *e, const struc
 		json_kv_string(w, "type", "unbracketed_reset");
 		json_kv_string(w, "device", dev);
 		json_kv_string(w, "window_kind", window_kind_name(e->win.kind));
+		break;
+	case EV_INJECTED:
+		json_kv_string(w, "type", "injection");
+		json_kv_string(w, "device", dev);
+		json_kv_u64(w, "delay_ns", e->inj.delay_ns);
+		json_kv_u64(w, "call", e->inj.call);
+		if (with_stack && e->inj.nstack > 0)
+			json_stack(w, e->inj.stack, e->inj.nstack, ks);
 		break;
 	}
 	json_kv_u64(w, "ts_ns", e->ts);
@@ -436,6 +460,7 @@ void report_summary_json(struct json_writer *w, const struct run_totals *t,
 	}
 	json_key(w, "injection");
 	json_object_begin(w);
+	json_kv_u64(w, "eligible", t->inject_calls);
 	json_kv_u64(w, "delayed", t->global[G_INJECTED]);
 	json_kv_u64(w, "injected_ns", t->global[G_INJECTED_NS]);
 	json_kv_u64(w, "over_budget", t->global[G_INJECT_OVER_BUDGET]);

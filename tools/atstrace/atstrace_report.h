@@ -35,6 +35,7 @@ struct run_totals {
 	/* the VT-d cross-check: device-TLB invalidations at the qi_submit tracepoint */
 	bool crosscheck;
 	bool bracketing;       /* the kernel has pci_dev_reset_iommu_prepare() */
+	__u64 inject_calls;    /* completions --inject-delay found eligible */
 };
 
 /* One histogram, cumulative since the start: a device's and a kind's (H_*). */
