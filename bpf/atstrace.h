@@ -129,6 +129,7 @@ enum event_type {
 	EV_ATTACH,
 	EV_UNBRACKETED,
 	EV_INJECTED,          /* a completion --inject-delay delayed */
+	EV_INV_SEEN,          /* --timeline: an invalidation no window flagged */
 };
 
 enum flag_reason {

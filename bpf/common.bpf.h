@@ -7,6 +7,7 @@
 /* Set by user space before load. */
 const volatile bool want_hist;
 const volatile bool want_events = true;  /* false with --quiet: counts only */
+const volatile bool want_inv_events;     /* --timeline: every invalidation an event */
 const volatile __u32 max_stacks = 5;     /* flagged invalidations sent with a stack */
 const volatile __u32 nr_cpus = 1;        /* possible CPUs: no cap */
 const volatile __u32 n_filter;           /* 0: every device */
@@ -264,14 +265,39 @@ static __always_inline struct event *event_reserve(__u32 type, __u32 rid)
 }
 
 /*
+ * --timeline: every invalidation outside a window too, as an event of its
+ * own (the flagged ones are flag_invalidation's). Shed like those.
+ */
+static __always_inline void inv_event(__u32 rid, const struct atc_inv *inv, __u32 vendor)
+{
+	struct event *e;
+
+	if (bpf_ringbuf_query(&events, BPF_RB_AVAIL_DATA) > RINGBUF_SIZE / 2) {
+		global_inc(G_EVENTS_SHED);
+		return;
+	}
+	e = event_reserve(EV_INV_SEEN, rid);
+	if (!e)
+		return;
+	e->inv.reason = 0;
+	e->inv.pasid = inv ? inv->pasid : ATC_NO_PASID;
+	e->inv.addr = inv ? inv->addr : 0;
+	e->inv.size = inv ? inv->size : 0;
+	e->inv.vendor = vendor;
+	e->inv.nstack = 0;
+	bpf_ringbuf_submit(e, 0);
+}
+
+/*
  * Flagged invalidations can come by the tens of thousands a second; window
  * and attach events must never be lost to them. Past half the ring buffer
  * they are shed (counted, never silently), and only the first few per
  * device and CPU carry a stack. The counts in maps stay exact either way.
  */
+/* @when: the time the window was seen open (0: the event's own) */
 static __always_inline void flag_invalidation(__u32 rid, __u32 reason, __u32 kind,
 					      const struct atc_inv *inv, __u32 vendor, void *ctx,
-					      __u64 nth)
+					      __u64 nth, __u64 when)
 {
 	struct event *e;
 
@@ -284,6 +310,8 @@ static __always_inline void flag_invalidation(__u32 rid, __u32 reason, __u32 kin
 	e = event_reserve(EV_INV_FLAGGED, rid);
 	if (!e)
 		return;
+	if (when)
+		e->ts = when;
 	e->inv.reason = reason;
 	e->inv.window_kind = kind;
 	e->inv.pasid = inv ? inv->pasid : ATC_NO_PASID;

@@ -175,6 +175,8 @@ static __always_inline void on_atc_inv(void *ctx, __u32 rid, const struct atc_in
 	if (first)
 		COUNT_INC(c->submissions);
 	if (in_window(rid, &kind)) {
+		/* when it was seen inside: the event is written later */
+		__u64 when = bpf_ktime_get_ns();
 		struct dev_key key = { .rid = rid };
 		__u64 *hits = bpf_map_lookup_elem(&window_hits, &key);
 
@@ -184,6 +186,8 @@ static __always_inline void on_atc_inv(void *ctx, __u32 rid, const struct atc_in
 			COUNT_INC(c->in_recovery);
 		if (hits)
 			__sync_fetch_and_add(hits, 1);
-		flag_invalidation(rid, FLAG_IN_WINDOW, kind, inv, vendor, ctx, nth);
+		flag_invalidation(rid, FLAG_IN_WINDOW, kind, inv, vendor, ctx, nth, when);
+	} else if (want_inv_events) {
+		inv_event(rid, inv, vendor);
 	}
 }

@@ -157,7 +157,7 @@ static int scan_inflight_entry(__u32 i, void *data)
 	dc = counts_of(rid);
 	if (dc)
 		COUNT_INC(dc->in_flight_at_open);
-	flag_invalidation(rid, FLAG_IN_FLIGHT_AT_OPEN, s->kind, NULL, VENDOR_VTD, NULL, 0);
+	flag_invalidation(rid, FLAG_IN_FLIGHT_AT_OPEN, s->kind, NULL, VENDOR_VTD, NULL, 0, 0);
 	return 0;
 }
 

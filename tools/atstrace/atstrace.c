@@ -37,11 +37,13 @@
 #include "lib/stop.h"
 #include "probe_plan.h"
 #include "prom_textfile.h"
+#include "timeline.h"
 #include "reset_window.h"
 
 static struct atstrace_env env;
 static struct json_writer jw;
 static struct ksyms *ksyms;
+static struct timeline *timeline; /* --timeline */
 static int nr_cpus;
 
 /* flagged invalidations printed with a stack, per device */
@@ -80,7 +82,9 @@ static int on_event(void *ctx, void *data, size_t size)
 	bool stack;
 
 	(void)ctx;
-	if (size >= sizeof(*e) && !env.quiet) {
+	if (size >= sizeof(*e) && timeline)
+		timeline_event(timeline, e);
+	if (size >= sizeof(*e) && !env.quiet && e->type != EV_INV_SEEN) {
 		stack = (e->type == EV_INV_FLAGGED && e->inv.nstack > 0 && take_stack(e->rid)) ||
 			(e->type == EV_INJECTED && e->inj.nstack > 0);
 		if (stack && !ksyms)
@@ -791,6 +795,18 @@ int main(int argc, char **argv)
 	}
 	json_init(&jw, stdout);
 	libbpf_set_print(print_libbpf);
+	if (env.timeline_path) {
+		char name[300];
+		struct utsname u;
+
+		snprintf(name, sizeof(name), "atstrace on %s", uname(&u) ? "?" : u.nodename);
+		timeline = timeline_open(env.timeline_path, name);
+		if (!timeline) {
+			fprintf(stderr, "atstrace: cannot write --timeline %s: %s\n",
+				env.timeline_path, strerror(errno));
+			return 2;
+		}
+	}
 	/* a file that cannot be written is a usage error, said before anything is attached */
 	if (env.prom_path) {
 		int perr = prom_textfile_update(env.prom_path, totals, NULL, 0, prom_info());
@@ -867,7 +883,8 @@ int main(int argc, char **argv)
 		bpf_map__set_max_entries(skel->maps.hists, 1);
 	/* JSON carries them always: -v changes only what goes to stderr */
 	skel->rodata->want_open_events = env.verbose || env.json;
-	skel->rodata->want_events = !env.quiet;
+	skel->rodata->want_events = !env.quiet || env.timeline_path;
+	skel->rodata->want_inv_events = env.timeline_path != NULL;
 	skel->rodata->max_stacks = env.max_stacks;
 	skel->rodata->nr_cpus = nr_cpus; /* every possible CPU: no cap */
 	skel->rodata->inject_delay_ns = env.inject_delay_ns;
@@ -1026,6 +1043,15 @@ int main(int argc, char **argv)
 		end.poll_error = err;
 	if (env.prom_path)
 		prom_update(skel, totals, &end);
+	if (timeline) {
+		err = timeline_close(timeline);
+		timeline = NULL;
+		if (err) {
+			fprintf(stderr, "atstrace: --timeline %s: %s\n", env.timeline_path,
+				strerror(-err));
+			end.output_error = true;
+		}
+	}
 	read_totals(skel, totals);
 	if (env.hist && !env.interval_ns)
 		print_hists(skel);

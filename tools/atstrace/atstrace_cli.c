@@ -63,6 +63,10 @@ void atstrace_usage(FILE *f)
 "                        textfile collector) of the counts, tool health and\n"
 "                        histograms since the start, rewritten atomically\n"
 "      --prom-interval T rewrite it every T (default 15s) and at exit\n"
+"      --timeline FILE   the run as a Trace Event Format file (Perfetto,\n"
+"                        chrome://tracing): a track per device, windows and\n"
+"                        injected delays as slices, invalidations and attaches\n"
+"                        as instants (every invalidation: costs an event each)\n"
 "  -V, --version         print atstrace's version and exit\n"
 "  -h, --help            this text\n"
 "\n"
@@ -78,7 +82,7 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 	       OPT_STATS, OPT_INJ_DELAY, OPT_INJ_DEV, OPT_INJ_PROB, OPT_INJ_MAX, OPT_INJ_CAP,
 	       OPT_INJ_BUDGET, OPT_INJ_TOTAL, OPT_UNSAFE, OPT_VERIFY, OPT_KTAP, OPT_PROM,
 	       OPT_PROM_INTERVAL, OPT_INJ_INTERVAL, OPT_INJ_SPACE, OPT_INJ_COMM, OPT_INJ_CGROUP,
-	       OPT_INJ_SEED };
+	       OPT_INJ_SEED, OPT_TIMELINE };
 	static const struct option opts[] = {
 		{ "device", required_argument, NULL, 'D' },
 		{ "duration", required_argument, NULL, 'd' },
@@ -98,6 +102,7 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 		{ "ktap", no_argument, NULL, OPT_KTAP },
 		{ "prom-textfile", required_argument, NULL, OPT_PROM },
 		{ "prom-interval", required_argument, NULL, OPT_PROM_INTERVAL },
+		{ "timeline", required_argument, NULL, OPT_TIMELINE },
 		{ "stacks", required_argument, NULL, OPT_STACKS },
 		{ "stats", no_argument, NULL, OPT_STATS },
 		{ "inject-delay", required_argument, NULL, OPT_INJ_DELAY },
@@ -266,6 +271,11 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 			if (!*optarg)
 				return usage_error("atstrace", "--prom-textfile needs a file name");
 			env->prom_path = optarg;
+			break;
+		case OPT_TIMELINE:
+			if (!*optarg)
+				return usage_error("atstrace", "--timeline needs a file name");
+			env->timeline_path = optarg;
 			break;
 		case OPT_PROM_INTERVAL:
 			err = arg_duration_ns("atstrace", "--prom-interval", optarg, 100000000ULL,

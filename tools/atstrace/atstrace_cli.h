@@ -59,6 +59,7 @@ struct atstrace_env {
 	bool unsafe;
 	const char *prom_path;      /* --prom-textfile */
 	uint64_t prom_interval_ns;  /* --prom-interval */
+	const char *timeline_path;  /* --timeline */
 };
 
 /* "MAJOR.MINOR.PATCH" and, when built from git, "-g<commit>[-dirty]" */

@@ -129,6 +129,11 @@ void json_kv_double(struct json_writer *w, const char *key, double v)
 		json_printf(w, key, "null");
 }
 
+void json_kv_milli(struct json_writer *w, const char *key, uint64_t v)
+{
+	json_printf(w, key, "%" PRIu64 ".%03" PRIu64, v / 1000, v % 1000);
+}
+
 void json_kv_bool(struct json_writer *w, const char *key, bool v)
 {
 	json_printf(w, key, "%s", v ? "true" : "false");

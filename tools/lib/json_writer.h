@@ -41,5 +41,7 @@ void json_kv_u64(struct json_writer *w, const char *key, uint64_t v);
 void json_kv_i64(struct json_writer *w, const char *key, int64_t v);
 void json_kv_double(struct json_writer *w, const char *key, double v);
 void json_kv_bool(struct json_writer *w, const char *key, bool v);
+/* v / 1000 exactly, three decimals: nanoseconds as microseconds */
+void json_kv_milli(struct json_writer *w, const char *key, uint64_t v);
 
 #endif

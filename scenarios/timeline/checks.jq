@@ -1,0 +1,39 @@
+# timeline: the Trace Event Format file, against atstrace's own summary.
+# $expect: "flagged" (invalidations land in windows) or "clean".
+include "judge";
+def checks($run; $p; $expect):
+	($run.atstrace | summary_record) as $s | ($s.devices[$p.dev] // {}) as $a |
+	($run.timeline // []) as $tl |
+	([$tl[] | select(.ph == "M" and .name == "thread_name" and .args.name == $p.dev) | .tid][0]) as $tid |
+	[$tl[] | select(.tid == $tid and .ph != "M")] as $mine |
+	[$mine[] | select(.ph == "X" and (.cat | split(",") | index("window")))] as $slices |
+	[$mine[] | select(.ph == "i" and (.cat | startswith("invalidation")))] as $invs |
+	[$invs[] | select(.cat == "invalidation,flagged")] as $flagged |
+	check("atstrace exit"; $run.rc.atstrace; eq({flagged: 1, clean: 0}[$expect])),
+	check("nothing lost: events shed, ring buffer drops"; [$s.events_shed, $s.ringbuf_drops]; eq([0, 0])),
+	check("every event a metadata, complete or instant event, with pid 1 and a thread id";
+	      [$tl[] | select((.ph | IN("M", "X", "i") | not) or .pid != 1 or
+		(.ph != "M" and ((.tid | type) != "number" or (.ts | type) != "number" or .ts < 0)) or
+		(.ph == "X" and ((.dur | type) != "number" or .dur < 0)) or
+		(.ph == "i" and .s != "t"))] | length; eq(0)),
+	check("one process, named"; [$tl[] | select(.ph == "M" and .name == "process_name")] | length; eq(1)),
+	check("one track per device, named by its BDF";
+	      [$tl[] | select(.ph == "M" and .name == "thread_name") | .args.name] | (length == (unique | length)); eq(true)),
+	check_shown("reset-window slices on the device's track, against the summary's windows";
+	      $slices | length; eq($a | windows_total)),
+	# one instant per invalidation; one flagged in flight at a window's open
+	# is an instant more, about an invalidation already shown
+	check_shown("invalidation instants, against the summary's invalidations";
+	      [$invs[] | select(.name | test("IN FLIGHT") | not)] | length; eq($a.invalidations)),
+	check("flagged instants, against the summary's flagged"; $flagged | length; eq($a | flagged)),
+	only($expect; "flagged"; check("flagged instants"; $flagged | length; at_least(1))),
+	# an instant is when its submission saw the window open, a slice's end
+	# when the closing CPU read its clock, just before it closed it: the two
+	# CPUs race by the few instructions in between (here microseconds of TCG)
+	check_shown("in-window instants outside every window slice of the device by more than 20 us";
+	      [$flagged[] | select(.name | test("IN RESET WINDOW")) | .ts as $t |
+		select([$slices[] | select(.ts - 20 <= $t and $t <= .ts + .dur + 20)] | length == 0)] | length; eq(0)),
+	check("injected-delay slices, against the summary's delays";
+	      [$mine[] | select(.ph == "X" and .cat == "injection")] | length; eq($s.injection.delayed)),
+	check("attach instants, against the summary's attaches";
+	      [$mine[] | select(.ph == "i" and .cat == "attach")] | length; eq($a.attaches));
