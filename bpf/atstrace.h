@@ -112,7 +112,8 @@ enum hist_kind {
 
 struct hist_key {
 	__u32 rid;
-	__u32 kind;
+	__u32 kind;     /* enum hist_kind */
+	__u32 sub;      /* H_WINDOW: the window kind; else 0 (--hist-by kind) */
 };
 
 struct hist {

@@ -226,9 +226,9 @@ static __always_inline struct dev_counts *counts_of(__u32 rid)
 	return bpf_map_lookup_elem(&counts, &slot);
 }
 
-static __always_inline void hist_add(__u32 rid, __u32 kind, __u64 value)
+static __always_inline void hist_add(__u32 rid, __u32 kind, __u32 sub, __u64 value)
 {
-	struct hist_key key = { .rid = rid, .kind = kind };
+	struct hist_key key = { .rid = rid, .kind = kind, .sub = sub };
 	static const struct hist zero;
 	struct hist *h;
 	__u32 slot;

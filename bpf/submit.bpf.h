@@ -131,7 +131,7 @@ static __always_inline void submission_complete(__u32 kind)
 		dur = bpf_ktime_get_ns() - fl->ts;
 		for (__u32 i = 0; i < INFLIGHT_MAX; i++)
 			if (i < n)
-				hist_add(fl->rid[i], H_INV_LATENCY, dur);
+				hist_add(fl->rid[i], H_INV_LATENCY, 0, dur);
 	}
 	inflight_release(fl);
 }

@@ -235,7 +235,7 @@ static __always_inline void close_window_as(__u32 rid, int ready)
 	}
 	if (!rid_selected(rid))
 		return;
-	hist_add(rid, H_WINDOW, dur);
+	hist_add(rid, H_WINDOW, kind, dur);
 	e = event_reserve(EV_WINDOW_CLOSE, rid);
 	if (!e)
 		return;
@@ -642,7 +642,7 @@ static __always_inline void bracket_end(__u32 rid, __u32 kind)
 	ts = task_state_get(false);
 	if (!ts || !ts->bracket_start)
 		return;
-	hist_add(rid, kind, bpf_ktime_get_ns() - ts->bracket_start);
+	hist_add(rid, kind, 0, bpf_ktime_get_ns() - ts->bracket_start);
 	ts->bracket_start = 0;
 }
 

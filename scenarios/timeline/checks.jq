@@ -1,4 +1,5 @@
-# timeline: the Trace Event Format file, against atstrace's own summary.
+# timeline: the Trace Event Format file, against atstrace's own summary;
+# and --hist-by, in interval mode too, against the summary's counts.
 # $expect: "flagged" (invalidations land in windows) or "clean".
 include "judge";
 def checks($run; $p; $expect):
@@ -36,4 +37,27 @@ def checks($run; $p; $expect):
 	check("injected-delay slices, against the summary's delays";
 	      [$mine[] | select(.ph == "X" and .cat == "injection")] | length; eq($s.injection.delayed)),
 	check("attach instants, against the summary's attaches";
-	      [$mine[] | select(.ph == "i" and .cat == "attach")] | length; eq($a.attaches));
+	      [$mine[] | select(.ph == "i" and .cat == "attach")] | length; eq($a.attaches)),
+	# --hist-by kind, interval mode: every interval's histograms (and the
+	# partial last one) add up to what the final summary counted
+	($run.hist_kind | records("summary")) as $ks | ($ks[-1] // {}) as $kf |
+	($run.hist_kind | records("hist")) as $kh |
+	def count_of(f): [$kh[] | select(f) | .buckets[].count] | add // 0;
+	check_shown("--hist-by kind: intervals printed"; $ks | length; at_least(3)),
+	check("--hist-by kind: every histogram by kind";
+	      [$kh[] | .by] | unique; eq(["kind"])),
+	check("--hist-by kind: latency samples of all devices, against the submissions";
+	      count_of(.hist == "inv_latency" and (has("window_kind") | not));
+	      eq([$kf.devices[]?.submissions] | add)),
+	check("--hist-by kind: window samples per window kind, against the windows counted";
+	      [$kh[] | select(.hist == "window") | {k: .window_kind, n: ([.buckets[].count] | add)}] |
+		group_by(.k) | map({(.[0].k): (map(.n) | add)}) | add;
+	      eq([$kf.devices[]?.windows | to_entries[] | select(.value > 0)] | group_by(.key) |
+		 map({(.[0].key): (map(.value) | add)}) | add)),
+	check("--hist-by kind: stopped by SIGINT, an exit of 0"; $run.rc.hist_kind; eq(0)),
+	# --hist-by vendor: the VT-d driver's one latency histogram
+	($run.hist_vendor | summary_record) as $vs |
+	check("--hist-by vendor: latency histograms, by driver";
+	      [$run.hist_vendor | records("hist")[] | select(.hist == "inv_latency") |
+		{vendor, n: ([.buckets[].count] | add)}];
+	      eq([{vendor: "vtd", n: ([$vs.devices[].submissions] | add)}]));

@@ -29,6 +29,7 @@
 #include "atstrace.skel.h"
 #include "atstrace_cli.h"
 #include "atstrace_report.h"
+#include "hist_group.h"
 #include "hist_print.h"
 #include "ksyms.h"
 #include "lib/clock.h"
@@ -405,21 +406,25 @@ static struct hist_total *hists_now;
 static struct hist *hists_shown;
 static int nhists;
 
-static int hist_cmp(__u32 rid, __u32 kind, const struct hist_total *h)
+static int hist_cmp(const struct hist_key *k, const struct hist_total *h)
 {
-	return rid != h->rid ? (rid < h->rid ? -1 : 1) : kind != h->kind ? (kind < h->kind ? -1 : 1) : 0;
+	if (k->rid != h->rid)
+		return k->rid < h->rid ? -1 : 1;
+	if (k->kind != h->kind)
+		return k->kind < h->kind ? -1 : 1;
+	return k->sub != h->sub ? (k->sub < h->sub ? -1 : 1) : 0;
 }
 
-/* the entry of (rid, kind), inserted in order when new; NULL without memory */
-static struct hist_total *hist_entry(__u32 rid, __u32 kind)
+/* the entry of @k, inserted in order when new; NULL without memory */
+static struct hist_total *hist_entry(const struct hist_key *k)
 {
 	struct hist_total *nn;
 	struct hist *ns;
 	int i = 0;
 
-	while (i < nhists && hist_cmp(rid, kind, &hists_now[i]) > 0)
+	while (i < nhists && hist_cmp(k, &hists_now[i]) > 0)
 		i++;
-	if (i < nhists && !hist_cmp(rid, kind, &hists_now[i]))
+	if (i < nhists && !hist_cmp(k, &hists_now[i]))
 		return &hists_now[i];
 	nn = realloc(hists_now, (nhists + 1) * sizeof(*nn));
 	if (nn)
@@ -433,8 +438,9 @@ static struct hist_total *hist_entry(__u32 rid, __u32 kind)
 	memmove(&hists_shown[i + 1], &hists_shown[i], (nhists - i) * sizeof(*ns));
 	memset(&hists_now[i], 0, sizeof(*nn));
 	memset(&hists_shown[i], 0, sizeof(*ns));
-	hists_now[i].rid = rid;
-	hists_now[i].kind = kind;
+	hists_now[i].rid = k->rid;
+	hists_now[i].kind = k->kind;
+	hists_now[i].sub = k->sub;
 	nhists++;
 	return &hists_now[i];
 }
@@ -453,45 +459,113 @@ static void read_hists(struct atstrace *skel)
 		prev = key;
 		if (key.kind >= H_NR || bpf_map_lookup_elem(fd, &key, &val))
 			continue;
-		h = hist_entry(key.rid, key.kind);
+		h = hist_entry(&key);
 		if (h)
 			h->h = val;
+	}
+}
+
+/* a device's IOMMU driver, from the link sysfs gives it (VENDOR_*, or VENDOR_NONE) */
+static __u32 vendor_of(__u32 rid)
+{
+	static struct { __u32 rid, vendor; } cache[64];
+	static int ncache;
+	char path[96], target[256], dev[16];
+	const char *unit;
+	ssize_t n;
+	__u32 v = VENDOR_NONE;
+
+	for (int i = 0; i < ncache; i++)
+		if (cache[i].rid == rid)
+			return cache[i].vendor;
+	rid_name(rid, dev, sizeof(dev));
+	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu", dev);
+	n = readlink(path, target, sizeof(target) - 1);
+	if (n > 0) {
+		target[n] = 0;
+		unit = strrchr(target, '/') ? strrchr(target, '/') + 1 : target;
+		v = !strncmp(unit, "dmar", 4) ? VENDOR_VTD : !strncmp(unit, "ivhd", 4) ? VENDOR_AMD :
+		    !strncmp(unit, "smmu3", 5) ? VENDOR_SMMUV3 : VENDOR_NONE;
+	}
+	if (ncache < (int)(sizeof(cache) / sizeof(cache[0]))) {
+		cache[ncache].rid = rid;
+		cache[ncache++].vendor = v;
+	}
+	return v;
+}
+
+/* a row's name for its key: a BDF, a driver, a window kind, or "all" */
+static void hist_row_key(const struct hist_row *r, char *buf, size_t len)
+{
+	switch (env.hist_by) {
+	case HIST_BY_VENDOR:
+		snprintf(buf, len, "%s", vendor_key_name(r->key));
+		break;
+	case HIST_BY_KIND:
+		snprintf(buf, len, "%s", r->key == HIST_KEY_ALL ? "all" : window_kind_name(r->key));
+		break;
+	default:
+		rid_name(r->key, buf, len);
 	}
 }
 
 /* Prints every histogram that gained samples since the last print. */
 static void print_hists(struct atstrace *skel)
 {
-	read_hists(skel);
-	for (int i = 0; i < nhists; i++) {
-		struct hist d;
-		__u64 n = 0;
-		char dev[16];
+	struct hist_total *d;
+	struct hist_row *rows;
+	int nrows;
 
-		for (int s = 0; s < HIST_SLOTS; s++) {
-			d.slots[s] = hists_now[i].h.slots[s] - hists_shown[i].slots[s];
-			n += d.slots[s];
-		}
-		d.sum = hists_now[i].h.sum - hists_shown[i].sum;
+	read_hists(skel);
+	d = calloc(nhists ? nhists : 1, sizeof(*d));
+	rows = calloc(nhists ? nhists : 1, sizeof(*rows));
+	if (!d || !rows) {
+		fprintf(stderr, "atstrace: no memory for the histograms\n");
+		free(d);
+		free(rows);
+		return;
+	}
+	for (int i = 0; i < nhists; i++) {
+		d[i] = hists_now[i];
+		for (int s = 0; s < HIST_SLOTS; s++)
+			d[i].h.slots[s] -= hists_shown[i].slots[s];
+		d[i].h.sum -= hists_shown[i].sum;
 		hists_shown[i] = hists_now[i].h;
+	}
+	nrows = hist_group(d, nhists, env.hist_by, vendor_of, rows, nhists);
+	for (int i = 0; i < nrows; i++) {
+		const struct hist_row *r = &rows[i];
+		char key[32];
+		__u64 n = 0;
+
+		for (int s = 0; s < HIST_SLOTS; s++)
+			n += r->h.slots[s];
 		if (!n)
 			continue;
-		rid_name(hists_now[i].rid, dev, sizeof(dev));
+		hist_row_key(r, key, sizeof(key));
 		if (env.json) {
 			json_object_begin(&jw);
 			json_kv_u64(&jw, "schema_version", ATSTRACE_SCHEMA_VERSION);
 			json_kv_string(&jw, "type", "hist");
-			json_kv_string(&jw, "device", dev);
-			json_kv_string(&jw, "hist", hist_names[hists_now[i].kind]);
+			json_kv_string(&jw, "hist", hist_names[r->kind]);
+			json_kv_string(&jw, "by", hist_by_name(env.hist_by));
+			if (env.hist_by == HIST_BY_DEVICE)
+				json_kv_string(&jw, "device", key);
+			else if (env.hist_by == HIST_BY_VENDOR)
+				json_kv_string(&jw, "vendor", key);
+			else if (r->key != HIST_KEY_ALL)
+				json_kv_string(&jw, "window_kind", key);
 			json_kv_string(&jw, "unit", "ns");
-			json_kv_u64(&jw, "sum_ns", d.sum);
-			hist_json_buckets(&jw, (const uint64_t *)d.slots, HIST_SLOTS);
+			json_kv_u64(&jw, "sum_ns", r->h.sum);
+			hist_json_buckets(&jw, (const uint64_t *)r->h.slots, HIST_SLOTS);
 			json_object_end(&jw);
 		} else {
-			printf("\n%s: %s\n", dev, hist_titles[hists_now[i].kind]);
-			hist_print_log2(stdout, (const uint64_t *)d.slots, HIST_SLOTS, "nsecs");
+			printf("\n%s: %s\n", key, hist_titles[r->kind]);
+			hist_print_log2(stdout, (const uint64_t *)r->h.slots, HIST_SLOTS, "nsecs");
 		}
 	}
+	free(d);
+	free(rows);
 }
 
 /* SIGUSR1: the summary so far, where the final one would go; the run goes on */
@@ -527,9 +601,23 @@ static void prom_update(struct atstrace *skel, struct run_totals *t, struct run_
 	static bool said;
 	int err;
 
+	struct hist_total *byd = calloc(nhists ? nhists : 1, sizeof(*byd));
+	struct hist_row *rows = calloc(nhists ? nhists : 1, sizeof(*rows));
+	int n = 0;
+
 	read_totals(skel, t);
 	read_hists(skel);
-	err = prom_textfile_update(env.prom_path, t, hists_now, nhists, prom_info());
+	/* the textfile's histograms are per device, whatever --hist-by prints */
+	if (byd && rows)
+		n = hist_group(hists_now, nhists, HIST_BY_DEVICE, vendor_of, rows, nhists);
+	for (int i = 0; i < n; i++) {
+		byd[i].rid = rows[i].key;
+		byd[i].kind = rows[i].kind;
+		byd[i].h = rows[i].h;
+	}
+	err = byd && rows ? prom_textfile_update(env.prom_path, t, byd, n, prom_info()) : -ENOMEM;
+	free(byd);
+	free(rows);
 	if (err) {
 		end->output_error = true;
 		if (!said)
@@ -781,6 +869,7 @@ int main(int argc, char **argv)
 	__u32 cgroup_level = 0;
 	struct run_end end = { 0 };
 	unsigned long intervals = 0;
+	bool counted_out = false; /* the last of COUNT intervals was printed */
 	pthread_t beat_thread;
 	bool beating = false;
 	pid_t child = -1;
@@ -1010,8 +1099,10 @@ int main(int argc, char **argv)
 				print_hists(skel);
 			fflush(stdout);
 			next_interval += env.interval_ns;
-			if (env.count && ++intervals >= env.count)
+			if (env.count && ++intervals >= env.count) {
+				counted_out = true;
 				break;
+			}
 		}
 		if (env.prom_path && now_ns() >= next_prom) {
 			prom_update(skel, totals, &end);
@@ -1053,7 +1144,8 @@ int main(int argc, char **argv)
 		}
 	}
 	read_totals(skel, totals);
-	if (env.hist && !env.interval_ns)
+	/* what came after the last interval printed (none after COUNT of them) */
+	if (env.hist && !counted_out)
 		print_hists(skel);
 	if (env.assert_mode) {
 		struct verdict v;
@@ -1088,7 +1180,7 @@ int main(int argc, char **argv)
 			ret = v.exit_code;
 		}
 	} else {
-		if (!env.interval_ns) {
+		if (!counted_out) {
 			if (env.json)
 				report_summary_json(&jw, totals, &end, NULL, 0);
 			else

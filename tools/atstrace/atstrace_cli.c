@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "atstrace_cli.h"
+#include "hist_group.h"
 #include "version.h" /* generated: ATSTRACE_VERSION, from the Makefile's and git's */
 
 const char atstrace_version[] = ATSTRACE_VERSION;
@@ -24,6 +25,8 @@ void atstrace_usage(FILE *f)
 "                        summary (docs/atstrace.schema.json)\n"
 "      --hist            log2 histograms: invalidation latency, reset window,\n"
 "                        prepare and done durations, per device\n"
+"      --hist-by KEY     --hist, one histogram per KEY: device (default), vendor\n"
+"                        (IOMMU driver) or kind (reset windows by window kind)\n"
 "  -q, --quiet           no live lines; the summary (and histograms) only\n"
 "      --stacks N        print the kernel stack of the first N flagged\n"
 "                        invalidations per device (default 5)\n"
@@ -82,7 +85,7 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 	       OPT_STATS, OPT_INJ_DELAY, OPT_INJ_DEV, OPT_INJ_PROB, OPT_INJ_MAX, OPT_INJ_CAP,
 	       OPT_INJ_BUDGET, OPT_INJ_TOTAL, OPT_UNSAFE, OPT_VERIFY, OPT_KTAP, OPT_PROM,
 	       OPT_PROM_INTERVAL, OPT_INJ_INTERVAL, OPT_INJ_SPACE, OPT_INJ_COMM, OPT_INJ_CGROUP,
-	       OPT_INJ_SEED, OPT_TIMELINE };
+	       OPT_INJ_SEED, OPT_TIMELINE, OPT_HIST_BY };
 	static const struct option opts[] = {
 		{ "device", required_argument, NULL, 'D' },
 		{ "duration", required_argument, NULL, 'd' },
@@ -93,6 +96,7 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ "hist", no_argument, NULL, OPT_HIST },
+		{ "hist-by", required_argument, NULL, OPT_HIST_BY },
 		{ "list-probes", no_argument, NULL, OPT_LIST },
 		{ "dry-run", no_argument, NULL, OPT_LIST },
 		{ "verify", no_argument, NULL, OPT_VERIFY },
@@ -170,6 +174,16 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 		case OPT_HIST:
 			env->hist = true;
 			break;
+		case OPT_HIST_BY: {
+			enum hist_by by;
+
+			if (hist_by_parse(optarg, &by))
+				return usage_error("atstrace", "invalid --hist-by (device, vendor or "
+						   "kind): '%s'", optarg);
+			env->hist_by = by;
+			env->hist = true;
+			break;
+		}
 		case OPT_LIST:
 			env->list_probes = true;
 			break;

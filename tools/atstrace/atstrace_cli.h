@@ -31,6 +31,7 @@ struct atstrace_env {
 	bool verbose;           /* -v */
 	bool json;              /* -j */
 	bool hist;              /* --hist */
+	int hist_by;            /* --hist-by: enum hist_by */
 	bool quiet;             /* -q: no live lines, summary only */
 	bool list_probes;       /* --list-probes / --dry-run */
 	bool verify;            /* --verify: every program through the verifier, none attached */

@@ -42,6 +42,7 @@ struct run_totals {
 struct hist_total {
 	__u32 rid;
 	__u32 kind;
+	__u32 sub;     /* H_WINDOW: the window kind */
 	struct hist h;
 };
 
