@@ -29,8 +29,13 @@ def checks($run; $p; $expect):
 		      [$out.windows.recovery // 0, ($out.invalidations // 0) > 0]; eq([0, true])),
 		check("outside the recovering port: VFIO error interrupts"; $vmm[$p.outside].error_irq.signals; eq(0))
 	else empty end),
+	($run.oracle.devices[$p.dev] // {}) as $o |
+	# the recovery lasts ~40 ms, and the traffic mostly waits it out: on a
+	# kernel that lets invalidations in, a run whose traffic sent none inside
+	# it (the oracle saw none) shows nothing: a SKIP, not a pass
+	(if $expect == "flagged" and ($o.in_recovery // 0) == 0 then "observed" else $expect end) as $expect_exit |
 	check_shown("atstrace exit"; $run.rc.atstrace;
-	      eq({flagged: 1, clean: 0}[$expect] // (if ($a | flagged) > 0 then 1 else 0 end))),
+	      eq({flagged: 1, clean: 0}[$expect_exit] // (if ($a | flagged) > 0 then 1 else 0 end))),
 	# the recovery's bus reset opens a recovery window, not a plain bus one
 	check_shown("recovery windows of the device, atstrace vs oracle"; $a.windows.recovery // 0;
 	      eq($run.oracle.devices[$p.dev].recovery_windows)),
@@ -38,14 +43,14 @@ def checks($run; $p; $expect):
 	check("plain bus windows of the device"; $a.windows.secondary_bus // 0; eq(0)),
 	check_shown("recoveries atstrace saw"; [$s.recoveries, $s.recovery_windows]; eq([1, 1])),
 	check("bus resets, atstrace vs oracle"; $s.bus_resets; eq($run.oracle.bus_resets)),
-	($run.oracle.devices[$p.dev] // {}) as $o |
 	check_shown("in-window invalidations in the recovery, atstrace vs oracle"; $a.in_recovery // 0;
 	      between(($o.in_recovery // 0) - ($o.edge_in // 0); ($o.in_recovery // 0) + ($o.edge_out // 0))),
 	(agrees_with_oracle(""; $s; $run.oracle; $p.dev) | select(.name | test("^windows") | not)),
-	only($expect; "flagged"; check_shown("invalidations flagged in the recovery";
-		$a | flagged; at_least(1))),
-	only($expect; "flagged"; check("the verdict tells error recovery apart";
-		$run.err.atstrace // ""; matches("in error recovery: a reset no software asked for"))),
+	only($expect; "flagged"; exercised(($o.in_recovery // 0) > 0;
+		"the traffic sent no invalidation into the recovery window (the oracle saw none)";
+		check_shown("invalidations flagged in the recovery"; $a | flagged; at_least(1)),
+		check("the verdict tells error recovery apart";
+		      $run.err.atstrace // ""; matches("in error recovery: a reset no software asked for")))),
 	# the series: no invalidation reaches a device between the bus reset and its restore
 	only($expect; "clean"; check_shown("invalidations in the recovery window (bracketed: none)";
 		$a.in_recovery // 0; eq(0))),
