@@ -114,7 +114,8 @@ $(BUILD)/tests/test_%: tests/test_%.c $$(call tested_obj,$$*) $(LIB)
 $(BUILD)/tests/test_atstrace_report: $(OBJ)/atstrace/ksyms.o
 $(BUILD)/tests/test_prom_textfile: $(OBJ)/atstrace/atstrace_report.o $(OBJ)/atstrace/ksyms.o
 $(BUILD)/tests/test_timeline: $(OBJ)/atstrace/atstrace_report.o $(OBJ)/atstrace/ksyms.o
-$(BUILD)/tests/test_atstrace_cli: $(OBJ)/atstrace/hist_group.o
+$(BUILD)/tests/test_atstrace_cli: $(OBJ)/atstrace/hist_group.o $(OBJ)/atstrace/atstrace_report.o \
+	$(OBJ)/atstrace/ksyms.o
 $(BUILD)/tests/test_hist_group: $(OBJ)/atstrace/atstrace_report.o $(OBJ)/atstrace/ksyms.o
 $(BUILD)/tests/test_probe_plan: TEST_LDLIBS := $(LDSTATIC_BPF)
 

@@ -52,7 +52,7 @@ static __u64 total(const struct hist_row *r)
 static void test_by_device(void **state)
 {
 	struct hist_row rows[5];
-	int n = hist_group(in, 5, HIST_BY_DEVICE, vendor_stub, rows, 5);
+	int n = hist_group(in, 5, HIST_BY_DEVICE, vendor_stub, rows);
 
 	/* latency of each device, then windows of each (both kinds added) */
 	assert_int_equal(n, 4);
@@ -67,7 +67,7 @@ static void test_by_device(void **state)
 static void test_by_vendor(void **state)
 {
 	struct hist_row rows[5];
-	int n = hist_group(in, 5, HIST_BY_VENDOR, vendor_stub, rows, 5);
+	int n = hist_group(in, 5, HIST_BY_VENDOR, vendor_stub, rows);
 
 	assert_int_equal(n, 4);
 	assert_int_equal(rows[0].key, VENDOR_VTD);
@@ -80,7 +80,7 @@ static void test_by_vendor(void **state)
 static void test_by_kind(void **state)
 {
 	struct hist_row rows[5];
-	int n = hist_group(in, 5, HIST_BY_KIND, vendor_stub, rows, 5);
+	int n = hist_group(in, 5, HIST_BY_KIND, vendor_stub, rows);
 	__u64 all = 0;
 
 	/* latency: one row for all devices; windows: one per window kind */

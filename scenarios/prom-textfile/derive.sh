@@ -81,7 +81,8 @@ prometheus --config.file="$tmp/prometheus.yml" --storage.tsdb.path="$tmp/data" \
 	--web.listen-address="127.0.0.1:$pp" >"$tmp/prometheus.log" 2>&1 &
 pids+=($!)
 
-# PromQL over the HTTP API: the value of one instant query, or null
+# PromQL over the HTTP API of the prometheus started above (loopback only,
+# no other host): the value of one instant query, or null
 query() {
 	curl -sf --get "http://127.0.0.1:$pp/api/v1/query" --data-urlencode "query=$1" |
 		jq '.data.result[0].value[1] // null | if . == null then null else tonumber end'

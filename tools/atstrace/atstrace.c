@@ -405,6 +405,7 @@ static const char *const hist_names[H_NR] = {
 static struct hist_total *hists_now;
 static struct hist *hists_shown;
 static int nhists;
+static bool hists_lost; /* said once */
 
 static int hist_cmp(const struct hist_key *k, const struct hist_total *h)
 {
@@ -460,8 +461,13 @@ static void read_hists(struct atstrace *skel)
 		if (key.kind >= H_NR || bpf_map_lookup_elem(fd, &key, &val))
 			continue;
 		h = hist_entry(&key);
-		if (h)
+		if (h) {
 			h->h = val;
+		} else if (!hists_lost) {
+			fprintf(stderr, "atstrace: no memory for a histogram: histograms "
+					"printed and written from now on miss some\n");
+			hists_lost = true;
+		}
 	}
 }
 
@@ -482,10 +488,13 @@ static __u32 vendor_of(__u32 rid)
 	snprintf(path, sizeof(path), "/sys/bus/pci/devices/%s/iommu", dev);
 	n = readlink(path, target, sizeof(target) - 1);
 	if (n > 0) {
+		unsigned int d;
+
 		target[n] = 0;
 		unit = strrchr(target, '/') ? strrchr(target, '/') + 1 : target;
-		v = !strncmp(unit, "dmar", 4) ? VENDOR_VTD : !strncmp(unit, "ivhd", 4) ? VENDOR_AMD :
-		    !strncmp(unit, "smmu3", 5) ? VENDOR_SMMUV3 : VENDOR_NONE;
+		d = iommu_unit_driver(unit);
+		v = d == NEED_VTD ? VENDOR_VTD : d == NEED_AMD ? VENDOR_AMD :
+		    d == NEED_SMMUV3 ? VENDOR_SMMUV3 : VENDOR_NONE;
 	}
 	if (ncache < (int)(sizeof(cache) / sizeof(cache[0]))) {
 		cache[ncache].rid = rid;
@@ -532,7 +541,7 @@ static void print_hists(struct atstrace *skel)
 		d[i].h.sum -= hists_shown[i].sum;
 		hists_shown[i] = hists_now[i].h;
 	}
-	nrows = hist_group(d, nhists, env.hist_by, vendor_of, rows, nhists);
+	nrows = hist_group(d, nhists, env.hist_by, vendor_of, rows);
 	for (int i = 0; i < nrows; i++) {
 		const struct hist_row *r = &rows[i];
 		char key[32];
@@ -568,7 +577,7 @@ static void print_hists(struct atstrace *skel)
 	free(rows);
 }
 
-/* SIGUSR1: the summary so far, where the final one would go; the run goes on */
+/* An interval's or SIGUSR1's summary so far, where the final one goes; the run goes on */
 static void summary_so_far(struct atstrace *skel, struct run_totals *t)
 {
 	read_totals(skel, t);
@@ -599,17 +608,18 @@ static const struct prom_info *prom_info(void)
 static void prom_update(struct atstrace *skel, struct run_totals *t, struct run_end *end)
 {
 	static bool said;
-	int err;
-
-	struct hist_total *byd = calloc(nhists ? nhists : 1, sizeof(*byd));
-	struct hist_row *rows = calloc(nhists ? nhists : 1, sizeof(*rows));
-	int n = 0;
+	struct hist_total *byd;
+	struct hist_row *rows;
+	int err, n = 0;
 
 	read_totals(skel, t);
+	/* read first: it may add histograms, and the buffers hold them all */
 	read_hists(skel);
+	byd = calloc(nhists ? nhists : 1, sizeof(*byd));
+	rows = calloc(nhists ? nhists : 1, sizeof(*rows));
 	/* the textfile's histograms are per device, whatever --hist-by prints */
 	if (byd && rows)
-		n = hist_group(hists_now, nhists, HIST_BY_DEVICE, vendor_of, rows, nhists);
+		n = hist_group(hists_now, nhists, HIST_BY_DEVICE, vendor_of, rows);
 	for (int i = 0; i < n; i++) {
 		byd[i].rid = rows[i].key;
 		byd[i].kind = rows[i].kind;
@@ -1090,11 +1100,7 @@ int main(int argc, char **argv)
 		if (env.duration_ns && now_ns() - start >= env.duration_ns)
 			break;
 		if (env.interval_ns && now_ns() >= next_interval) {
-			read_totals(skel, totals);
-			if (env.json)
-				report_summary_json(&jw, totals, NULL, NULL, 0);
-			else
-				report_summary_text(stdout, totals);
+			summary_so_far(skel, totals);
 			if (env.hist)
 				print_hists(skel);
 			fflush(stdout);

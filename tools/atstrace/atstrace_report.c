@@ -47,7 +47,7 @@ static const char *attach_op_name(__u32 op)
 	return op == OP_SET_PASID ? "set_pasid" : op == OP_REMOVE_PASID ? "remove_pasid" : "attach";
 }
 
-static const char *vendor_name(__u32 v)
+const char *vendor_name(__u32 v)
 {
 	return v == VENDOR_AMD ? "amd" : v == VENDOR_SMMUV3 ? "smmuv3" : "vtd";
 }

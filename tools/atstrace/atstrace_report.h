@@ -70,6 +70,8 @@ __u64 health_value(const struct run_totals *t, const struct health_row *r);
 
 const char *window_kind_name(__u32 kind);
 const char *domain_type_name(__u32 type);
+/* a submission's IOMMU driver (enum submit_vendor): vtd, amd, smmuv3 */
+const char *vendor_name(__u32 vendor);
 void rid_name(__u32 rid, char *buf, size_t len);
 
 /* sums over devices */

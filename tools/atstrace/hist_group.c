@@ -24,12 +24,7 @@ const char *hist_by_name(enum hist_by by)
 
 const char *vendor_key_name(__u32 vendor)
 {
-	switch (vendor) {
-	case VENDOR_VTD: return "vtd";
-	case VENDOR_AMD: return "amd";
-	case VENDOR_SMMUV3: return "smmuv3";
-	default: return "none";
-	}
+	return vendor == VENDOR_NONE ? "none" : vendor_name(vendor);
 }
 
 static __u32 key_of(const struct hist_total *t, enum hist_by by, __u32 (*vendor_of)(__u32))
@@ -45,7 +40,7 @@ static __u32 key_of(const struct hist_total *t, enum hist_by by, __u32 (*vendor_
 }
 
 int hist_group(const struct hist_total *in, int n, enum hist_by by,
-	       __u32 (*vendor_of)(__u32 rid), struct hist_row *out, int max)
+	       __u32 (*vendor_of)(__u32 rid), struct hist_row *out)
 {
 	int rows = 0;
 
@@ -58,8 +53,6 @@ int hist_group(const struct hist_total *in, int n, enum hist_by by,
 				    (out[j].kind == in[i].kind && out[j].key < key)))
 			j++;
 		if (j == rows || out[j].kind != in[i].kind || out[j].key != key) {
-			if (rows == max)
-				continue;
 			memmove(&out[j + 1], &out[j], (rows - j) * sizeof(*out));
 			memset(&out[j], 0, sizeof(*out));
 			out[j].kind = in[i].kind;

@@ -30,10 +30,10 @@ const char *vendor_key_name(__u32 vendor);
 
 /*
  * Adds @n histograms up into rows by @by, sorted by histogram then key;
- * @vendor_of names a device's IOMMU driver (HIST_BY_VENDOR). Returns the
- * number of rows (at most @max).
+ * @vendor_of names a device's IOMMU driver (HIST_BY_VENDOR). @out holds @n
+ * rows (never more are needed). Returns the number of rows.
  */
 int hist_group(const struct hist_total *in, int n, enum hist_by by,
-	       __u32 (*vendor_of)(__u32 rid), struct hist_row *out, int max);
+	       __u32 (*vendor_of)(__u32 rid), struct hist_row *out);
 
 #endif

@@ -608,6 +608,17 @@ static int load_traceable(struct real_facts *rf)
 	return 0;
 }
 
+unsigned int iommu_unit_driver(const char *unit)
+{
+	if (!strncmp(unit, "dmar", 4))
+		return NEED_VTD;
+	if (!strncmp(unit, "ivhd", 4))
+		return NEED_AMD;
+	if (!strncmp(unit, "smmu3.", 6))
+		return NEED_SMMUV3;
+	return 0;
+}
+
 static unsigned int detect_drivers(void)
 {
 	unsigned int d = 0;
@@ -616,14 +627,8 @@ static unsigned int detect_drivers(void)
 
 	if (!dir)
 		return 0;
-	while ((de = readdir(dir))) {
-		if (!strncmp(de->d_name, "dmar", 4))
-			d |= NEED_VTD;
-		else if (!strncmp(de->d_name, "ivhd", 4))
-			d |= NEED_AMD;
-		else if (!strncmp(de->d_name, "smmu3.", 6))
-			d |= NEED_SMMUV3;
-	}
+	while ((de = readdir(dir)))
+		d |= iommu_unit_driver(de->d_name);
 	closedir(dir);
 	return d;
 }

@@ -141,6 +141,9 @@ const char *hook_type_name(enum hook_type t);
 void probe_plan_json(struct json_writer *w, const struct kernel_facts *facts,
 		     const struct plan_entry *entries, int n);
 
+/* An IOMMU unit's driver by its name in /sys/class/iommu: NEED_VTD, NEED_AMD, NEED_SMMUV3 or 0 */
+unsigned int iommu_unit_driver(const char *unit);
+
 /*
  * Real facts from /sys/kernel/btf (vmlinux and the arm_smmu_v3 module),
  * tracefs and /sys/class/iommu.
