@@ -38,6 +38,34 @@ def checks($run; $p; $expect):
 	      [$mine[] | select(.ph == "X" and .cat == "injection")] | length; eq($s.injection.delayed)),
 	check("attach instants, against the summary's attaches";
 	      [$mine[] | select(.ph == "i" and .cat == "attach")] | length; eq($a.attaches)),
+	# the same file as Chromium DevTools' trace engine reads it (derive.sh):
+	# its tracks, its slices (what its flame chart draws) and instants
+	($run.devtools // {}) as $dt |
+	([$dt.processes[]?.threads[]? | select(.name == $p.dev)][0] // {}) as $dth |
+	def dt_count(o; f): [o // {} | to_entries[] | select(.key | f) | .value] | add // 0;
+	check_shown("DevTools' trace engine: events it kept, of the file's"; [$dt.events_kept, $dt.events_in];
+	      eq([$tl | length, $tl | length])),
+	check("DevTools' trace engine: one process, atstrace's, and the device's track by its BDF";
+	      [($dt.processes // []) | length, ($dt.processes[0].name // "" | startswith("atstrace on ")),
+	       $dth.name]; eq([1, true, $p.dev])),
+	# a unit slip (ns or ms written as us) scales every time the engine shows
+	check("DevTools' trace engine: the time its slices span, s, against the workload's";
+	      ($dt.bounds_us.max // 0) - ($dt.bounds_us.min // 0) | . / 1e6;
+	      between($run.atsflr.elapsed_s / 2; $run.atsflr.elapsed_s + 2)),
+	check("DevTools' trace engine: reset-window slices on the device's track, against the summary's windows";
+	      dt_count($dth.slices; startswith("reset window")); eq($a | windows_total)),
+	check("DevTools' trace engine: the device's window time, us, against the file's";
+	      dt_count($dth.slice_us; startswith("reset window")) * 1000 | round;
+	      eq([$slices[].dur] | add // 0 | . * 1000 | round)),
+	check("DevTools' trace engine: injected-delay slices, against the summary's delays";
+	      [$dt.processes[]?.threads[]? | .slices["injected delay"] // 0] | add // 0; eq($s.injection.delayed)),
+	check("DevTools' trace engine: invalidation instants on the device's track, against the summary's";
+	      dt_count($dth.instants; . == "ATC invalidation" or . == "ATC invalidation IN RESET WINDOW");
+	      eq($a.invalidations)),
+	check("DevTools' trace engine: flagged instants, against the summary's flagged";
+	      dt_count($dth.instants; startswith("ATC invalidation IN ")); eq($a | flagged)),
+	check("DevTools' trace engine: attach instants, against the summary's attaches";
+	      dt_count($dth.instants; startswith("attach ")); eq($a.attaches)),
 	# --hist-by kind, interval mode: every interval's histograms (and the
 	# partial last one) add up to what the final summary counted
 	($run.hist_kind | records("summary")) as $ks | ($ks[-1] // {}) as $kf |
