@@ -1,6 +1,6 @@
 # atstrace: top-level build. `make help` lists the targets.
 
-ARCH     := $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
+ARCH     ?= $(shell uname -m | sed -e 's/x86_64/x86/' -e 's/aarch64/arm64/')
 BUILD    := build
 BIN      := $(BUILD)/bin
 OBJ      := $(BUILD)/obj
@@ -11,6 +11,12 @@ BPFTOOL  ?= bpftool
 CFLAGS   ?= -O2 -g
 CFLAGS   += -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -Itools -I$(OBJ)/bpf -I$(OBJ)/gen -MMD -MP
 LDSTATIC := -static
+# a cross build's libraries (make arm64): the target's libbpf, libelf and
+# zlib unpacked into SYSROOT; the C library is the cross compiler's own
+ifdef SYSROOT
+CFLAGS   += -isystem $(SYSROOT)/usr/include
+LDFLAGS  += -L$(SYSROOT)/usr/lib/$(TRIPLET)
+endif
 LDSTATIC_BPF := -Wl,-Bstatic -lbpf -lelf -lz -Wl,-Bdynamic
 BPF_CFLAGS := -g -O2 -target bpf -mcpu=v3 -D__TARGET_ARCH_$(ARCH) -Wall -Werror -Ibpf
 
@@ -25,18 +31,36 @@ TOOL_OBJS := $(foreach t,$(TOOLS),$(call tool_objs,$(t)))
 TEST_SRCS := $(wildcard tests/test_*.c)
 TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
-.PHONY: FORCE all deps check kernel kernel-vanilla series-check lab test test-debug demo bench soak-resets clean help
+.PHONY: FORCE all arm64 arm64-tests tools tests deps check kernel kernel-vanilla series-check lab test test-debug demo bench soak-resets clean help
 .DELETE_ON_ERROR:
 .SECONDEXPANSION:
 # named by patterns only, make would take them for intermediate and delete them
 .SECONDARY: $(TOOL_OBJS)
 
-all: $(addprefix $(BIN)/,$(TOOLS))
+all: tools arm64
+
+tools: $(addprefix $(BIN)/,$(TOOLS))
+
+# The same programs for arm64, static, from the same source (BPF object
+# included): build/arm64/bin/. Cross-compiled with Debian's
+# gcc-aarch64-linux-gnu against arm64 libbpf, libelf and zlib from Debian's
+# own arm64 packages (lab/arm64-sysroot.sh: download only, cached).
+# make check builds the unit tests for arm64 too and runs them under
+# qemu-aarch64 (user mode): char is unsigned there, long alignment differs.
+ARM64 := $(BUILD)/arm64
+ARM64_MAKE = sysroot=$$(lab/arm64-sysroot.sh) && \
+	$(MAKE) -s --no-print-directory ARCH=arm64 CC=aarch64-linux-gnu-gcc \
+		TRIPLET=aarch64-linux-gnu SYSROOT=$$sysroot BUILD=$(ARM64)
+arm64:
+	@$(ARM64_MAKE) tools
+arm64-tests:
+	@$(ARM64_MAKE) tests
+tests: $(TESTS)
 
 help:
 	@echo "make deps     install the Debian packages the project needs (root)"
-	@echo "make          build the tools as static binaries in $(BIN)/"
-	@echo "make check    unit tests (cmocka), no root, no VM"
+	@echo "make          build the tools as static binaries in $(BIN)/ (and for arm64 in $(ARM64)/bin/)"
+	@echo "make check    unit tests (cmocka; the arm64 build of them under qemu-aarch64), no VM"
 	@echo "make kernel   build lab-6.12-vanilla and lab-6.12 (cached outside the clone)"
 	@echo "make series-check  git am + checkpatch + build at every patch of kernel-patch/"
 	@echo "make lab      fetch Debian's kernels for the lab, build the initramfs images"
@@ -74,7 +98,7 @@ $(LIB): $(LIB_OBJS)
 
 $(BIN)/%: $$(call tool_objs,$$*) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(LDSTATIC) -o $@ $^ $(LDLIBS)
+	$(CC) $(LDSTATIC) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 # what a program needs beyond libc; the BPF loaders take libbpf
 $(BIN)/atsflr: LDLIBS := -lpthread
@@ -87,13 +111,6 @@ $(OBJ)/bpf/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h)
 	@mkdir -p $(@D)
 	$(CLANG) $(BPF_CFLAGS) -c $< -o $@
 	llvm-strip -g $@
-
-# ... and for arm64 from the same source (checked by make check; the arm64
-# loader itself is not built yet)
-BPF_ARM64 := $(OBJ)/bpf-arm64/atstrace.bpf.o $(OBJ)/bpf-arm64/floor.bpf.o
-$(OBJ)/bpf-arm64/%.bpf.o: bpf/%.bpf.c $(wildcard bpf/*.h)
-	@mkdir -p $(@D)
-	$(CLANG) $(subst __TARGET_ARCH_$(ARCH),__TARGET_ARCH_arm64,$(BPF_CFLAGS)) -c $< -o $@
 
 $(OBJ)/bpf/%.skel.h: $(OBJ)/bpf/%.bpf.o
 	$(BPFTOOL) gen skeleton $< name $* > $@
@@ -108,7 +125,7 @@ $(OBJ)/atsfloor/atsfloor.o: $(OBJ)/bpf/floor.skel.h
 tested_obj = $(patsubst tools/%.c,$(OBJ)/%.o,$(wildcard tools/*/$(1).c))
 $(BUILD)/tests/test_%: tests/test_%.c $$(call tested_obj,$$*) $(LIB)
 	@mkdir -p $(@D)
-	$(CC) $(CFLAGS) -Ibpf -Wno-unused-parameter -o $@ $(filter %.c %.o,$^) $(filter %.a,$^) -lcmocka $(TEST_LDLIBS)
+	$(CC) $(CFLAGS) -Ibpf -Wno-unused-parameter $(LDFLAGS) -o $@ $(filter %.c %.o,$^) $(filter %.a,$^) -lcmocka $(TEST_LDLIBS)
 
 # what a tested module calls beyond itself and tools/lib/
 $(BUILD)/tests/test_atstrace_report: $(OBJ)/atstrace/ksyms.o
@@ -122,9 +139,11 @@ $(BUILD)/tests/test_probe_plan: TEST_LDLIBS := $(LDSTATIC_BPF)
 # the probe plan's test opens the BPF object through its skeleton
 $(BUILD)/tests/test_probe_plan: $(OBJ)/bpf/atstrace.skel.h
 
-check: $(TESTS) $(BPF_ARM64) $(BIN)/atstrace
-	@tests/run-unit-tests.sh $(TESTS)
+check: $(TESTS) $(BIN)/atstrace arm64 arm64-tests
+	@tests/run-unit-tests.sh $(TESTS) \
+		--arm64 "$$(lab/arm64-sysroot.sh)" $(patsubst $(BUILD)/%,$(ARM64)/%,$(TESTS))
 	@tests/check-systemd-units.sh
+	@tests/check-arm64-binaries.sh
 
 kernel:
 	@lab/kernel/build.sh all

@@ -32,3 +32,18 @@ mirror_uri() {
 		for (i = 2; i <= NF; i++) if ($i !~ /^\[/ && $i !~ /\]$/) {print $i; exit}}' \
 		/etc/apt/sources.list 2>/dev/null | grep -m1 .
 }
+
+# apt_arm64 STATEDIR ARGS...: apt-get (or apt-cache, with ARGS starting
+# "cache") over the machine's own apt sources for arm64, with private lists,
+# cache and status in STATEDIR: download only. Neither the system's sources
+# nor dpkg's architecture list nor its package state change.
+apt_arm64() {
+	local dir=$1 tool=apt-get
+	shift
+	[ "${1:-}" = cache ] && { tool=apt-cache; shift; }
+	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
+	"$tool" -o "Dir::State::Lists=$dir/lists" -o "Dir::Cache=$dir/cache" \
+		-o Dir::State::status=/dev/null -o APT::Get::List-Cleanup=0 \
+		-o APT::Architecture=arm64 -o APT::Architectures=arm64 \
+		-o APT::Sandbox::User=root "$@"
+}

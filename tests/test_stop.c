@@ -8,6 +8,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <setjmp.h>
+#include <errno.h>
 #include <signal.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
@@ -37,7 +38,11 @@ static void test_second_signal_exits(void **state)
 	pid_t pid, grandchild, got = 0;
 	int st, fds[2];
 
-	assert_int_equal(prctl(PR_SET_CHILD_SUBREAPER, 1), 0);
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) != 0) {
+		/* qemu-aarch64 (make check's arm64 run) does not emulate it */
+		assert_int_equal(errno, EINVAL);
+		skip();
+	}
 	assert_int_equal(pipe(fds), 0);
 	pid = fork();
 	assert_true(pid >= 0);
