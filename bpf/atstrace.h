@@ -31,6 +31,8 @@
 
 /* the arguments of arm_smmu_cmdq_issue_cmdlist() the SMMUv3 programs read */
 enum smmu_arg { SMMU_ARG_SMMU, SMMU_ARG_CMDS, SMMU_ARG_N, SMMU_ARG_SYNC, SMMU_ARGS };
+/* arm_smmu_attach_prepare(state, new_domain), positions from BTF */
+enum smmu_prepare_arg { SMMU_PREPARE_STATE, SMMU_PREPARE_DOMAIN, SMMU_PREPARE_ARGS };
 
 /* a PCI function: segment << 16 | bus << 8 | devfn */
 struct dev_key {

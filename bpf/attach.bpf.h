@@ -72,6 +72,57 @@ static __always_inline int on_attach(void *ctx, int slot)
 	return 0;
 }
 
+/*
+ * SMMUv3's attach sequence (6.10+), which its attach, identity, blocked and
+ * PASID attaches all start with arm_smmu_attach_prepare(state, new_domain):
+ * a kernel that builds the arm-smmu driver too (Debian's arm64 kernels) has
+ * arm_smmu_attach_dev, _identity and _blocked twice, so those ops cannot
+ * be hooked by name. This always teaches the device's StreamIDs, and
+ * records the attach where the ops are not hooked (user space sets
+ * smmu_prepare_records). A failure before prepare (domain finalise, CD
+ * allocation) is not seen here; once prepare succeeds the attach completes.
+ */
+const volatile bool smmu_prepare_records;
+const volatile __s32 smmu_prepare_arg[SMMU_PREPARE_ARGS] = { 0, 1 };
+
+SEC("?fexit/arm_smmu_attach_prepare")
+int BPF_PROG(smmu_attach_prepare_fexit)
+{
+	__u64 statep = 0, dom = 0, ret = 0;
+	struct arm_smmu_attach_state *state;
+	struct iommu_domain *domain;
+	struct arm_smmu_master *master;
+	struct pci_dev *pdev;
+	struct device *dev;
+	__u32 rid, ssid;
+	int r;
+
+	if (!bpf_core_type_exists(struct arm_smmu_attach_state))
+		return 0;
+	if (bpf_get_func_arg(ctx, smmu_prepare_arg[SMMU_PREPARE_STATE], &statep) || !statep)
+		return 0;
+	bpf_get_func_arg(ctx, smmu_prepare_arg[SMMU_PREPARE_DOMAIN], &dom);
+	bpf_get_func_ret(ctx, &ret);
+	r = (int)ret;
+	state = (struct arm_smmu_attach_state *)statep;
+	master = BPF_CORE_READ(state, master);
+	dev = master ? BPF_CORE_READ(master, dev) : NULL;
+	pdev = dev ? pdev_of(dev) : NULL;
+	if (!pdev)
+		return 0;
+	rid = pdev_rid(pdev);
+	if (!r)
+		smmu_learn_streams(dev, rid);
+	if (!smmu_prepare_records || !rid_selected(rid))
+		return 0;
+	ssid = BPF_CORE_READ(state, ssid);
+	domain = (struct iommu_domain *)dom;
+	record_attach(rid, ssid ? OP_SET_PASID : OP_ATTACH,
+		      domain ? BPF_CORE_READ(domain, type) : 0xffffffff, r,
+		      ssid ? ssid : ATC_NO_PASID);
+	return 0;
+}
+
 #define ATTACH_SLOT(n) \
 SEC("?fexit") int BPF_PROG(attach_exit_##n) { return on_attach(ctx, n); }
 

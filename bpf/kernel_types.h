@@ -175,8 +175,15 @@ struct arm_smmu_stream {
 
 struct arm_smmu_master {
 	struct arm_smmu_device *smmu;
+	struct device *dev;
 	struct arm_smmu_stream *streams;
 	unsigned int num_streams;
+};
+
+/* arm-smmu-v3.c (6.10+): the state of one attach sequence */
+struct arm_smmu_attach_state {
+	struct arm_smmu_master *master;
+	u32 ssid;
 };
 
 #pragma clang attribute pop

@@ -112,6 +112,12 @@ static void test_min_resets(void **state)
 	t.dev[0].c.invalidations = 0;
 	assert_int_equal(judge(), 3);
 	assert_says("INCONCLUSIVE", "proved nothing");
+	/* no window opened with ATS on (an SMMUv3 without ATS): said so */
+	assert_says("INCONCLUSIVE", "ATS was enabled at none of the 2 windows' opens");
+	t.dev[0].c.ats_in_window = 1;
+	judge();
+	if (strstr(v.line, "no ATS"))
+		fail_msg("\"%s\" says no ATS when a window opened with ATS on", v.line);
 }
 
 /* each health counter alone, on an otherwise clean run */

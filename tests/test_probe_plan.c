@@ -253,6 +253,54 @@ static void test_plan_smmuv3(void **state)
 }
 
 /*
+ * Debian's arm64 kernels build the arm-smmu driver too: arm_smmu_attach_dev,
+ * _identity and _blocked are there twice (BTF, but not traceable by name).
+ * The attach sequence's fexit then teaches StreamIDs and records attaches;
+ * where the ops can be hooked it only teaches StreamIDs.
+ */
+static void test_plan_smmuv3_names_twice(void **state)
+{
+	static const char *const btf[] = {
+		"arm_smmu_cmdq_issue_cmdlist", "arm_smmu_attach_dev", "arm_smmu_attach_dev_blocked",
+		"arm_smmu_attach_dev_identity", "arm_smmu_s1_set_dev_pasid",
+		"arm_smmu_remove_dev_pasid", "arm_smmu_attach_prepare", "pcie_flr",
+		"pcie_capability_clear_and_set_word_unlocked", "pci_reset_secondary_bus",
+		"pci_reset_bus", NULL,
+	};
+	/* the same less the three names the kernel has twice */
+	static const char *const once[] = {
+		"arm_smmu_cmdq_issue_cmdlist", "arm_smmu_s1_set_dev_pasid",
+		"arm_smmu_remove_dev_pasid", "arm_smmu_attach_prepare", "pcie_flr",
+		"pcie_capability_clear_and_set_word_unlocked", "pci_reset_secondary_bus",
+		"pci_reset_bus", NULL,
+	};
+	/* any function's arguments: the plan only asks whether a name is there */
+	static const char *const args[] = { "smmu", "cmdq", "cmds", "n", "sync", "state",
+					    "new_domain", NULL };
+	struct kernel k;
+
+	boot(&k, btf, NEED_SMMUV3, false);
+	k.f.traceable = once;
+	k.f.args = args;
+	assert_int_equal(resolve(&k), 0);
+	assert_int_equal(find(&k, "attach", "arm_smmu_attach_dev")->status, ROW_MISSING);
+	assert_int_equal(find(&k, "attach", "arm_smmu_attach_prepare")->status, ROW_ATTACH_OK);
+	assert_true(plan_smmu_prepare_records(k.plan, probe_table_len));
+	/* a kernel without the arm-smmu driver: the op is hooked, prepare only teaches */
+	k.f.traceable = btf;
+	assert_int_equal(resolve(&k), 0);
+	assert_int_equal(find(&k, "attach", "arm_smmu_attach_dev")->status, ROW_ATTACH_OK);
+	assert_int_equal(find(&k, "attach", "arm_smmu_attach_prepare")->status, ROW_ATTACH_OK);
+	assert_false(plan_smmu_prepare_records(k.plan, probe_table_len));
+	/* a prototype without the state argument: the row is missing, nothing records */
+	k.f.traceable = once;
+	k.f.args = args612;
+	assert_int_equal(resolve(&k), 0);
+	assert_int_equal(find(&k, "attach", "arm_smmu_attach_prepare")->status, ROW_MISSING);
+	assert_false(plan_smmu_prepare_records(k.plan, probe_table_len));
+}
+
+/*
  * Argument positions from a BTF prototype, by name: 6.12's list and an
  * older one without the cmdq argument give different positions.
  */
@@ -438,6 +486,7 @@ int main(void)
 		cmocka_unit_test(test_plan_recovery),
 		cmocka_unit_test(test_plan_amd),
 		cmocka_unit_test(test_plan_smmuv3),
+		cmocka_unit_test(test_plan_smmuv3_names_twice),
 		cmocka_unit_test(test_method_clone),
 		cmocka_unit_test(test_clone_kind),
 		cmocka_unit_test(test_btf_arg_index),

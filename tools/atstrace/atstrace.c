@@ -251,6 +251,9 @@ static void apply_plan(struct atstrace *skel, const struct kernel_facts *facts,
 			for (int a = 0; r->arg_names == smmu_args && a < SMMU_ARGS; a++)
 				skel->rodata->smmu_arg[a] = facts->arg_index(facts->ctx, c->target,
 									     smmu_args[a]);
+			for (int a = 0; r->arg_names == smmu_prepare_args && a < SMMU_PREPARE_ARGS; a++)
+				skel->rodata->smmu_prepare_arg[a] =
+					facts->arg_index(facts->ctx, c->target, smmu_prepare_args[a]);
 			break;
 		case ROW_METHOD:
 			if (e->ksym[0]) {
@@ -1012,6 +1015,7 @@ int main(int argc, char **argv)
 		skel->rodata->filter_rid[i] = (__u32)env.devices[i].segment << 16 |
 					      env.devices[i].bus << 8 | env.devices[i].devfn;
 	apply_plan(skel, &facts, plan, probe_table_len);
+	skel->rodata->smmu_prepare_records = plan_smmu_prepare_records(plan, probe_table_len);
 	if (apply_test_limits(skel))
 		goto out;
 	/* the VT-d cross-check serves the gate only: an extra program per descriptor */

@@ -569,13 +569,20 @@ void assert_verdict(const struct run_totals *t, const struct atstrace_env *env,
 		v->word = "INCONCLUSIVE";
 		snprintf(v->line, sizeof(v->line), "atstrace: INCONCLUSIVE: %s", causes);
 	} else if (resets < env->min_resets || !invs) {
+		/* windows opened, and ATS was off at every one: nothing to invalidate */
+		char no_ats[128] = "";
+
+		if (resets && !invs && !TOTAL(t, ats_in_window))
+			snprintf(no_ats, sizeof(no_ats), "; ATS was enabled at none of the %llu "
+				 "windows' opens: the devices traced had no ATS to invalidate",
+				 (unsigned long long)resets);
 		v->exit_code = 3;
 		v->word = "INCONCLUSIVE";
 		snprintf(v->line, sizeof(v->line),
 			 "atstrace: INCONCLUSIVE: %llu reset windows on the devices traced (wanted at "
-			 "least %llu), %llu invalidations: the run proved nothing",
+			 "least %llu), %llu invalidations: the run proved nothing%s",
 			 (unsigned long long)resets, (unsigned long long)env->min_resets,
-			 (unsigned long long)invs);
+			 (unsigned long long)invs, no_ats);
 	} else {
 		v->exit_code = 0;
 		v->word = "PASS";

@@ -60,6 +60,12 @@ const char *const smmu_args[SMMU_ARGS + 1] = {
 	[SMMU_ARG_SYNC] = "sync", [SMMU_ARGS] = NULL,
 };
 
+/* arm_smmu_attach_prepare(state, new_domain), in the order of smmu_prepare_arg[] */
+const char *const smmu_prepare_args[SMMU_PREPARE_ARGS + 1] = {
+	[SMMU_PREPARE_STATE] = "state", [SMMU_PREPARE_DOMAIN] = "new_domain",
+	[SMMU_PREPARE_ARGS] = NULL,
+};
+
 const struct probe_row probe_table[] = {
 	/* ATC invalidation: submission and completion, per IOMMU driver */
 	SUBMIT(NEED_VTD, "intel_iommu",
@@ -151,8 +157,31 @@ const struct probe_row probe_table[] = {
 	SET_PASID_OP("arm_smmu_sva_set_dev_pasid", NEED_SMMUV3),
 	SET_PASID_OP("arm_smmu_blocking_set_dev_pasid", NEED_SMMUV3),
 	REMOVE_PASID_OP("arm_smmu_remove_dev_pasid", NEED_SMMUV3),
+	/*
+	 * SMMUv3's attach sequence, which every one of those attaches starts:
+	 * StreamIDs always, attaches too where the ops above could not be
+	 * hooked (a kernel that builds the arm-smmu driver has three of their
+	 * names twice: smmu_prepare_records)
+	 */
+	FIXED_AS("attach", NEED_SMMUV3, false, "arm_smmu_attach_state", smmu_prepare_args,
+		 { HOOK_FEXIT, "smmu_attach_prepare_fexit", "arm_smmu_attach_prepare" }),
 };
 const int probe_table_len = sizeof(probe_table) / sizeof(probe_table[0]);
+
+bool plan_smmu_prepare_records(const struct plan_entry *entries, int n)
+{
+	bool prepare = false, attach_dev = false;
+
+	for (int i = 0; i < n; i++) {
+		const struct probe_candidate *c = &entries[i].row->cand[entries[i].chosen];
+
+		if (entries[i].status != ROW_ATTACH_OK || !c->target)
+			continue;
+		prepare |= !strcmp(c->target, "arm_smmu_attach_prepare");
+		attach_dev |= !strcmp(c->target, "arm_smmu_attach_dev");
+	}
+	return prepare && !attach_dev;
+}
 
 const char *hook_type_name(enum hook_type t)
 {

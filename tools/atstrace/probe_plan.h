@@ -154,6 +154,13 @@ void kernel_facts_free(struct kernel_facts *facts);
 int btf_arg_index(const struct btf *btf, const char *func, const char *arg);
 /* the arguments the SMMUv3 programs read, in the order of smmu_arg[] */
 extern const char *const smmu_args[];
+/* ... and the attach sequence's program, in the order of smmu_prepare_arg[] */
+extern const char *const smmu_prepare_args[];
+/*
+ * Whether SMMUv3's attach-sequence program records attaches: it is attached
+ * and the driver's arm_smmu_attach_dev op is not (its name twice).
+ */
+bool plan_smmu_prepare_records(const struct plan_entry *entries, int n);
 
 /* Whether the kernel's BTF (vmlinux or arm_smmu_v3) has this struct. */
 bool kernel_has_struct(const struct kernel_facts *facts, const char *name);
