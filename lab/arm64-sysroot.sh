@@ -19,14 +19,8 @@ LAYOUT=2
 PKGS="libbpf-dev libbpf1 libelf-dev libelf1 zlib1g-dev zlib1g libcmocka-dev libcmocka0"
 
 cache=$(atstrace_cache)/arm64
-mkdir -p "$cache"
-exec 9>"$cache/.lock"
-flock 9
-
-suite=$(. /etc/os-release && echo "$VERSION_CODENAME")
-[ -n "$suite" ] || die "arm64: no release codename in /etc/os-release"
-key=$(echo "$LAYOUT $suite $PKGS" | sha256sum | cut -c1-12)
-root=$cache/sysroot-$key
+cache_entry "$cache" sysroot "$LAYOUT $PKGS"
+root=$entry
 if [ -f "$root/.complete" ]; then
 	echo "$root"
 	exit 0
@@ -58,7 +52,7 @@ touch "$root.tmp/.complete"
 rm -rf "$root"
 mv "$root.tmp" "$root"
 # sysroots of an older recipe
-find "$cache" -maxdepth 1 -name 'sysroot-*' ! -name "sysroot-$key" -exec rm -rf {} +
+find "$cache" -maxdepth 1 -name 'sysroot-*' ! -name "sysroot-$entry_key" -exec rm -rf {} +
 rm -rf "$conf/dl"
 progress "arm64: sysroot $root"
 echo "$root"

@@ -47,3 +47,17 @@ apt_arm64() {
 		-o APT::Architecture=arm64 -o APT::Architectures=arm64 \
 		-o APT::Sandbox::User=root "$@"
 }
+
+# cache_entry DIR NAME KEYTEXT: a cache entry for what KEYTEXT names on this
+# machine's release. Sets entry=DIR/NAME-<key>, entry_key and suite (the
+# release's codename), and locks DIR's NAME (fd 9) until the caller exits:
+# call it directly, not in $(...). An entry is whole once it holds .complete.
+cache_entry() {
+	mkdir -p "$1"
+	exec 9>"$1/.$2-lock"
+	flock 9
+	suite=$(. /etc/os-release && echo "$VERSION_CODENAME")
+	[ -n "$suite" ] || die "no release codename in /etc/os-release"
+	entry_key=$(echo "$3 $suite" | sha256sum | cut -c1-12)
+	entry=$1/$2-$entry_key
+}

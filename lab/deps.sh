@@ -8,7 +8,8 @@ libcmocka-dev dwarves bc bison flex libssl-dev rsync cpio xz-utils kmod
 qemu-system-x86 busybox-static fio jq linux-source-6.12 git pkg-config bpftrace
 gcc-aarch64-linux-gnu iproute2 zstd shfmt procps debootstrap python3
 python3-jsonschema prometheus prometheus-node-exporter curl
-systemd chromium python3-websocket libc6-dev-arm64-cross qemu-user file"
+systemd chromium python3-websocket libc6-dev-arm64-cross qemu-user file
+qemu-system-arm"
 
 # deps.sh --list: the package names, one a line (for lab/check-commands.sh)
 if [ "${1:-}" = --list ]; then

@@ -2,7 +2,11 @@
 # host's root inside the lab VM). Sourced. $RESULTS is the results folder,
 # $ATSTRACE_REPO the repository.
 
-BIN=$ATSTRACE_REPO/build/bin
+# the project's binaries for the guest's architecture (make builds both)
+case $(uname -m) in
+aarch64) BIN=$ATSTRACE_REPO/build/arm64/bin ;;
+*) BIN=$ATSTRACE_REPO/build/bin ;;
+esac
 TRACEFS=/sys/kernel/tracing
 
 log() { echo "[guest $(cut -d' ' -f1 /proc/uptime)] $*"; }
@@ -161,9 +165,12 @@ net_check() { # NAME BDF
 oracle_probe_table() {
 	local qw="" i
 	for i in $(seq 0 15); do qw="$qw d$i=+$((i * 32))(%si):x64"; done
-	cat <<EOT
+	# VT-d's submissions (x86 registers): the arm64 machine has an SMMUv3
+	[ "$(uname -m)" = aarch64 ] || cat <<EOT
 p:atsora/qisub qi_submit_sync count=%dx:u32$qw
 r:atsora/qisub_r qi_submit_sync ret=\$retval:s32
+EOT
+	cat <<EOT
 p:atsora/flr pcie_flr bus=dev->bus->number:u8 devfn=dev->devfn:u32
 r:atsora/flr_r pcie_flr ret=\$retval:s32
 p:atsora/afflr pci_af_flr bus=dev->bus->number:u8 devfn=dev->devfn:u32 probe=probe:u8
@@ -211,7 +218,7 @@ oracle_start() {
 			log "oracle: probe not available: ${line%% *} $(echo "$line" | cut -d' ' -f2)"
 		fi
 	done < <(oracle_probe_table)
-	grep -q '^p:atsora/qisub ' "$RESULTS/oracle-probes.txt" ||
+	[ "$(uname -m)" = aarch64 ] || grep -q '^p:atsora/qisub ' "$RESULTS/oracle-probes.txt" ||
 		fail "oracle: cannot probe qi_submit_sync"
 	echo 1 >"$TRACEFS/events/atsora/enable"
 	# tracepoints a scenario asks for (ORACLE_TRACEPOINTS="iommu/x ..."), in

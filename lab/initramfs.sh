@@ -1,5 +1,6 @@
 #!/bin/bash
-# Builds the initramfs for one lab kernel: static busybox, the lab's init and,
+# Builds the initramfs for one lab kernel: static busybox (the kernel's
+# architecture's), the lab's init and,
 # for Debian's kernels, the modules the lab needs (decompressed, in load
 # order). Usage: initramfs.sh KERNEL  ->  build/lab/initramfs-KERNEL.cpio.gz
 set -euo pipefail
@@ -21,7 +22,12 @@ WANT="9p 9pnet_virtio vfio_pci vfio_iommu_type1 virtio_blk virtio_net"
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 mkdir -p "$work"/{bin,proc,sys,dev,modules,host}
-cp /bin/busybox "$work/bin/busybox"
+# an arm64 kernel's guest takes the arm64 guest root's busybox
+if [ "$(jq -r '.arch // "x86"' "$kdir/info.json" 2>/dev/null)" = arm64 ]; then
+	cp "$("$top/lab/arm64-rootfs.sh")/bin/busybox" "$work/bin/busybox"
+else
+	cp /bin/busybox "$work/bin/busybox"
+fi
 cp "$top/lab/init" "$work/init"
 chmod +x "$work/init"
 

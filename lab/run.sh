@@ -5,7 +5,7 @@
 #          KERNEL SCENARIO
 #
 # KERNEL is a name under build/kernels (lab-6.12, lab-6.12-vanilla,
-# debian-6.12, debian-upstream). SCENARIO is a folder under scenarios/ with a
+# debian-6.12, debian-upstream, debian-6.12-arm64). SCENARIO is a folder under scenarios/ with a
 # guest.sh (runs in the guest) and a checks.jq (its list of checks, judged
 # on the host by lab/judge/judge.sh; --expect says what this kernel should
 # show). Machines: default (intel-iommu, legacy mode), scalable (scalable
@@ -15,7 +15,9 @@
 # enables ATS), icount (default with one vCPU on QEMU's instruction
 # counter: guest time advances with the instructions the guest runs, so a
 # CPU- and IOMMU-bound loop takes the same guest time whatever the host
-# does; make bench's deterministic mode). --append adds kernel parameters.
+# does; make bench's deterministic mode), arm64 (QEMU's virt board with an
+# SMMUv3, for arm64 kernels: the guest runs in its own arm64 root, see
+# lab/arm64-rootfs.sh). --append adds kernel parameters.
 #
 # Writes DIR/verdict.json and exits 0 pass, 1 fail, 77 skip, 2 tool error.
 # A guest still running at the timeout is killed and the scenario fails.
@@ -80,6 +82,14 @@ fi
 
 iommu="intel-iommu,intremap=on,device-iotlb=on"
 iommu_cmdline="intel_iommu=on"
+karch=$(jq -r '.arch // "x86"' "$kdir/info.json" 2>/dev/null || echo x86)
+if [ "$machine" = arm64 ] && [ "$karch" != arm64 ]; then
+	die "run.sh: the arm64 machine boots arm64 kernels; $kernel is $karch"
+elif [ "$machine" != arm64 ] && [ "$karch" = arm64 ]; then
+	die "run.sh: $kernel is an arm64 kernel: use --machine arm64"
+fi
+qemu=(qemu-system-x86_64 -machine q35,kernel-irqchip=split -cpu max)
+console=ttyS0 guestroot=()
 # x-speed=5: QEMU 7.2 root ports never report Data Link Layer Link Active
 # after a secondary bus reset, so a kernel that sees a port faster than
 # 5 GT/s fails every bus reset with -ENOTTY; at 5 GT/s it polls the device.
@@ -109,6 +119,17 @@ smp4)
 	;;
 default | scalable)
 	[ "$machine" = scalable ] && iommu="$iommu,x-scalable-mode=on"
+	devs+=(-netdev user,id=n0,restrict=on
+	       -device virtio-net-pci,bus=rp1,addr=0.0,netdev=n0,disable-legacy=on,iommu_platform=on,ats=on)
+	;;
+arm64)
+	# QEMU's virt board with an SMMUv3 in front of its PCIe root bus and
+	# GICv3; the same root ports and NIC (ATS capability on the device,
+	# but no QEMU SMMUv3 offers ATS: IDR0.ATS is never set). The guest
+	# runs in its own arm64 root (lab/arm64-rootfs.sh), not the host's.
+	qemu=(qemu-system-aarch64 -machine virt,iommu=smmuv3,gic-version=3 -cpu cortex-a72)
+	iommu= iommu_cmdline= console=ttyAMA0
+	guestroot=(-virtfs "local,path=$("$top/lab/arm64-rootfs.sh"),mount_tag=guestroot,security_model=none,readonly=on,multidevs=remap")
 	devs+=(-netdev user,id=n0,restrict=on
 	       -device virtio-net-pci,bus=rp1,addr=0.0,netdev=n0,disable-legacy=on,iommu_platform=on,ats=on)
 	;;
@@ -161,9 +182,10 @@ if [ "$machine" != amd ]; then
 	       -device virtio-blk-pci,bus=rp2,drive=d0,disable-legacy=on,iommu_platform=on,ats=on)
 fi
 
-cmdline="console=ttyS0 $iommu_cmdline iommu.strict=1 panic=-1 oops=panic"
+cmdline="console=$console $iommu_cmdline iommu.strict=1 panic=-1 oops=panic"
 cmdline+=" atstrace.repo=$top atstrace.scenario=$scenario atstrace.kernel=$kernel"
 cmdline+=" atstrace.machine=$machine"
+[ ${#guestroot[@]} -eq 0 ] || cmdline+=" atstrace.guestroot=1"
 [ "$machine" != icount ] || cmdline+=" atstrace.icount_shift=$ICOUNT_SHIFT"
 # kernel parameters a scenario always needs, from its folder
 [ ! -f "$sdir/append" ] || cmdline+=" $(cat "$sdir/append")"
@@ -192,12 +214,13 @@ for attempt in 1 2; do
 	set +e
 	"$top/lab/host-inject.sh" "$out" "$mon" &
 	injector=$!
-	timeout --signal=KILL "$timeout" qemu-system-x86_64 \
-		-machine q35,kernel-irqchip=split -accel "tcg,thread=$tcg" -cpu max -smp "$cpus" -m 2048 \
+	timeout --signal=KILL "$timeout" "${qemu[@]}" \
+		-accel "tcg,thread=$tcg" -smp "$cpus" -m 2048 \
 		${icount[@]+"${icount[@]}"} \
 		-nodefaults -nographic -no-reboot \
-		-device "$iommu" "${devs[@]}" \
+		${iommu:+-device "$iommu"} "${devs[@]}" \
 		-virtfs local,path=/,mount_tag=hostroot,security_model=none,readonly=on,multidevs=remap \
+		${guestroot[@]+"${guestroot[@]}"} \
 		-virtfs "local,path=$out,mount_tag=results,security_model=none,multidevs=remap" \
 		-kernel "$kimage" -initrd "$initrd" -append "$cmdline" \
 		-serial "file:$out/console.log" -monitor none \

@@ -2,6 +2,7 @@
 # Downloads (never installs) the Debian kernels the lab boots and unpacks them
 # into the cache:
 #   debian-6.12      Debian's own build of linux-source-6.12 (same version)
+#   debian-6.12-arm64  the same for arm64 (the arm64 machine, SMMUv3)
 #   debian-upstream  the newest linux-image-7.x (or later) in Debian unstable,
 #                    fetched through a private apt configuration so the
 #                    system's sources are never touched.
@@ -50,6 +51,19 @@ unpack() {
 	mv "$dir.tmp" "$dir"
 }
 
+# fetch_unpack DIR PKG VER APT...: PKG=VER downloaded with the apt-get
+# command APT (in a scratch folder) and unpacked into DIR, unless DIR exists
+fetch_unpack() {
+	local dir=$1 pkg=$2 ver=$3
+	shift 3
+	[ -d "$dir" ] && return 0
+	progress "lab: downloading $pkg $ver (download only)"
+	rm -rf "$cache/dl" && mkdir -p "$cache/dl"
+	(cd "$cache/dl" && "$@" -q download "$pkg=$ver" >/dev/null) || die "lab: cannot download $pkg"
+	unpack "$dir" "$cache"/dl/*.deb
+	rm -rf "$cache/dl"
+}
+
 fetch_debian_612() {
 	local srcver pkg ver dir
 	srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
@@ -62,19 +76,33 @@ fetch_debian_612() {
 	fi
 	ver=$(apt-cache show "$pkg" | awk '/^Version:/ {print $2; exit}')
 	dir=$cache/${pkg}_$ver.v$LAYOUT
-	if [ ! -d "$dir" ]; then
-		progress "lab: downloading $pkg $ver (download only)"
-		rm -rf "$cache/dl" && mkdir -p "$cache/dl"
-		(cd "$cache/dl" && apt-get -o APT::Sandbox::User=root download -q "$pkg=$ver" >/dev/null) ||
-			die "lab: cannot download $pkg"
-		unpack "$dir" "$cache"/dl/*.deb
-		rm -rf "$cache/dl"
-	fi
+	fetch_unpack "$dir" "$pkg" "$ver" apt-get -o APT::Sandbox::User=root
 	printf '{"name":"debian-6.12","package":"%s","version":"%s","kver":"%s"}\n' \
 		"$pkg" "$ver" "$(cat "$dir/kver")" >"$dir/info.json"
 	ln -sfn "$dir" "$kdir/debian-6.12"
 	rm -f "$kdir/debian-6.12.skip"
 	progress "lab: debian-6.12 = $pkg $ver"
+}
+
+# Debian's arm64 build of the same linux-source-6.12 version, for the arm64
+# machine (SMMUv3), through apt_arm64: download only, private state
+fetch_debian_612_arm64() {
+	local conf=$cache/apt-arm64 srcver pkg ver dir
+	srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
+	pkg="linux-image-${srcver%%-*}+deb12-arm64-unsigned"
+	if [ -z "$(find "$conf/lists" -name '*Packages*' -mmin -1440 2>/dev/null)" ]; then
+		progress "lab: reading the arm64 package index of the machine's apt sources (private state)"
+		apt_arm64 "$conf" -q update >"$conf.update.log" 2>&1 ||
+			die "lab: arm64 index: $(grep -m1 '^E: ' "$conf.update.log" || tail -1 "$conf.update.log")"
+	fi
+	ver=$(apt_arm64 "$conf" cache show "$pkg" 2>/dev/null | awk '/^Version:/ {print $2; exit}')
+	[ -n "$ver" ] || die "lab: no $pkg for arm64 in the machine's apt sources"
+	dir=$cache/${pkg}_$ver.v$LAYOUT
+	fetch_unpack "$dir" "$pkg" "$ver" apt_arm64 "$conf"
+	printf '{"name":"debian-6.12-arm64","arch":"arm64","package":"%s","version":"%s","kver":"%s"}\n' \
+		"$pkg" "$ver" "$(cat "$dir/kver")" >"$dir/info.json"
+	ln -sfn "$dir" "$kdir/debian-6.12-arm64"
+	progress "lab: debian-6.12-arm64 = $pkg $ver"
 }
 
 fetch_debian_upstream() {
@@ -158,4 +186,5 @@ skip_upstream() {
 }
 
 fetch_debian_612
+fetch_debian_612_arm64
 fetch_debian_upstream
