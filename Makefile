@@ -139,7 +139,7 @@ $(BUILD)/tests/test_probe_plan: TEST_LDLIBS := $(LDSTATIC_BPF)
 # the probe plan's test opens the BPF object through its skeleton
 $(BUILD)/tests/test_probe_plan: $(OBJ)/bpf/atstrace.skel.h
 
-check: $(TESTS) $(BIN)/atstrace arm64 arm64-tests
+check: $(TESTS) tools arm64 arm64-tests
 	@tests/run-unit-tests.sh $(TESTS) \
 		--arm64 "$$(lab/arm64-sysroot.sh)" $(patsubst $(BUILD)/%,$(ARM64)/%,$(TESTS))
 	@tests/check-systemd-units.sh
