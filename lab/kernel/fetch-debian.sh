@@ -3,6 +3,7 @@
 # into the cache:
 #   debian-6.12      Debian's own build of linux-source-6.12 (same version)
 #   debian-6.12-arm64  the same for arm64 (the arm64 machine, SMMUv3)
+#   debian-upstream-arm64  the same unstable kernel for arm64
 #   debian-upstream  the newest linux-image-7.x (or later) in Debian unstable,
 #                    fetched through a private apt configuration so the
 #                    system's sources are never touched.
@@ -105,20 +106,27 @@ fetch_debian_612_arm64() {
 	progress "lab: debian-6.12-arm64 = $pkg $ver"
 }
 
+# fetch_debian_upstream [ARCH]: the newest linux-image-7.x (or later) of
+# Debian unstable for ARCH (amd64: debian-upstream; arm64:
+# debian-upstream-arm64), through a private apt configuration
 fetch_debian_upstream() {
-	local conf=$cache/apt-unstable uri opts pkg ver kver dir pkgs p
+	local arch=${1:-amd64} name=debian-upstream conf uri opts pkg ver kver dir pkgs p
+	[ "$arch" = amd64 ] || name=debian-upstream-$arch
+	conf=$cache/apt-unstable
+	[ "$arch" = amd64 ] || conf=$cache/apt-unstable-$arch
 	uri=$(mirror_uri) || true
 	if [ -z "$uri" ]; then
-		skip_upstream "no Debian mirror found in the machine's apt configuration"
+		skip_upstream "$name" "no Debian mirror found in the machine's apt configuration"
 		return
 	fi
 	mkdir -p "$conf/lists/partial" "$conf/cache/archives/partial"
-	echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri unstable main" \
+	echo "deb [arch=$arch signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri unstable main" \
 		>"$conf/sources.list"
 	opts=(-o "Dir::Etc::SourceList=$conf/sources.list" -o Dir::Etc::SourceParts=/dev/null
 	      -o "Dir::State::Lists=$conf/lists" -o "Dir::Cache=$conf/cache"
 	      -o Dir::State::status=/dev/null -o APT::Get::List-Cleanup=0
 	      -o APT::Sandbox::User=root
+	      -o "APT::Architecture=$arch" -o "APT::Architectures=$arch"
 	      # The mirror's unstable snapshot can be older than its Release
 	      # file's Valid-Until: accept that (signatures are still checked);
 	      # the index date goes into info.json and the results.
@@ -126,20 +134,20 @@ fetch_debian_upstream() {
 	# Refresh the index at most once a day; a stale index still names a
 	# kernel we may already have.
 	if [ -z "$(find "$conf/lists" -name '*unstable*Packages*' -mmin -1440 2>/dev/null)" ]; then
-		progress "lab: reading Debian unstable's package index (private apt configuration)"
+		progress "lab: reading Debian unstable's $arch package index (private apt configuration)"
 		if ! timeout 300 apt-get "${opts[@]}" -q update >"$conf/update.log" 2>&1 ||
 		   grep -q '^E: ' "$conf/update.log"; then
 			if [ -z "$(find "$conf/lists" -name '*unstable*Packages*' 2>/dev/null)" ]; then
-				skip_upstream "Debian unstable is unreachable: $(grep -m1 '^E: ' "$conf/update.log" || echo 'apt-get update failed')"
+				skip_upstream "$name" "Debian unstable is unreachable: $(grep -m1 '^E: ' "$conf/update.log" || echo 'apt-get update failed')"
 				return
 			fi
 			progress "lab: unstable unreachable, using the index from $(date -r "$(find "$conf/lists" -name '*unstable*Packages*' | head -1)" +%F)"
 		fi
 	fi
-	pkg=$(apt-cache "${opts[@]}" search --names-only '^linux-image-[7-9][0-9.]*\+deb[0-9]+-amd64$' 2>/dev/null |
+	pkg=$(apt-cache "${opts[@]}" search --names-only "^linux-image-[7-9][0-9.]*\\+deb[0-9]+-$arch\$" 2>/dev/null |
 		awk '{print $1}' | sort -V | tail -1)
 	if [ -z "$pkg" ]; then
-		skip_upstream "no linux-image-7.* (or later) for amd64 in Debian unstable"
+		skip_upstream "$name" "no linux-image-7.* (or later) for $arch in Debian unstable"
 		return
 	fi
 	ver=$(apt-cache "${opts[@]}" show "$pkg" | awk '/^Version:/ {print $2; exit}')
@@ -155,18 +163,18 @@ fetch_debian_upstream() {
 		progress "lab: downloading ${pkgs[*]} $ver from unstable (download only)"
 		rm -rf "$cache/dl" && mkdir -p "$cache/dl"
 		if ! (cd "$cache/dl" && timeout 900 apt-get "${opts[@]}" -q download "${pkgs[@]}" >/dev/null 2>"$cache/dl.log"); then
-			skip_upstream "download of $pkg from unstable failed: $(tail -1 "$cache/dl.log")"
+			skip_upstream "$name" "download of $pkg from unstable failed: $(tail -1 "$cache/dl.log")"
 			return
 		fi
 		unpack "$dir" "$cache"/dl/*.deb
 		rm -rf "$cache/dl"
 	fi
-	printf '{"name":"debian-upstream","package":"%s","version":"%s","kver":"%s","index_date":"%s","index_valid_until":"%s"}\n' \
-		"$pkg" "$ver" "$(cat "$dir/kver")" "$(release_field Date "$conf/lists")" \
+	printf '{"name":"%s","arch":"%s","package":"%s","version":"%s","kver":"%s","index_date":"%s","index_valid_until":"%s"}\n' \
+		"$name" "${arch/amd64/x86}" "$pkg" "$ver" "$(cat "$dir/kver")" "$(release_field Date "$conf/lists")" \
 		"$(release_field Valid-Until "$conf/lists")" >"$dir/info.json"
-	ln -sfn "$dir" "$kdir/debian-upstream"
-	rm -f "$kdir/debian-upstream.skip"
-	progress "lab: debian-upstream = $pkg $ver (unstable's index of $(jq -r .index_date "$dir/info.json"))"
+	ln -sfn "$dir" "$kdir/$name"
+	rm -f "$kdir/$name.skip"
+	progress "lab: $name = $pkg $ver (unstable's index of $(jq -r .index_date "$dir/info.json"))"
 }
 
 # release_field FIELD LISTDIR: a field of unstable's (In)Release file, as ISO 8601
@@ -179,12 +187,13 @@ release_field() {
 	return 0
 }
 
-skip_upstream() {
-	progress "lab: SKIP debian-upstream: $*"
-	echo "$*" >"$kdir/debian-upstream.skip"
-	rm -f "$kdir/debian-upstream"
+skip_upstream() { # NAME WHY
+	progress "lab: SKIP $1: $2"
+	echo "$2" >"$kdir/$1.skip"
+	rm -f "$kdir/$1"
 }
 
 fetch_debian_612
 fetch_debian_612_arm64
-fetch_debian_upstream
+fetch_debian_upstream amd64
+fetch_debian_upstream arm64
