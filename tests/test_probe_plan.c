@@ -414,6 +414,9 @@ static void test_kprobe_methods(void **state)
 	assert_string_equal(e->ksym, "pcie_flr");
 	assert_string_equal(find(&k, "reset_method", "pci_pm_reset")->ksym, "pci_pm_reset");
 	assert_int_equal(find(&k, "reset_method", "pci_af_flr")->status, ROW_MISSING);
+	/* rows that attach with no candidate chosen (kprobe slots) are read safely */
+	assert_int_equal(e->chosen, -1);
+	assert_false(plan_smmu_prepare_records(k.plan, probe_table_len));
 }
 
 /* what the loader asks of a program: its row, found by its exact name */

@@ -173,9 +173,13 @@ bool plan_smmu_prepare_records(const struct plan_entry *entries, int n)
 	bool prepare = false, attach_dev = false;
 
 	for (int i = 0; i < n; i++) {
-		const struct probe_candidate *c = &entries[i].row->cand[entries[i].chosen];
+		const struct probe_candidate *c;
 
-		if (entries[i].status != ROW_ATTACH_OK || !c->target)
+		/* a kprobe slot's row attaches with no candidate chosen */
+		if (entries[i].status != ROW_ATTACH_OK || entries[i].chosen < 0)
+			continue;
+		c = &entries[i].row->cand[entries[i].chosen];
+		if (!c->target)
 			continue;
 		prepare |= !strcmp(c->target, "arm_smmu_attach_prepare");
 		attach_dev |= !strcmp(c->target, "arm_smmu_attach_dev");
