@@ -33,6 +33,23 @@
 enum smmu_arg { SMMU_ARG_SMMU, SMMU_ARG_CMDS, SMMU_ARG_N, SMMU_ARG_SYNC, SMMU_ARGS };
 /* arm_smmu_attach_prepare(state, new_domain), positions from BTF */
 enum smmu_prepare_arg { SMMU_PREPARE_STATE, SMMU_PREPARE_DOMAIN, SMMU_PREPARE_ARGS };
+/*
+ * Which SMMUv3 attach op runs an attach sequence: PASID attaches
+ * (set_dev_pasid), else by the new domain's IOMMU_DOMAIN_* type: blocked
+ * (0), identity (4), paging (the rest). The sequence records an attach
+ * only for the ops the plan could not hook (smmu_prepare_records).
+ */
+enum smmu_attach_class {
+	SMMU_ATTACH_PAGING = 1, SMMU_ATTACH_IDENTITY = 2, SMMU_ATTACH_BLOCKED = 4,
+	SMMU_ATTACH_PASID = 8,
+};
+static inline __u32 smmu_attach_class(__u32 ssid, __u32 domain_type)
+{
+	if (ssid)
+		return SMMU_ATTACH_PASID;
+	return domain_type == 0 ? SMMU_ATTACH_BLOCKED :
+	       domain_type == 4 ? SMMU_ATTACH_IDENTITY : SMMU_ATTACH_PAGING;
+}
 
 /* a PCI function: segment << 16 | bus << 8 | devfn */
 struct dev_key {

@@ -78,11 +78,13 @@ static __always_inline int on_attach(void *ctx, int slot)
  * a kernel that builds the arm-smmu driver too (Debian's arm64 kernels) has
  * arm_smmu_attach_dev, _identity and _blocked twice, so those ops cannot
  * be hooked by name. This always teaches the device's StreamIDs, and
- * records the attach where the ops are not hooked (user space sets
- * smmu_prepare_records). A failure before prepare (domain finalise, CD
- * allocation) is not seen here; once prepare succeeds the attach completes.
+ * records the attach when the op that runs it is not hooked (user space
+ * sets smmu_prepare_records, a mask of smmu_attach_class): each attach is
+ * recorded once, by its op or here. A failure before prepare (domain
+ * finalise, CD allocation) is not seen here; once prepare succeeds the
+ * attach completes.
  */
-const volatile bool smmu_prepare_records;
+const volatile __u32 smmu_prepare_records;
 const volatile __s32 smmu_prepare_arg[SMMU_PREPARE_ARGS] = { 0, 1 };
 
 SEC("?fexit/arm_smmu_attach_prepare")
@@ -94,7 +96,7 @@ int BPF_PROG(smmu_attach_prepare_fexit)
 	struct arm_smmu_master *master;
 	struct pci_dev *pdev;
 	struct device *dev;
-	__u32 rid, ssid;
+	__u32 rid, ssid, type;
 	int r;
 
 	if (!bpf_core_type_exists(struct arm_smmu_attach_state))
@@ -117,9 +119,10 @@ int BPF_PROG(smmu_attach_prepare_fexit)
 		return 0;
 	ssid = BPF_CORE_READ(state, ssid);
 	domain = (struct iommu_domain *)dom;
-	record_attach(rid, ssid ? OP_SET_PASID : OP_ATTACH,
-		      domain ? BPF_CORE_READ(domain, type) : 0xffffffff, r,
-		      ssid ? ssid : ATC_NO_PASID);
+	type = domain ? BPF_CORE_READ(domain, type) : 0xffffffff;
+	if (!(smmu_prepare_records & smmu_attach_class(ssid, type)))
+		return 0;
+	record_attach(rid, ssid ? OP_SET_PASID : OP_ATTACH, type, r, ssid ? ssid : ATC_NO_PASID);
 	return 0;
 }
 

@@ -22,10 +22,6 @@ PKGS=bash,busybox-static,jq,bpftool,iproute2,kmod,procps,pciutils,bc,iputils-pin
 cache=$(atstrace_cache)/arm64
 cache_entry "$cache" rootfs "$LAYOUT $PKGS"
 root=$entry
-if [ -f "$root/.complete" ]; then
-	echo "$root"
-	exit 0
-fi
 command -v debootstrap >/dev/null || die "arm64: debootstrap is missing (run 'make deps')"
 uri=$(mirror_uri) || true
 [ -n "$uri" ] || die "arm64: no Debian mirror in the machine's apt configuration"

@@ -21,10 +21,6 @@ PKGS="libbpf-dev libbpf1 libelf-dev libelf1 zlib1g-dev zlib1g libcmocka-dev libc
 cache=$(atstrace_cache)/arm64
 cache_entry "$cache" sysroot "$LAYOUT $PKGS"
 root=$entry
-if [ -f "$root/.complete" ]; then
-	echo "$root"
-	exit 0
-fi
 
 conf=$cache/apt
 rm -rf "$conf/dl" && mkdir -p "$conf/dl"

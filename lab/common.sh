@@ -49,9 +49,10 @@ apt_arm64() {
 }
 
 # cache_entry DIR NAME KEYTEXT: a cache entry for what KEYTEXT names on this
-# machine's release. Sets entry=DIR/NAME-<key>, entry_key and suite (the
-# release's codename), and locks DIR's NAME (fd 9) until the caller exits:
-# call it directly, not in $(...). An entry is whole once it holds .complete.
+# machine's release. When it is whole (it holds .complete), prints its path
+# and ends the calling script. Otherwise sets entry=DIR/NAME-<key>,
+# entry_key and suite (the release's codename), and locks DIR's NAME (fd 9)
+# until the caller exits: call it directly, not in $(...).
 cache_entry() {
 	mkdir -p "$1"
 	exec 9>"$1/.$2-lock"
@@ -60,4 +61,8 @@ cache_entry() {
 	[ -n "$suite" ] || die "no release codename in /etc/os-release"
 	entry_key=$(echo "$3 $suite" | sha256sum | cut -c1-12)
 	entry=$1/$2-$entry_key
+	if [ -f "$entry/.complete" ]; then
+		echo "$entry"
+		exit 0
+	fi
 }

@@ -3,9 +3,11 @@
 # $ATSTRACE_REPO the repository.
 
 # the project's binaries for the guest's architecture (make builds both)
+# and whether the oracle can probe VT-d's submissions (x86 registers): the
+# arm64 machine has an SMMUv3 instead
 case $(uname -m) in
-aarch64) BIN=$ATSTRACE_REPO/build/arm64/bin ;;
-*) BIN=$ATSTRACE_REPO/build/bin ;;
+aarch64) BIN=$ATSTRACE_REPO/build/arm64/bin ORACLE_VTD= ;;
+*) BIN=$ATSTRACE_REPO/build/bin ORACLE_VTD=1 ;;
 esac
 TRACEFS=/sys/kernel/tracing
 
@@ -165,8 +167,7 @@ net_check() { # NAME BDF
 oracle_probe_table() {
 	local qw="" i
 	for i in $(seq 0 15); do qw="$qw d$i=+$((i * 32))(%si):x64"; done
-	# VT-d's submissions (x86 registers): the arm64 machine has an SMMUv3
-	[ "$(uname -m)" = aarch64 ] || cat <<EOT
+	[ -z "$ORACLE_VTD" ] || cat <<EOT
 p:atsora/qisub qi_submit_sync count=%dx:u32$qw
 r:atsora/qisub_r qi_submit_sync ret=\$retval:s32
 EOT
@@ -218,7 +219,7 @@ oracle_start() {
 			log "oracle: probe not available: ${line%% *} $(echo "$line" | cut -d' ' -f2)"
 		fi
 	done < <(oracle_probe_table)
-	[ "$(uname -m)" = aarch64 ] || grep -q '^p:atsora/qisub ' "$RESULTS/oracle-probes.txt" ||
+	[ -z "$ORACLE_VTD" ] || grep -q '^p:atsora/qisub ' "$RESULTS/oracle-probes.txt" ||
 		fail "oracle: cannot probe qi_submit_sync"
 	echo 1 >"$TRACEFS/events/atsora/enable"
 	# tracepoints a scenario asks for (ORACLE_TRACEPOINTS="iommu/x ..."), in

@@ -285,19 +285,38 @@ static void test_plan_smmuv3_names_twice(void **state)
 	assert_int_equal(resolve(&k), 0);
 	assert_int_equal(find(&k, "attach", "arm_smmu_attach_dev")->status, ROW_MISSING);
 	assert_int_equal(find(&k, "attach", "arm_smmu_attach_prepare")->status, ROW_ATTACH_OK);
-	assert_true(plan_smmu_prepare_records(k.plan, probe_table_len));
-	/* a kernel without the arm-smmu driver: the op is hooked, prepare only teaches */
+	/* the three ops named twice; PASID attaches stay with their own op */
+	assert_int_equal(plan_smmu_prepare_records(k.plan, probe_table_len),
+			 SMMU_ATTACH_PAGING | SMMU_ATTACH_IDENTITY | SMMU_ATTACH_BLOCKED);
+	/* a kernel without the arm-smmu driver: the ops are hooked, prepare only teaches */
 	k.f.traceable = btf;
 	assert_int_equal(resolve(&k), 0);
 	assert_int_equal(find(&k, "attach", "arm_smmu_attach_dev")->status, ROW_ATTACH_OK);
 	assert_int_equal(find(&k, "attach", "arm_smmu_attach_prepare")->status, ROW_ATTACH_OK);
-	assert_false(plan_smmu_prepare_records(k.plan, probe_table_len));
+	assert_int_equal(plan_smmu_prepare_records(k.plan, probe_table_len), 0);
+	/* only the paging op named twice: only paging attaches recorded there */
+	static const char *const paging_twice[] = {
+		"arm_smmu_cmdq_issue_cmdlist", "arm_smmu_attach_dev_blocked",
+		"arm_smmu_attach_dev_identity", "arm_smmu_s1_set_dev_pasid",
+		"arm_smmu_remove_dev_pasid", "arm_smmu_attach_prepare", "pcie_flr",
+		"pcie_capability_clear_and_set_word_unlocked", "pci_reset_secondary_bus",
+		"pci_reset_bus", NULL,
+	};
+	k.f.traceable = paging_twice;
+	assert_int_equal(resolve(&k), 0);
+	assert_int_equal(plan_smmu_prepare_records(k.plan, probe_table_len), SMMU_ATTACH_PAGING);
+	/* which op an attach sequence belongs to */
+	assert_int_equal(smmu_attach_class(0, 0), SMMU_ATTACH_BLOCKED);
+	assert_int_equal(smmu_attach_class(0, 4), SMMU_ATTACH_IDENTITY);
+	assert_int_equal(smmu_attach_class(0, 1), SMMU_ATTACH_PAGING);
+	assert_int_equal(smmu_attach_class(0, 3), SMMU_ATTACH_PAGING);
+	assert_int_equal(smmu_attach_class(5, 1), SMMU_ATTACH_PASID);
 	/* a prototype without the state argument: the row is missing, nothing records */
 	k.f.traceable = once;
 	k.f.args = args612;
 	assert_int_equal(resolve(&k), 0);
 	assert_int_equal(find(&k, "attach", "arm_smmu_attach_prepare")->status, ROW_MISSING);
-	assert_false(plan_smmu_prepare_records(k.plan, probe_table_len));
+	assert_int_equal(plan_smmu_prepare_records(k.plan, probe_table_len), 0);
 }
 
 /*
@@ -416,7 +435,7 @@ static void test_kprobe_methods(void **state)
 	assert_int_equal(find(&k, "reset_method", "pci_af_flr")->status, ROW_MISSING);
 	/* rows that attach with no candidate chosen (kprobe slots) are read safely */
 	assert_int_equal(e->chosen, -1);
-	assert_false(plan_smmu_prepare_records(k.plan, probe_table_len));
+	assert_int_equal(plan_smmu_prepare_records(k.plan, probe_table_len), 0);
 }
 
 /* what the loader asks of a program: its row, found by its exact name */

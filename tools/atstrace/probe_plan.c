@@ -168,9 +168,20 @@ const struct probe_row probe_table[] = {
 };
 const int probe_table_len = sizeof(probe_table) / sizeof(probe_table[0]);
 
-bool plan_smmu_prepare_records(const struct plan_entry *entries, int n)
+unsigned int plan_smmu_prepare_records(const struct plan_entry *entries, int n)
 {
-	bool prepare = false, attach_dev = false;
+	static const struct {
+		const char *op;
+		__u32 class;
+	} ops[] = {
+		{ "arm_smmu_attach_dev", SMMU_ATTACH_PAGING },
+		{ "arm_smmu_attach_dev_identity", SMMU_ATTACH_IDENTITY },
+		{ "arm_smmu_attach_dev_blocked", SMMU_ATTACH_BLOCKED },
+		{ "arm_smmu_s1_set_dev_pasid", SMMU_ATTACH_PASID },
+	};
+	__u32 unhooked = SMMU_ATTACH_PAGING | SMMU_ATTACH_IDENTITY | SMMU_ATTACH_BLOCKED |
+			 SMMU_ATTACH_PASID;
+	bool prepare = false;
 
 	for (int i = 0; i < n; i++) {
 		const struct probe_candidate *c;
@@ -182,9 +193,11 @@ bool plan_smmu_prepare_records(const struct plan_entry *entries, int n)
 		if (!c->target)
 			continue;
 		prepare |= !strcmp(c->target, "arm_smmu_attach_prepare");
-		attach_dev |= !strcmp(c->target, "arm_smmu_attach_dev");
+		for (size_t k = 0; k < sizeof(ops) / sizeof(ops[0]); k++)
+			if (!strcmp(c->target, ops[k].op))
+				unhooked &= ~ops[k].class;
 	}
-	return prepare && !attach_dev;
+	return prepare ? unhooked : 0;
 }
 
 const char *hook_type_name(enum hook_type t)

@@ -157,10 +157,11 @@ extern const char *const smmu_args[];
 /* ... and the attach sequence's program, in the order of smmu_prepare_arg[] */
 extern const char *const smmu_prepare_args[];
 /*
- * Whether SMMUv3's attach-sequence program records attaches: it is attached
- * and the driver's arm_smmu_attach_dev op is not (its name twice).
+ * The attaches SMMUv3's attach-sequence program records (a mask of enum
+ * smmu_attach_class): where it is attached, those whose driver op is not
+ * (a name the kernel has twice), so each attach is recorded once.
  */
-bool plan_smmu_prepare_records(const struct plan_entry *entries, int n);
+unsigned int plan_smmu_prepare_records(const struct plan_entry *entries, int n);
 
 /* Whether the kernel's BTF (vmlinux or arm_smmu_v3) has this struct. */
 bool kernel_has_struct(const struct kernel_facts *facts, const char *name);
