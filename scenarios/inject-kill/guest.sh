@@ -11,7 +11,9 @@ bind_vfio "$dev"
 links() { bpftool link show 2>/dev/null | grep -c -E '^[0-9]+: ' || true; }
 progs() { bpftool prog show 2>/dev/null | grep -c -E 'vtd_submit|vtd_complete|method_|attach_exit|bus_end' || true; }
 "$BIN/atsflr" --reset none --rate 300 --duration 2 --output "$RESULTS/flr-before.json" "$dev"
-"$BIN/atstrace" --quiet --inject-delay "${delay_ms}ms" --inject-device "$dev" >/dev/null 2>"$RESULTS/atstrace.err" &
+# every completion delayed: 300 unmaps/s of 1 ms is over the 200 ms/s default budgets
+"$BIN/atstrace" --quiet --inject-delay "${delay_ms}ms" --inject-budget 500ms --inject-total-budget 500ms \
+	--inject-device "$dev" >/dev/null 2>"$RESULTS/atstrace.err" &
 pid=$!
 for i in $(seq 600); do grep -q '^atstrace: tracing' "$RESULTS/atstrace.err" && break; sleep 0.1; done
 "$BIN/atsflr" --reset none --rate 300 --duration 2 --output "$RESULTS/flr-during.json" "$dev"
