@@ -3,11 +3,11 @@
 # $ATSTRACE_REPO the repository.
 
 # the project's binaries for the guest's architecture (make builds both)
-# and whether the oracle can probe VT-d's submissions (x86 registers): the
-# arm64 machine has an SMMUv3 instead
+# and which IOMMU's submissions the oracle probes (by the architecture's
+# argument registers): VT-d's on x86, SMMUv3's on the arm64 machine
 case $(uname -m) in
-aarch64) BIN=$ATSTRACE_REPO/build/arm64/bin ORACLE_VTD= ;;
-*) BIN=$ATSTRACE_REPO/build/bin ORACLE_VTD=1 ;;
+aarch64) BIN=$ATSTRACE_REPO/build/arm64/bin ORACLE_IOMMU=smmuv3 ;;
+*) BIN=$ATSTRACE_REPO/build/bin ORACLE_IOMMU=vtd ;;
 esac
 TRACEFS=/sys/kernel/tracing
 
@@ -159,18 +159,33 @@ net_check() { # NAME BDF
 	ip link set "$ifc" down
 }
 
-# The oracle: tracefs kprobe events (no BPF) for every qi_submit_sync call
-# with its descriptors, and each reset's start and end. A probe whose
+# The oracle: tracefs kprobe events (no BPF) for every IOMMU submission
+# with what it carries, and each reset's start and end. A probe whose
 # function this kernel lacks is skipped and not listed in oracle-probes.txt.
-# Descriptor qw0s: a batch holds at most 16 (QI_MAX_BATCHED_DESC_COUNT); the
-# parser reads only the first `count` of them.
+#  - VT-d, qi_submit_sync(iommu, desc, count, ...): descriptor qw0s, at most
+#    16 a batch (QI_MAX_BATCHED_DESC_COUNT);
+#  - SMMUv3, arm_smmu_cmdq_issue_cmdlist(smmu, cmdq, cmds, n, sync): each
+#    command's first word (opcode, StreamID), at most 64 a list
+#    (CMDQ_BATCH_ENTRIES);
+# the parser reads only the first count (n) of them.
 oracle_probe_table() {
 	local qw="" i
-	for i in $(seq 0 15); do qw="$qw d$i=+$((i * 32))(%si):x64"; done
-	[ -z "$ORACLE_VTD" ] || cat <<EOT
+	case $ORACLE_IOMMU in
+	vtd)
+		for i in $(seq 0 15); do qw="$qw d$i=+$((i * 32))(%si):x64"; done
+		cat <<EOT
 p:atsora/qisub qi_submit_sync count=%dx:u32$qw
 r:atsora/qisub_r qi_submit_sync ret=\$retval:s32
 EOT
+		;;
+	smmuv3)
+		for i in $(seq 0 63); do qw="$qw d$i=+$((i * 16))(%x2):x64"; done
+		cat <<EOT
+p:atsora/smmucmd arm_smmu_cmdq_issue_cmdlist n=%x3:s32 sync=%x4:u8$qw
+r:atsora/smmucmd_r arm_smmu_cmdq_issue_cmdlist ret=\$retval:s32
+EOT
+		;;
+	esac
 	cat <<EOT
 p:atsora/flr pcie_flr bus=dev->bus->number:u8 devfn=dev->devfn:u32
 r:atsora/flr_r pcie_flr ret=\$retval:s32
@@ -219,8 +234,12 @@ oracle_start() {
 			log "oracle: probe not available: ${line%% *} $(echo "$line" | cut -d' ' -f2)"
 		fi
 	done < <(oracle_probe_table)
-	[ -z "$ORACLE_VTD" ] || grep -q '^p:atsora/qisub ' "$RESULTS/oracle-probes.txt" ||
-		fail "oracle: cannot probe qi_submit_sync"
+	case $ORACLE_IOMMU in
+	vtd) grep -q '^p:atsora/qisub ' "$RESULTS/oracle-probes.txt" ||
+		fail "oracle: cannot probe qi_submit_sync" ;;
+	smmuv3) grep -q '^p:atsora/smmucmd ' "$RESULTS/oracle-probes.txt" ||
+		fail "oracle: cannot probe arm_smmu_cmdq_issue_cmdlist" ;;
+	esac
 	echo 1 >"$TRACEFS/events/atsora/enable"
 	# tracepoints a scenario asks for (ORACLE_TRACEPOINTS="iommu/x ..."), in
 	# the same buffer and clock; those the kernel lacks are listed as absent

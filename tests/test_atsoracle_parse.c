@@ -21,7 +21,7 @@ static uint64_t clock_us;
 __attribute__((format(printf, 3, 4)))
 static void ev(int pid, const char *name, const char *fmt, ...)
 {
-	char line[1024], args[768];
+	char line[4096], args[3072];
 	struct oracle_event e;
 	va_list ap;
 
@@ -107,6 +107,72 @@ static void test_method_window(void **state)
 	/* only the first `count` descriptors are read */
 	assert_int_equal(dev(0xdead)->devtlb_descriptors, 0);
 	assert_int_equal(st.qi_calls, 5);
+}
+
+/*
+ * SMMUv3 command lists (arm_smmu_cmdq_issue_cmdlist): each command's first
+ * word, the first n of them read; CMD_ATC_INV counted like a device-TLB
+ * descriptor (windows and all), CFGI_* per StreamID, every opcode counted.
+ */
+#define SMMU_CMD(op, sid) ((unsigned long long)(sid) << 32 | (op))
+
+static void smmu_list(int pid, unsigned int n, const unsigned long long *dw0, unsigned int len)
+{
+	char args[3072];
+	int off;
+
+	off = snprintf(args, sizeof(args), "n=%u sync=1", n);
+	for (unsigned int i = 0; i < len; i++)
+		off += snprintf(args + off, sizeof(args) - off, " d%u=0x%llx", i, dw0[i]);
+	ev(pid, "smmucmd", "%s", args);
+}
+
+static void test_smmu_lists(void **state)
+{
+	unsigned long long l[65];
+	uint64_t sid;
+
+	setup();
+	for (int i = 0; i < 65; i++)
+		l[i] = SMMU_CMD(0x11, 0);          /* TLBI_NH_ASID: names no device */
+	l[0] = SMMU_CMD(SMMU_OP_CFGI_STE, 0x100);
+	l[1] = SMMU_CMD(SMMU_OP_ATC_INV, 0x100) | 1ULL << 11;  /* with a SubstreamID */
+	l[2] = SMMU_CMD(SMMU_OP_ATC_INV, 0x10000);             /* no PCI device of segment 0 */
+	l[63] = SMMU_CMD(SMMU_OP_ATC_INV, 0x200);
+	l[64] = SMMU_CMD(SMMU_OP_ATC_INV, 0x300);              /* past n: never read */
+	smmu_list(10, 64, l, 65);
+	ev(10, "smmucmd_r", "ret=0");
+	ev(20, "flr", "bus=1 devfn=0");
+	ev(20, "flrwrite", "pos=8 set=32768");
+	smmu_list(10, 2, l, 3);                /* inside 01:00.0's window */
+	ev(10, "smmucmd_r", "ret=0");
+	ev(20, "devwait_r", "ret=0");
+	ev(20, "flr_r", "ret=0");
+	assert_int_equal(st.smmu_lists, 2);
+	assert_int_equal(st.smmu_returns, 2);
+	assert_int_equal(st.qi_calls, 0);
+	assert_int_equal(st.smmu_cmds, 66);
+	assert_int_equal(st.smmu_by_op[0x11], 60);
+	assert_int_equal(st.smmu_by_op[SMMU_OP_ATC_INV], 4);
+	assert_int_equal(st.smmu_wide_sids, 1);
+	assert_int_equal(dev(0x0100)->devtlb_descriptors, 2);
+	assert_int_equal(dev(0x0100)->in_window, 1);
+	assert_int_equal(dev(0x0100)->smmu_cfgi, 2);
+	assert_int_equal(dev(0x0200)->devtlb_descriptors, 1);
+	assert_int_equal(dev(0x0300)->devtlb_descriptors, 0);
+	assert_int_equal(st.events_lost, 0);
+	/* a longer list than any the driver sends: the trace is not trusted */
+	smmu_list(10, 65, l, 65);
+	assert_int_equal(st.events_lost, 1);
+	/* which commands name a StreamID */
+	assert_true(oracle_smmu_cmd_sid(SMMU_CMD(SMMU_OP_CFGI_CD_ALL, 7), &sid));
+	assert_int_equal(sid, 7);
+	assert_false(oracle_smmu_cmd_sid(SMMU_CMD(SMMU_OP_SYNC, 7), &sid));
+	assert_false(oracle_smmu_cmd_sid(SMMU_CMD(SMMU_OP_CFGI_STE_RANGE, 0), &sid)); /* CFGI_ALL */
+	assert_false(oracle_smmu_cmd_sid(SMMU_CMD(0x12, 7), &sid));
+	assert_string_equal(oracle_smmu_op_name(SMMU_OP_ATC_INV), "ATC_INV");
+	assert_null(oracle_smmu_op_name(0x7f));
+	(void)state;
 }
 
 /*
@@ -255,6 +321,37 @@ static void test_recovery_window_no_bracketing(void **state)
 }
 
 /* Two passes, as atsoracle runs them: the second knows every window edge. */
+/*
+ * The other observer's bus windows are matched by the bus they cover, not
+ * in the order of all bus windows: a downstream port's resets and then the
+ * root port's (hot-reset behind a switch) pair each with its own.
+ */
+static void test_observer_bus_windows(void **state)
+{
+	static const char *const lines[] = {
+		"r-20 [001] .... 1.000000: sbr: (f) bus=2 devfn=0 sec=3 sub=3",
+		"r-20 [001] .... 1.100000: sbrwait_r: (f) ret=0",
+		"r-20 [001] .... 4.000000: sbr: (f) bus=0 devfn=8 sec=1 sub=4",
+		"r-20 [001] .... 4.100000: sbrwait_r: (f) ret=0",
+	};
+	/* atstrace's: the downstream port's at 1.0005 s, the root port's at 4.001 s */
+	const struct observer_window wins[] = {
+		{ .sid = 0x0200, .bus_lo = 3, .bus = true, .open_ns = 1000500000, .close_ns = 1100000000 },
+		{ .sid = 0x0008, .bus_lo = 1, .bus = true, .open_ns = 4001000000, .close_ns = 4100000000 },
+	};
+	struct oracle_event e;
+
+	setup();
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+		assert_int_equal(oracle_parse_line(lines[i], &e), 0);
+		oracle_feed(&st, &e);
+	}
+	oracle_match_observer(&st, wins, 2);
+	assert_int_equal(st.max_slack, 1000000);   /* 1 ms, not the 3 s between the two */
+	oracle_free(&st);
+	(void)state;
+}
+
 static void test_edges(void **state)
 {
 	static const char *const lines[] = {
@@ -305,6 +402,8 @@ int main(void)
 		cmocka_unit_test(test_recovery_window),
 		cmocka_unit_test(test_recovery_window_no_bracketing),
 		cmocka_unit_test(test_edges),
+		cmocka_unit_test(test_observer_bus_windows),
+		cmocka_unit_test(test_smmu_lists),
 	};
 
 	return cmocka_run_group_tests_name("atsoracle_parse", tests, NULL, NULL);

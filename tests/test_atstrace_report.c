@@ -374,6 +374,32 @@ static void test_json_records(void **state)
 	free(doc);
 }
 
+/*
+ * SMMUv3 StreamIDs: listed once each, only for a device with counts, at
+ * most SMMU_MAX_STREAMS; absent from a device that has none (VT-d, AMD-Vi).
+ */
+static void test_streamids(void **state)
+{
+	char *doc;
+
+	t.dev[0].rid = 0x0100;
+	doc = json_of(summary_of, &end);
+	assert_null(strstr(doc, "streamids"));
+	free(doc);
+	totals_add_streamid(&t, 0x0100, 0x100);
+	totals_add_streamid(&t, 0x0100, 0x100);
+	totals_add_streamid(&t, 0x0200, 0x200);	/* no counts: not a device of the run */
+	totals_add_streamid(&t, 0x0100, 0x10000);
+	assert_int_equal(t.dev[0].nsids, 2);
+	doc = json_of(summary_of, &end);
+	assert_has(doc, "\"attach_busy\":0,\"streamids\":[256,65536]}");
+	free(doc);
+	for (__u32 sid = 0; sid < 2 * SMMU_MAX_STREAMS; sid++)
+		totals_add_streamid(&t, 0x0100, sid);
+	assert_int_equal(t.dev[0].nsids, SMMU_MAX_STREAMS);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -393,6 +419,7 @@ int main(void)
 		cmocka_unit_test_setup(test_ktap_proved_nothing, clean_run),
 		cmocka_unit_test_setup(test_ktap_workload, clean_run),
 		cmocka_unit_test_setup(test_json_records, clean_run),
+		cmocka_unit_test_setup(test_streamids, clean_run),
 	};
 
 	return cmocka_run_group_tests_name("atstrace_report", tests, NULL, NULL);

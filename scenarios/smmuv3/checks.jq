@@ -41,6 +41,22 @@ def checks($run; $p; $expect):
 	check("SMMUv3 command lists: some, each entry with its return";
 	      [$ps.smmu_submit_fentry.run_cnt // 0] | [.[0] >= 1, .[0] == ($ps.smmu_complete_fexit.run_cnt // -1)];
 	      eq([true, true])),
+	# the oracle decodes every command list by opcode and StreamID (tracefs)
+	($run.oracle.smmu_cmdq // {}) as $q | ($run.oracle.devices[$p.dev] // {}) as $od |
+	# (a list still running when tracing stops has no return)
+	check("oracle: SMMUv3 command lists probed, each with its return (one may be cut off), none failed";
+	      [$q.lists >= 1, ($q.lists - $q.returns) as $d | $d == 0 or $d == 1, $q.errors, $run.oracle.smmu_cmdlist_missed];
+	      eq([true, true, 0, 0])),
+	check_shown("oracle: SMMUv3 commands by opcode"; $q.by_opcode; reported),
+	check("oracle: commands it could not place (StreamID above 0xffff)"; $q.wide_streamids; eq(0)),
+	check("oracle: no CMD_ATC_INV in any list"; $q.by_opcode.ATC_INV // 0; eq(0)),
+	# nothing else submits here: the NIC is VFIO's from before the oracle
+	# starts, the disk idle, the 9p share outside the DMA API
+	check("SMMUv3 command lists: atstrace's program runs = the oracle's lists";
+	      [$ps.smmu_submit_fentry.run_cnt // 0, $q.lists // -1]; .[0] as $n | eq([$n, $n])),
+	check("StreamIDs atstrace learnt for the device: its requester ID (virt's one-to-one iommu-map)";
+	      $a.streamids; eq([$p.dev | bdf_rid])),
+	check("oracle: configuration invalidations (CFGI_*) naming that StreamID"; $od.smmu_cfgi; at_least(1)),
 	agrees_with_oracle(""; $s; $run.oracle; $p.dev),
 	oracle_kept_up($run.oracle),
 	check("no ATC invalidation (no ATS behind QEMU's SMMUv3)"; $a.invalidations; eq(0)),

@@ -107,6 +107,9 @@ static struct observer_window *read_observer(const char *path, size_t *n,
 		}
 		w[*n].bus = bus;
 		w[*n].sid = b << 8 | d << 3 | fn;
+		w[*n].bus_lo = 0;
+		if (bus && strstr(line, "\"bus_lo\":"))
+			w[*n].bus_lo = strtoul(strstr(line, "\"bus_lo\":") + 9, NULL, 10);
 		w[*n].close_ns = strtoull(ts + 8, NULL, 10);
 		w[*n].open_ns = w[*n].close_ns - strtoull(dur + 14, NULL, 10);
 		(*n)++;
@@ -117,8 +120,8 @@ static struct observer_window *read_observer(const char *path, size_t *n,
 	return w;
 }
 
-/* kprobe_profile lines "EVENT HITS MISSED": the qisub probe's misses, -1 if absent */
-static long long read_missed(const char *path)
+/* kprobe_profile lines "EVENT HITS MISSED": a probe's misses, -1 if absent */
+static long long read_missed(const char *path, const char *event)
 {
 	char name[64];
 	long long hits, missed, found = -1;
@@ -127,7 +130,7 @@ static long long read_missed(const char *path)
 	if (!f)
 		return -1;
 	while (fscanf(f, "%63s %lld %lld", name, &hits, &missed) == 3)
-		if (!strcmp(name, "qisub") || !strcmp(name, "atsora/qisub"))
+		if (!strncmp(name, "atsora/", 7) ? !strcmp(name + 7, event) : !strcmp(name, event))
 			found = missed;
 	fclose(f);
 	return found;
@@ -157,7 +160,7 @@ int main(int argc, char **argv)
 	char def_overrun[4096];
 	struct json_writer w;
 	uint64_t garbled = 0, edge_ns = 20000; /* 20 us, plus the measured lags */
-	long long overrun, qisub_missed;
+	long long overrun, qisub_missed, smmu_missed;
 	int i, r;
 
 	for (i = 1; i < argc; i++) {
@@ -213,7 +216,8 @@ int main(int argc, char **argv)
 
 		snprintf(profile, sizeof(profile), "%.*soracle-kprobe-profile.txt",
 			 slash ? (int)(slash - trace + 1) : 0, trace);
-		qisub_missed = read_missed(profile);
+		qisub_missed = read_missed(profile, "qisub");
+		smmu_missed = read_missed(profile, "smmucmd");
 	}
 
 	json_init(&w, stdout);
@@ -237,6 +241,30 @@ int main(int argc, char **argv)
 	json_kv_u64(&w, "returns", st.qi_returns);
 	json_kv_u64(&w, "errors", st.qi_errors);
 	json_object_end(&w);
+	json_kv_i64(&w, "smmu_cmdlist_missed", smmu_missed);
+	json_key(&w, "smmu_cmdq");
+	json_object_begin(&w);
+	json_kv_u64(&w, "lists", st.smmu_lists);
+	json_kv_u64(&w, "returns", st.smmu_returns);
+	json_kv_u64(&w, "errors", st.smmu_errors);
+	json_kv_u64(&w, "commands", st.smmu_cmds);
+	json_kv_u64(&w, "wide_streamids", st.smmu_wide_sids);
+	json_key(&w, "by_opcode");
+	json_object_begin(&w);
+	for (unsigned int op = 0; op < 256; op++) {
+		const char *name = oracle_smmu_op_name(op);
+		char unk[16];
+
+		if (!st.smmu_by_op[op])
+			continue;
+		if (!name) {
+			snprintf(unk, sizeof(unk), "0x%02x", op);
+			name = unk;
+		}
+		json_kv_u64(&w, name, st.smmu_by_op[op]);
+	}
+	json_object_end(&w);
+	json_object_end(&w);
 	json_kv_u64(&w, "bus_resets", st.bus_resets);
 	json_key(&w, "devices");
 	json_object_begin(&w);
@@ -258,6 +286,7 @@ int main(int argc, char **argv)
 		json_kv_u64(&w, "bus_windows", d->bus_windows);
 		json_kv_u64(&w, "recovery_windows", d->recovery_windows);
 		json_kv_u64(&w, "in_recovery", d->in_recovery);
+		json_kv_u64(&w, "smmu_cfgi", d->smmu_cfgi);
 		json_key(&w, "windows_by_method");
 		json_object_begin(&w);
 		for (int m = 0; oracle_method_names[m]; m++)

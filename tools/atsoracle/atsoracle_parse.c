@@ -29,7 +29,7 @@ static const struct {
 	{ "flr", F_METHOD_FLR },     { "afflr", F_METHOD_AFFLR },   { "pm", F_METHOD_PM },
 	{ "busfn", F_METHOD_BUSFN }, { "acpi", F_METHOD_ACPI },     { "devspec", F_METHOD_DEVSPEC },
 	{ "cxl", F_METHOD_CXL },     { "prep", F_PREPARE },         { "sbr", F_BUS_RESET },
-	{ "qisub", F_SUBMIT },
+	{ "qisub", F_SUBMIT },       { "smmucmd", F_SUBMIT },
 };
 
 int oracle_parse_line(const char *line, struct oracle_event *ev)
@@ -142,6 +142,43 @@ bool oracle_devtlb_sid(uint64_t qw0, uint16_t *sid)
 	}
 }
 
+const char *oracle_smmu_op_name(unsigned int op)
+{
+	static const struct {
+		unsigned int op;
+		const char *name;
+	} ops[] = {
+		{ 0x01, "PREFETCH_CONFIG" }, { 0x02, "PREFETCH_ADDR" },
+		{ SMMU_OP_CFGI_STE, "CFGI_STE" }, { SMMU_OP_CFGI_STE_RANGE, "CFGI_STE_RANGE" },
+		{ SMMU_OP_CFGI_CD, "CFGI_CD" }, { SMMU_OP_CFGI_CD_ALL, "CFGI_CD_ALL" },
+		{ 0x10, "TLBI_NH_ALL" }, { 0x11, "TLBI_NH_ASID" }, { 0x12, "TLBI_NH_VA" },
+		{ 0x13, "TLBI_NH_VAA" }, { 0x18, "TLBI_EL3_ALL" }, { 0x1a, "TLBI_EL3_VA" },
+		{ 0x20, "TLBI_EL2_ALL" }, { 0x21, "TLBI_EL2_ASID" }, { 0x22, "TLBI_EL2_VA" },
+		{ 0x28, "TLBI_S12_VMALL" }, { 0x2a, "TLBI_S2_IPA" }, { 0x30, "TLBI_NSNH_ALL" },
+		{ SMMU_OP_ATC_INV, "ATC_INV" }, { 0x41, "PRI_RESP" }, { 0x44, "RESUME" },
+		{ 0x45, "STALL_TERM" }, { SMMU_OP_SYNC, "SYNC" },
+	};
+
+	for (size_t i = 0; i < sizeof(ops) / sizeof(ops[0]); i++)
+		if (ops[i].op == op)
+			return ops[i].name;
+	return NULL;
+}
+
+bool oracle_smmu_cmd_sid(uint64_t dw0, uint64_t *sid)
+{
+	switch (dw0 & 0xff) {
+	case SMMU_OP_CFGI_STE:
+	case SMMU_OP_CFGI_CD:
+	case SMMU_OP_CFGI_CD_ALL:
+	case SMMU_OP_ATC_INV:
+		*sid = dw0 >> 32;
+		return true;
+	default:
+		return false;
+	}
+}
+
 void oracle_init(struct oracle_state *st)
 {
 	memset(st, 0, sizeof(*st));
@@ -188,7 +225,7 @@ void oracle_match_observer(struct oracle_state *st, const struct observer_window
 			const struct observer_window *w = &wins[k];
 			uint64_t t;
 
-			if (w->bus != e->bus || (!e->bus && w->sid != e->sid))
+			if (w->bus != e->bus || (e->bus ? w->bus_lo != e->bus_lo : w->sid != e->sid))
 				continue;
 			if (seen--)
 				continue;
@@ -462,10 +499,20 @@ static void on_submit(struct oracle_state *st, struct oracle_task *tk, const str
 	uint64_t count = 0, qw;
 	char key[8];
 
-	st->qi_calls++;
-	oracle_kv_u64(ev, "count", &count);
-	if (count > ORACLE_MAX_BATCH)
-		count = ORACLE_MAX_BATCH;
+	fr->smmu = !strcmp(ev->name, "smmucmd");
+	if (fr->smmu) {
+		st->smmu_lists++;
+		oracle_kv_u64(ev, "n", &count);
+		if (count > ORACLE_MAX_SMMU_BATCH) { /* no list is longer: garbled */
+			st->events_lost++;
+			count = ORACLE_MAX_SMMU_BATCH;
+		}
+	} else {
+		st->qi_calls++;
+		oracle_kv_u64(ev, "count", &count);
+		if (count > ORACLE_MAX_BATCH)
+			count = ORACLE_MAX_BATCH;
+	}
 	for (unsigned int i = 0; i < count; i++) {
 		struct oracle_device *d;
 		uint16_t sid;
@@ -473,8 +520,29 @@ static void on_submit(struct oracle_state *st, struct oracle_task *tk, const str
 		int j;
 
 		snprintf(key, sizeof(key), "d%u", i);
-		if (!oracle_kv_u64(ev, key, &qw) || !oracle_devtlb_sid(qw, &sid))
+		if (!oracle_kv_u64(ev, key, &qw))
 			continue;
+		if (fr->smmu) {
+			uint64_t wide;
+
+			st->smmu_cmds++;
+			st->smmu_by_op[qw & 0xff]++;
+			if (!oracle_smmu_cmd_sid(qw, &wide))
+				continue;
+			if (wide > 0xffff) {
+				st->smmu_wide_sids++;
+				continue;
+			}
+			sid = wide;
+			if ((qw & 0xff) != SMMU_OP_ATC_INV) {
+				d = oracle_device(st, sid);
+				if (d)
+					d->smmu_cfgi++;
+				continue;
+			}
+		} else if (!oracle_devtlb_sid(qw, &sid)) {
+			continue;
+		}
 		d = oracle_device(st, sid);
 		if (!d)
 			continue;
@@ -492,7 +560,9 @@ static void on_submit(struct oracle_state *st, struct oracle_task *tk, const str
 		}
 		for (j = 0; j < fr->nsids && fr->sids[j] != sid; j++)
 			;
-		if (j == fr->nsids) {
+		if (j == fr->nsids && fr->nsids == ORACLE_MAX_BATCH) {
+			st->events_lost++; /* more devices in one list than a frame holds */
+		} else if (j == fr->nsids) {
 			fr->inwin[fr->nsids] = inwin;
 			fr->sids[fr->nsids++] = sid;
 			d->devtlb_calls++;
@@ -599,9 +669,13 @@ static void on_return(struct oracle_state *st, struct oracle_task *tk, int kind,
 	oracle_kv_u64(ev, "ret", &ret);
 	switch (kind) {
 	case F_SUBMIT:
-		st->qi_returns++;
-		if (ret)
-			st->qi_errors++;
+		if (fr->smmu) {
+			st->smmu_returns++;
+			st->smmu_errors += ret != 0;
+		} else {
+			st->qi_returns++;
+			st->qi_errors += ret != 0;
+		}
 		/* completed near a window's opening: in flight at it, or not? */
 		for (int k = 0; k < fr->nsids; k++) {
 			struct oracle_device *d;
@@ -649,7 +723,8 @@ void oracle_feed(struct oracle_state *st, const struct oracle_event *ev)
 		if (last && f->ts - last > st->max_lag)
 			st->max_lag = f->ts - last;
 	}
-	if (!st->edges_known && !strcmp(ev->name, "qisub") && ev->cpu >= 0 &&
+	if (!st->edges_known && (!strcmp(ev->name, "qisub") || !strcmp(ev->name, "smmucmd")) &&
+	    ev->cpu >= 0 &&
 	    ev->cpu < ORACLE_MAX_CPUS)
 		st->last_submit[ev->cpu] = ev->ts_ns;
 	if (!tk)

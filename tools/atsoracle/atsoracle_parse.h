@@ -1,9 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
  * The lab's independent oracle: reads the tracefs kprobe trace recorded in the
- * guest (lab/guest-lib.sh, no BPF involved) and counts VT-d
- * device-TLB invalidations per device, reset windows, and invalidations that
- * hit a device inside its window. It deliberately shares no code with
+ * guest (lab/guest-lib.sh, no BPF involved) and counts device-TLB (ATC)
+ * invalidations per device (VT-d descriptors at qi_submit_sync, SMMUv3
+ * commands at arm_smmu_cmdq_issue_cmdlist), reset windows, and invalidations
+ * that hit a device inside its window. On SMMUv3 it also counts every
+ * command list by opcode, and the configuration invalidations (CFGI_*) that
+ * name each device's StreamID; StreamIDs are taken as the device's requester
+ * ID (QEMU's virt board maps them one to one). A list is taken as complete
+ * at its return, also one issued without a CMD_SYNC (a full batch: it
+ * completes at the next synced list on that queue). It deliberately shares no code with
  * atstrace's BPF side: its counts are what atstrace is checked against.
  *
  * Window, per device and nesting-aware:
@@ -45,11 +51,12 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define ORACLE_MAX_KV 24
+#define ORACLE_MAX_KV 72 /* an SMMUv3 list: n, sync and 64 commands' first words */
 #define ORACLE_MAX_DEVICES 256
 #define ORACLE_MAX_TASKS 256
 #define ORACLE_STACK_DEPTH 8
-#define ORACLE_MAX_BATCH 16
+#define ORACLE_MAX_BATCH 16      /* VT-d: descriptors per qi_submit_sync */
+#define ORACLE_MAX_SMMU_BATCH 64 /* SMMUv3: commands per list (CMDQ_BATCH_ENTRIES) */
 #define ORACLE_MAX_BUS_WINDOWS 16
 #define ORACLE_NR_METHODS 8 /* seven reset methods and the bracket */
 #define ORACLE_MAX_CPUS 256
@@ -81,11 +88,12 @@ struct oracle_device {
 	uint64_t recovery_windows;   /* ... issued by error recovery (pcie_do_recovery) */
 	uint64_t in_recovery;        /* of in_window: inside a recovery window */
 	uint64_t released;           /* id of the recovery window its bracket ended in */
-	uint64_t devtlb_descriptors;
+	uint64_t devtlb_descriptors; /* VT-d device-TLB descriptors, SMMUv3 CMD_ATC_INVs */
 	uint64_t devtlb_calls;       /* qi_submit_sync calls carrying >= 1 for it */
 	uint64_t in_window;          /* descriptors submitted inside a window */
 	uint64_t in_flight_at_open;  /* submissions still running when a window opened */
 	uint64_t edge_in, edge_out;  /* near a window edge: see above */
+	uint64_t smmu_cfgi;          /* SMMUv3 CFGI_STE/_CD/_CD_ALL naming it */
 };
 
 /* a window edge: open or close of a device window, or of a bus window */
@@ -105,6 +113,7 @@ struct oracle_frame {
 	uint8_t bus_lo, bus_hi;     /* bus reset: the buses below the bridge */
 	bool ignored;               /* probe=1: no window */
 	int phase;                  /* reset methods: where the hardware reset is */
+	bool smmu;                  /* an SMMUv3 command list, not a qi_submit */
 	int nsids;                  /* qi_submit: the devices it carries */
 	uint16_t sids[ORACLE_MAX_BATCH];
 	bool counted[ORACLE_MAX_BATCH]; /* already counted as in-flight-at-open */
@@ -125,6 +134,11 @@ struct oracle_state {
 	 * bus windows): counted, and a run with any is judged lost */
 	uint64_t events_lost;
 	uint64_t qi_calls, qi_returns, qi_errors;
+	/* SMMUv3 command lists; their commands, by opcode; ATC_INV or CFGI_*
+	 * naming a StreamID above 0xffff (no PCI device of segment 0) */
+	uint64_t smmu_lists, smmu_returns, smmu_errors, smmu_cmds;
+	uint64_t smmu_by_op[256];
+	uint64_t smmu_wide_sids;
 	uint64_t bus_resets;
 	int ndev;
 	struct oracle_device dev[ORACLE_MAX_DEVICES];
@@ -155,10 +169,12 @@ void oracle_free(struct oracle_state *st);
 /*
  * After pass 1, before oracle_second_pass: widen each edge by its distance to
  * the other observer's matching edge (the k-th opening and closing of the
- * same device, or of the same bridge's bus window). wins holds n entries.
+ * same device, or of a bus window over the same first bus). wins holds n
+ * entries.
  */
 struct observer_window {
 	uint16_t sid;      /* device, or the bridge for a bus window */
+	uint8_t bus_lo;    /* a bus window: the first bus below the bridge */
 	bool bus;
 	uint64_t open_ns, close_ns;
 };
@@ -176,5 +192,18 @@ struct oracle_device *oracle_device(struct oracle_state *st, uint16_t sid);
 
 /* Decode a VT-d descriptor's qw0: true and the SID for a device-TLB one. */
 bool oracle_devtlb_sid(uint64_t qw0, uint16_t *sid);
+
+/* SMMUv3 commands, by the first word's opcode (bits 7:0), as the
+ * specification numbers them; the name of one, or NULL if not listed. */
+enum {
+	SMMU_OP_CFGI_STE = 0x03, SMMU_OP_CFGI_STE_RANGE = 0x04, SMMU_OP_CFGI_CD = 0x05,
+	SMMU_OP_CFGI_CD_ALL = 0x06, SMMU_OP_ATC_INV = 0x40, SMMU_OP_SYNC = 0x46,
+};
+const char *oracle_smmu_op_name(unsigned int op);
+/* The StreamID (bits 63:32) of a command that names one device: ATC_INV,
+ * CFGI_STE, CFGI_CD, CFGI_CD_ALL; false for any other (CFGI_STE_RANGE names
+ * a range, its size in the second word the probe does not read; with size
+ * 31 it is CFGI_ALL). */
+bool oracle_smmu_cmd_sid(uint64_t dw0, uint64_t *sid);
 
 #endif

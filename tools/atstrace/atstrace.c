@@ -356,6 +356,18 @@ static void read_totals(struct atstrace *skel, struct run_totals *t)
 		d->rid = o.rid;
 		t->ndev++;
 	}
+	/* SMMUv3: each device's StreamIDs, as attaches taught them */
+	{
+		int sfd = bpf_map__fd(skel->maps.sid_map);
+		struct sid_key k, *prev = NULL;
+		__u32 rid;
+
+		while (!bpf_map_get_next_key(sfd, prev, &k)) {
+			if (!bpf_map_lookup_elem(sfd, &k, &rid))
+				totals_add_streamid(t, rid, k.sid);
+			prev = &k;
+		}
+	}
 	for (__u32 g = 0; gv && g < G_NR; g++) {
 		if (bpf_map_lookup_elem(gfd, &g, gv))
 			continue;

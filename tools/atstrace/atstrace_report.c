@@ -286,6 +286,22 @@ void report_event_json(struct json_writer *w, const struct event *e, const struc
 	json_object_end(w);
 }
 
+void totals_add_streamid(struct run_totals *t, __u32 rid, __u32 sid)
+{
+	for (int i = 0; i < t->ndev; i++) {
+		struct device_totals *d = &t->dev[i];
+
+		if (d->rid != rid)
+			continue;
+		for (int k = 0; k < d->nsids; k++)
+			if (d->sids[k] == sid)
+				return;
+		if (d->nsids < SMMU_MAX_STREAMS)
+			d->sids[d->nsids++] = sid;
+		return;
+	}
+}
+
 void report_summary_text(FILE *f, const struct run_totals *t)
 {
 	fprintf(f, "\n%-14s %9s %9s %9s %7s %11s %8s %12s\n", "DEVICE", "ATC-INVS", "IN-WINDOW",
@@ -304,6 +320,9 @@ void report_summary_text(FILE *f, const struct run_totals *t)
 			(unsigned long long)c->invalidations, (unsigned long long)c->in_window,
 			(unsigned long long)c->in_flight_at_open, (unsigned long long)win,
 			(unsigned long long)c->unbracketed, (unsigned long long)c->ats_in_window, att);
+		for (int k = 0; k < t->dev[i].nsids; k++)
+			fprintf(f, "%s%#x%s", k ? ", " : "  SMMUv3 StreamIDs: ", t->dev[i].sids[k],
+				k + 1 == t->dev[i].nsids ? "\n" : "");
 	}
 	fprintf(f, "bus resets: %llu; ring buffer drops: %llu\n",
 		(unsigned long long)t->global[G_BUS_WINDOWS],
@@ -433,6 +452,13 @@ void report_summary_json(struct json_writer *w, const struct run_totals *t,
 		json_kv_u64(w, "attaches", c->attaches);
 		json_kv_u64(w, "attach_errors", c->attach_errors);
 		json_kv_u64(w, "attach_busy", c->attach_busy);
+		if (t->dev[i].nsids) {
+			json_key(w, "streamids");
+			json_array_begin(w);
+			for (int k = 0; k < t->dev[i].nsids; k++)
+				json_u64(w, t->dev[i].sids[k]);
+			json_array_end(w);
+		}
 		json_object_end(w);
 	}
 	json_array_end(w);

@@ -22,6 +22,9 @@
 struct device_totals {
 	__u32 rid;
 	struct dev_counts c;   /* summed over CPUs */
+	/* SMMUv3: the StreamIDs attaches named for it (distinct, as learnt) */
+	int nsids;
+	__u32 sids[SMMU_MAX_STREAMS];
 };
 
 struct run_totals {
@@ -37,6 +40,10 @@ struct run_totals {
 	bool bracketing;       /* the kernel has pci_dev_reset_iommu_prepare() */
 	__u64 inject_calls;    /* completions --inject-delay found eligible */
 };
+
+/* Adds a StreamID learnt for rid to its device's list (once; a device
+ * without counts, or a full list, is left as it is). */
+void totals_add_streamid(struct run_totals *t, __u32 rid, __u32 sid);
 
 /* One histogram, cumulative since the start: a device's and a kind's (H_*). */
 struct hist_total {
