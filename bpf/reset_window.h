@@ -162,9 +162,11 @@ enum frame_phase {
 	FRAME_OPEN,    /* hardware reset running: window open */
 	FRAME_READY,   /* pci_dev_wait returned: window already closed */
 	FRAME_IGNORED, /* probe=1: never opens */
+	FRAME_DONE_EARLY, /* bracketing: done came before the device was ready */
 };
 
-#define RESET_FRAMES_MAX 4
+#define RESET_FRAMES_MAX 4 /* a power of two: indexes are masked with it */
+_Static_assert((RESET_FRAMES_MAX & (RESET_FRAMES_MAX - 1)) == 0, "RESET_FRAMES_MAX");
 
 struct reset_frame {
 	__u32 rid;
@@ -192,7 +194,7 @@ static __always_inline struct reset_frame *frame_push(struct task_frames *t, __u
 	if (d >= RESET_FRAMES_MAX)
 		return NULL;
 	t->depth = d + 1;
-	f = &t->f[d];
+	f = &t->f[d & (RESET_FRAMES_MAX - 1)];
 	f->rid = rid;
 	f->kind = kind;
 	f->phase = probe ? FRAME_IGNORED : kind == WK_FLR ? FRAME_PENDING : FRAME_OPEN;
@@ -205,7 +207,8 @@ static __always_inline struct reset_frame *frame_top(struct task_frames *t)
 
 	if (d == 0 || d > RESET_FRAMES_MAX)
 		return NULL;
-	return &t->f[d - 1];
+	/* masked: the compiler may compute the address before the check above */
+	return &t->f[(d - 1) & (RESET_FRAMES_MAX - 1)];
 }
 
 /* The top frame moves from phase @from to @to; NULL when it is not in @from. */
@@ -218,6 +221,37 @@ static __always_inline struct reset_frame *frame_advance(struct task_frames *t, 
 		return NULL;
 	f->phase = to;
 	return f;
+}
+
+/*
+ * A bracketing kernel's done for @rid, inside a reset method of that device
+ * whose hardware reset has started (FLR, AF FLR, PM: the methods that wait
+ * with pci_dev_wait()) and not yet seen ready: marked FRAME_DONE_EARLY.
+ * Only a pci_dev_wait() that returns later in the same method proves that
+ * the bracket ended before the device was ready (frame_ready_after_done):
+ * a device with Immediate Readiness, or a kernel whose pci_dev_wait() is
+ * not hooked, never gets there, so nothing is claimed for them. Returns
+ * whether the frame was marked.
+ */
+static __always_inline bool frame_done_early(struct task_frames *t, __u32 rid)
+{
+	struct reset_frame *f = frame_top(t);
+
+	if (!f || f->rid != rid || f->phase != FRAME_OPEN)
+		return false;
+	if (f->kind != WK_FLR && f->kind != WK_AF_FLR && f->kind != WK_PM)
+		return false;
+	f->phase = FRAME_DONE_EARLY;
+	return true;
+}
+
+/*
+ * pci_dev_wait() returned after the bracket's done: the rest of the reset
+ * ran outside any bracket. Returns the frame (the caller counts it).
+ */
+static __always_inline struct reset_frame *frame_ready_after_done(struct task_frames *t)
+{
+	return frame_advance(t, FRAME_DONE_EARLY, FRAME_READY);
 }
 
 /* Initiate FLR was written to Device Control: the FLR's hardware reset starts. */

@@ -253,15 +253,11 @@ static __always_inline void close_window(__u32 rid)
 }
 
 /*
- * The hardware reset of a device starts: on a bracketing kernel it must be
- * inside a bracket when ATS is on; otherwise it opens the window.
+ * Bracketing kernel: (part of) a hardware reset of @rid ran with ATS on and
+ * no bracket open: counted, and an event.
  */
-static __always_inline void hw_reset_start(void *ctx, __u32 rid, __u32 kind, struct pci_dev *pdev)
+static __always_inline void unbracketed_reset(__u32 rid, __u32 kind, struct pci_dev *pdev)
 {
-	if (!bracketing) {
-		open_window(ctx, rid, kind, pdev);
-		return;
-	}
 	if (pdev && pdev_ats_enabled(pdev)) {
 		struct dev_key key = { .rid = rid };
 		struct dev_window *w = bpf_map_lookup_elem(&windows, &key);
@@ -282,6 +278,19 @@ static __always_inline void hw_reset_start(void *ctx, __u32 rid, __u32 kind, str
 			bpf_ringbuf_submit(e, 0);
 		}
 	}
+}
+
+/*
+ * The hardware reset of a device starts: on a bracketing kernel it must be
+ * inside a bracket when ATS is on; otherwise it opens the window.
+ */
+static __always_inline void hw_reset_start(void *ctx, __u32 rid, __u32 kind, struct pci_dev *pdev)
+{
+	if (!bracketing) {
+		open_window(ctx, rid, kind, pdev);
+		return;
+	}
+	unbracketed_reset(rid, kind, pdev);
 }
 
 static __always_inline struct task_frames *frames_of_current(bool create)
@@ -460,15 +469,21 @@ int BPF_PROG(flr_write_fentry, struct pci_dev *pdev, int pos, u16 clear, u16 set
 	return 0;
 }
 
-/* pci_dev_wait() returned inside a method: the device is ready. */
+/*
+ * pci_dev_wait() returned inside a method: the device is ready. On a
+ * bracketing kernel whose done came before this (frame_done_early), the
+ * reset ran on without a bracket from done to here: unbracketed.
+ */
 SEC("?fexit/pci_dev_wait")
-int BPF_PROG(device_ready_fexit)
+int BPF_PROG(device_ready_fexit, struct pci_dev *pdev)
 {
 	struct task_frames *t = frames_of_current(false);
 	struct reset_frame *f = t ? frame_device_ready(t) : NULL;
 
 	if (f && !bracketing)
 		close_window(f->rid);
+	else if (!f && t && bracketing && (f = frame_ready_after_done(t)))
+		unbracketed_reset(f->rid, f->kind, pdev);
 	return 0;
 }
 
@@ -686,12 +701,24 @@ int BPF_PROG(prepare_tp, struct device *dev, unsigned int depth, u32 pasid, int 
 	return 0;
 }
 
-/* ... and closes when done starts: done's own restore flushes are legitimate. */
+/*
+ * ... and closes when done starts: done's own restore flushes are
+ * legitimate, once the device is ready. A done inside an FLR, AF FLR or PM
+ * reset whose device has not been seen ready yet is marked: if the
+ * method's pci_dev_wait() returns after it, the bracket ended too early
+ * (device_ready_fexit counts the reset unbracketed).
+ */
 SEC("?fentry/pci_dev_reset_iommu_done")
 int BPF_PROG(done_fentry, struct pci_dev *pdev)
 {
-	if (pdev_bracketable(pdev))
-		close_window(pdev_rid(pdev));
+	if (pdev_bracketable(pdev)) {
+		struct task_frames *t = frames_of_current(false);
+		__u32 rid = pdev_rid(pdev);
+
+		if (t)
+			frame_done_early(t, rid);
+		close_window(rid);
+	}
 	bracket_begin();
 	return 0;
 }

@@ -14,6 +14,8 @@
 #include <linux/types.h>
 
 #include "inflight.h"
+#include "atc_decode.h"
+#include "atstrace.h"
 
 #define NCPU 3
 #define DEV_A 0x0100 /* 00:01.0, below the bridge of bus 1 */
@@ -182,6 +184,50 @@ static void test_queue(void **state)
 	assert_int_equal(busy(), 0);
 }
 
+/*
+ * SMMUv3: a batch of more CMD_ATC_INVs than one list holds, split as
+ * arm_smmu_cmdq_batch_add() does (a full list issued without CMD_SYNC, the
+ * rest with it), each command built from the architecture's fields and
+ * decoded as smmu_cmd() does: one record until the synced list returns.
+ */
+static void smmu_list(struct inflight_task *t, __u32 cpu, const __u64 (*cmds)[2], int n,
+		      int *decoded)
+{
+	struct atc_inv inv;
+
+	for (int i = 0; i < n && i < SMMU_MAX_BATCH; i++) {
+		if (!atc_inv_decode_smmuv3(cmds[i][0], cmds[i][1], &inv))
+			continue;
+		inflight_add(record(t, cpu, INFLIGHT_QUEUE), inv.sid == 0x100 ? DEV_A : DEV_C);
+		(*decoded)++;
+	}
+}
+
+static void test_smmu_split_batch(void **state)
+{
+	__u64 cmds[SMMU_MAX_BATCH + 6][2];
+	struct inflight_task t = { 0 };
+	int decoded = 0;
+
+	/* CMD_ATC_INV: opcode 0x40, SSV[11], SSID[31:12], SID[63:32]; SIZE[5:0], ADDR[63:12] */
+	for (int i = 0; i < SMMU_MAX_BATCH + 6; i++) {
+		__u32 sid = i < SMMU_MAX_BATCH ? 0x100 : 0x200;
+
+		cmds[i][0] = SMMU_CMD_ATC_INV | (__u64)sid << 32;
+		cmds[i][1] = (__u64)(0x40000000 + i * 0x1000);
+	}
+	smmu_list(&t, 0, cmds, SMMU_MAX_BATCH, &decoded);       /* sync=false: still queued */
+	assert_int_equal(decoded, SMMU_MAX_BATCH);
+	assert_int_equal(scan(DEV_A, DEV_A), 1);                 /* in flight at a window's open */
+	smmu_list(&t, 1, cmds + SMMU_MAX_BATCH, 6, &decoded);    /* the rest, after a migration */
+	assert_int_equal(decoded, SMMU_MAX_BATCH + 6);
+	assert_int_equal(busy(), 1);                             /* one record for both lists */
+	assert_true(inflight_carries(&cpus[0].slot[0], DEV_C));
+	assert_int_equal(complete(&t, INFLIGHT_QUEUE), INFLIGHT_OK); /* the synced list's return */
+	assert_int_equal(busy(), 0);
+	assert_int_equal(scan(DEV_C, DEV_C), 0);
+}
+
 /* a completion whose call was never seen is reported, and changes nothing */
 static void test_unbalanced(void **state)
 {
@@ -277,6 +323,7 @@ int main(void)
 		cmocka_unit_test_setup(test_migration, setup),
 		cmocka_unit_test_setup(test_nested_call, setup),
 		cmocka_unit_test_setup(test_queue, setup),
+		cmocka_unit_test_setup(test_smmu_split_batch, setup),
 		cmocka_unit_test_setup(test_unbalanced, setup),
 		cmocka_unit_test_setup(test_no_record, setup),
 		cmocka_unit_test_setup(test_too_deep, setup),

@@ -91,6 +91,44 @@ static void test_flr_immediate_ready(void **state)
 	assert_int_equal(f->rid, 0x0100);
 }
 
+/*
+ * A bracketing kernel whose done comes before the device is ready (after
+ * the FLR write, before pci_dev_wait returns): marked at done, proven only
+ * when pci_dev_wait returns after it in the same method.
+ */
+static void test_done_before_ready(void **state)
+{
+	struct task_frames t = { 0 };
+	bool popped;
+
+	frame_push(&t, 0x0100, WK_FLR, false);
+	assert_false(frame_done_early(&t, 0x0100));   /* FLR not written: nothing reset yet */
+	frame_flr_written(&t);
+	assert_false(frame_done_early(&t, 0x0200));   /* another device's done */
+	assert_true(frame_done_early(&t, 0x0100));
+	assert_null(frame_device_ready(&t));          /* not a window atstrace closes */
+	assert_non_null(frame_ready_after_done(&t));  /* ready after done: unbracketed */
+	assert_null(frame_ready_after_done(&t));      /* once */
+	assert_null(frame_pop(&t, WK_FLR, &popped));
+	/* done on time (after the device is ready): nothing marked */
+	frame_push(&t, 0x0100, WK_PM, false);
+	frame_device_ready(&t);
+	assert_false(frame_done_early(&t, 0x0100));
+	assert_null(frame_ready_after_done(&t));
+	frame_pop(&t, WK_PM, &popped);
+	/* Immediate Readiness (no pci_dev_wait): marked, never proven, popped */
+	frame_push(&t, 0x0100, WK_FLR, false);
+	frame_flr_written(&t);
+	assert_true(frame_done_early(&t, 0x0100));
+	assert_null(frame_pop(&t, WK_FLR, &popped));
+	assert_true(popped);
+	assert_int_equal(t.depth, 0);
+	/* a bus reset method never waits with pci_dev_wait: never marked */
+	frame_push(&t, 0x0100, WK_BUS_FUNCTION, false);
+	assert_false(frame_done_early(&t, 0x0100));
+	(void)state;
+}
+
 static void test_other_methods_open_at_entry(void **state)
 {
 	struct task_frames t = { 0 };
@@ -195,6 +233,7 @@ int main(void)
 		cmocka_unit_test(test_window_unready),
 		cmocka_unit_test(test_flr_phases),
 		cmocka_unit_test(test_flr_immediate_ready),
+		cmocka_unit_test(test_done_before_ready),
 		cmocka_unit_test(test_other_methods_open_at_entry),
 		cmocka_unit_test(test_nested_methods),
 		cmocka_unit_test(test_frame_overflow),

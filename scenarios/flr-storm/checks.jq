@@ -10,6 +10,9 @@ def checks($run; $p; $expect):
 	only($expect; "flagged"; check("flagged events with a stack"; $ev | map(select(.stack)) | length; at_least(1))),
 	only($expect; "clean"; check("flagged invalidations"; $a | flagged; eq(0))),
 	check("reset windows"; $a | windows_total; at_least($p.min_resets)),
+	# on a kernel that brackets resets: none (or the rest of one after an
+	# early done) ran outside a bracket with ATS on; elsewhere never counted
+	check("unbracketed resets"; $a.unbracketed_resets; eq(0)),
 	check("latency histogram samples"; [$run.atstrace | records("hist")[] |
 		select(.device == $p.dev and .hist == "inv_latency") | .buckets[].count] | add // 0;
 	      eq($a.submissions)),
