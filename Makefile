@@ -31,7 +31,7 @@ TOOL_OBJS := $(foreach t,$(TOOLS),$(call tool_objs,$(t)))
 TEST_SRCS := $(wildcard tests/test_*.c)
 TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
-.PHONY: FORCE all arm64 arm64-tests tools tests deps check kernel kernel-vanilla series-check lab test test-debug demo bench soak-resets clean help
+.PHONY: FORCE all arm64 arm64-tests tools tests deps check kernel kernel-vanilla series-check lab test test-debug demo bench soak-resets mutants clean help
 .DELETE_ON_ERROR:
 .SECONDEXPANSION:
 # named by patterns only, make would take them for intermediate and delete them
@@ -61,7 +61,7 @@ help:
 	@echo "make deps     install the Debian packages the project needs (root)"
 	@echo "make          build the tools as static binaries in $(BIN)/ (and for arm64 in $(ARM64)/bin/)"
 	@echo "make check    unit tests (cmocka; the arm64 build of them under qemu-aarch64), no VM"
-	@echo "make kernel   build lab-6.12-vanilla and lab-6.12 (cached outside the clone)"
+	@echo "make kernel   build lab-6.12-vanilla and lab-6.12, and their arm64 twins (cached outside the clone)"
 	@echo "make series-check  git am + checkpatch + build at every patch of kernel-patch/"
 	@echo "make lab      fetch Debian's kernels for the lab, build the initramfs images"
 	@echo "make test     check + the lab's end-to-end scenarios -> $(BUILD)/results/e2e.json"
@@ -69,6 +69,7 @@ help:
 	@echo "make demo     the main job, on the built-in lab"
 	@echo "make bench    tracing overhead on instruction time (QEMU icount), side by side in one boot -> docs/performance.md"
 	@echo "make soak-resets  make test's reset soak alone (1200 resets from separate processes)"
+	@echo "make mutants  seeded bugs in the series and in atstrace, each run until a scenario kills it -> $(BUILD)/results/mutants.md"
 
 deps:
 	@lab/deps.sh
@@ -147,6 +148,7 @@ check: $(TESTS) tools arm64 arm64-tests
 
 kernel:
 	@lab/kernel/build.sh all
+	@KERNEL_ARCH=arm64 lab/kernel/build.sh all
 
 kernel-vanilla:
 	@lab/kernel/build.sh vanilla
@@ -162,8 +164,10 @@ lab: all
 		case $$k in *.skip|*.tree) continue;; esac; \
 		lab/initramfs.sh $$(basename $$k) >/dev/null || exit 2; \
 	done
-	@if [ -d build/kernels/lab-6.12.tree ]; then \
-		lab/build-module.sh lab-6.12 scenarios/reset-nesting/atsnest.c || exit 2; fi
+	@for k in lab-6.12 lab-6.12-arm64; do \
+		[ ! -d build/kernels/$$k.tree ] || \
+		lab/build-module.sh $$k scenarios/reset-nesting/atsnest.c || exit 2; \
+	done
 	@for k in lab-6.12 lab-6.12-vanilla; do \
 		[ ! -d build/kernels/$$k.tree ] || \
 		lab/build-module.sh $$k scenarios/flr-unhooked/atsbareflr.c || exit 2; \
@@ -204,6 +208,17 @@ bench: deps all
 		$(BUILD)/results/reset-cost/reset-cost.json >docs/performance.md
 	@scenarios/bench/report.sh --targets $(BUILD)/results/bench.json
 	@echo "bench: $(BUILD)/results/bench.json; docs/performance.md rewritten from it"
+
+# Seeded bugs (tests/mutants/): each mutant of the series or of atstrace
+# built (kernel mutants on a cached scratch copy of the lab tree, rebuilding
+# only what they touch) and run against the scenarios its patch names, until
+# one kills it -> build/results/mutants.md. Outside make test, which only
+# checks that every mutant still applies and compiles.
+mutants: deps all
+	@lab/kernel/build.sh
+	@KERNEL_ARCH=arm64 lab/kernel/build.sh
+	@$(MAKE) -s lab
+	@tests/mutants/run.sh
 
 # make test's reset soak alone: 1200 resets from separate processes under
 # atstrace --assert, on both lab kernels (~5 min each)

@@ -22,7 +22,10 @@ fi
 rm -rf "$out" && mkdir -p "$out"
 cp "$src" "$out/"
 echo "obj-m := $name.o" >"$out/Kbuild"
-make -C "$tree" M="$out" KBUILD_EXTRA_SYMBOLS="$tree/vmlinux.symvers" modules \
+# an arm64 lab kernel's module is cross-built like the kernel
+cross=()
+! grep -qx 'CONFIG_ARM64=y' "$tree/.config" || cross=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+make -C "$tree" "${cross[@]}" M="$out" KBUILD_EXTRA_SYMBOLS="$tree/vmlinux.symvers" modules \
 	>"$out/build.log" 2>&1 || { tail -20 "$out/build.log" >&2; die "module: $name build failed for $k"; }
 [ -f "$out/$name.ko" ] || die "module: no $name.ko for $k"
 cp "$out/$name.ko" "$ko"

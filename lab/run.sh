@@ -73,7 +73,9 @@ if [ -f "$kdir.skip" ]; then
 	exit 77
 fi
 [ -e "$kdir" ] || die "run.sh: kernel $kernel is not available (run 'make kernel lab')"
-if [ -e "$kdir/bzImage" ]; then kimage=$kdir/bzImage; else kimage=$kdir/vmlinuz; fi
+# a lab build's image (x86 bzImage, arm64 Image), else a Debian package's
+kimage=$kdir/vmlinuz
+for f in bzImage Image; do [ ! -e "$kdir/$f" ] || kimage=$kdir/$f; done
 initrd=$top/build/lab/initramfs-$kernel.cpio.gz
 if [ ! -f "$initrd" ] || [ "$top/lab/init" -nt "$initrd" ] ||
    [ "$top/lab/initramfs.sh" -nt "$initrd" ]; then

@@ -70,15 +70,30 @@ tail -1 "$results/commands.log"
 
 progress "test: building the tools"
 make -s all || { echo "error: build failed" >&2; finish 1; }
-progress "test: lab kernels (cached: seconds; cold: ~15 min on 2 cores)"
+progress "test: lab kernels (cached: seconds; cold: ~15 min on 2 cores, ~12 more for arm64)"
 lab/kernel/build.sh || { echo "error: kernel build failed" >&2; finish 1; }
+KERNEL_ARCH=arm64 lab/kernel/build.sh || { echo "error: arm64 kernel build failed" >&2; finish 1; }
 if [ $name = e2e-debug ]; then
-	lab/initramfs.sh lab-6.12-debug >/dev/null &&
-		lab/build-module.sh lab-6.12-debug scenarios/reset-nesting/atsnest.c ||
-		{ echo "error: debug lab set-up failed" >&2; finish 1; }
+	for k in lab-6.12-debug lab-6.12-arm64-debug; do
+		lab/initramfs.sh $k >/dev/null &&
+			lab/build-module.sh $k scenarios/reset-nesting/atsnest.c ||
+			{ echo "error: debug lab set-up failed ($k)" >&2; finish 1; }
+	done
 fi
 progress "test: Debian kernels and initramfs images"
 make -s lab || { echo "error: lab set-up failed" >&2; finish 1; }
+
+# The seeded bugs of make mutants still apply and compile (no VM): one test
+if [ $name = e2e ]; then
+	progress "test: the seeded bugs (tests/mutants/) apply and compile"
+	if tests/mutants/run.sh --check >"$results/mutants-check.log" 2>&1; then
+		unit_pass=$((unit_pass + 1))
+	else
+		unit_fail=$((unit_fail + 1))
+		grep -v '^mutants:' "$results/mutants-check.log" >&2
+	fi
+	tail -1 "$results/mutants-check.log"
+fi
 
 verdicts=$results/verdicts-$name.ndjson
 : >"$verdicts"
@@ -119,6 +134,7 @@ while IFS=$'\t' read -r scenario dir expect; do
 	flagged) other=clean ;; clean) other=flagged ;;
 	bracketed) other=unbracketed ;; unbracketed) other=bracketed ;;
 	none) other=brackets ;; brackets) other=none ;;
+	noats) other=ats ;;
 	*) continue ;;
 	esac
 	v=$(lab/judge/judge.sh "$dir" "$scenario" "$other" 2>/dev/null | jq -r .verdict)

@@ -7,6 +7,9 @@
 #   KERNEL_PATCHES=0    lab-6.12 is built without the series (same as vanilla)
 #   KERNEL_FLAVOR=debug lab-6.12-debug(-vanilla): lab.config + debug.config
 #                       (lockdep, KASAN), for make test-debug
+#   KERNEL_ARCH=arm64   lab-6.12-arm64(-vanilla) for the arm64 machine (QEMU's
+#                       virt board, SMMUv3): lab.config with arm64.config,
+#                       cross-built with Debian's gcc-aarch64-linux-gnu
 #
 # The patched tree starts as a copy of the built vanilla tree (timestamps kept),
 # so make rebuilds only what the series touches. Results are linked from
@@ -19,11 +22,29 @@ top=$(cd "$(dirname "$0")/../.." && pwd)
 
 # Bump when the way a kernel is built changes in a way that alters its output.
 RECIPE=1
+snap=$(mktemp -d)
+trap 'rm -rf "$snap"' EXIT
 fragments=("$top/lab/kernel/lab.config")
-sfx=
+sfx= arch=x86 image=arch/x86/boot/bzImage cross=() cc=gcc ld=ld
+case "${KERNEL_ARCH:-x86}" in
+x86) ;;
+arm64)
+	# lab.config without the options arm64.config names, then arm64.config
+	awk 'NR == FNR { if (match($0, /CONFIG_[A-Za-z0-9_]+/))
+			named[substr($0, RSTART, RLENGTH)] = 1; next }
+	     !(match($0, /CONFIG_[A-Za-z0-9_]+/) && substr($0, RSTART, RLENGTH) in named)' \
+		"$top/lab/kernel/arm64.config" "$top/lab/kernel/lab.config" >"$snap/lab-arm64.config"
+	fragments=("$snap/lab-arm64.config" "$top/lab/kernel/arm64.config")
+	sfx=-arm64 arch=arm64 image=arch/arm64/boot/Image
+	cross=(ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu-)
+	cc=aarch64-linux-gnu-gcc ld=aarch64-linux-gnu-ld
+	command -v $cc >/dev/null || die "kernel: $cc is missing (run 'make deps')"
+	;;
+*) die "kernel: unknown KERNEL_ARCH '$KERNEL_ARCH' (x86 or arm64)" ;;
+esac
 case "${KERNEL_FLAVOR:-}" in
 '') ;;
-debug) fragments+=("$top/lab/kernel/debug.config"); sfx=-debug ;;
+debug) fragments+=("$top/lab/kernel/debug.config"); sfx+=-debug ;;
 *) die "kernel: unknown KERNEL_FLAVOR '$KERNEL_FLAVOR' (debug or none)" ;;
 esac
 patchdir=$top/kernel-patch
@@ -39,13 +60,15 @@ series_patches() {
 }
 
 srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
-toolver="$(gcc -dumpfullversion) $(pahole --version) $(ld --version | head -1)"
+toolver="$($cc -dumpfullversion) $(pahole --version) $($ld --version | head -1)"
+# x86's key reads as it did before arm64 (its cached builds stay valid)
+archkey=
+[ "$arch" = x86 ] || archkey="arch $arch"
 vkey=$( { echo "recipe $RECIPE"; echo "source $srcver"; echo "tools $toolver";
+	  [ -z "$archkey" ] || echo "$archkey";
 	  cat "${fragments[@]}"; } | sha256sum | cut -c1-16)
 # The patches as they are now: the key and the build must see the same text,
 # even if kernel-patch/ changes while a build runs.
-snap=$(mktemp -d)
-trap 'rm -rf "$snap"' EXIT
 mapfile -t patches < <(series_patches)
 for p in "${patches[@]}"; do cp "$p" "$snap/"; done
 mapfile -t patches < <(find "$snap" -name '*.patch' | sort)
@@ -66,15 +89,15 @@ install_products() { # tree key name
 	local tree=$1 key=$2 out=$cache/out-$2
 	if [ ! -d "$out" ]; then
 		rm -rf "$out.tmp" && mkdir -p "$out.tmp"
-		cp "$tree/arch/x86/boot/bzImage" "$tree/.config" "$tree/System.map" \
+		cp "$tree/$image" "$tree/.config" "$tree/System.map" \
 			"$out.tmp/"
-		printf '{"name":"%s","key":"%s","source":"linux-source-6.12 %s","patches":%d}\n' \
-			"$3" "$key" "$srcver" "$4" >"$out.tmp/info.json"
+		printf '{"name":"%s","arch":"%s","key":"%s","source":"linux-source-6.12 %s","patches":%d}\n' \
+			"$3" "$arch" "$key" "$srcver" "$4" >"$out.tmp/info.json"
 		mv "$out.tmp" "$out"
 	fi
 	# what an out-of-tree module build needs (the lab's test module)
 	[ -f "$tree/scripts/module.lds" ] ||
-		make -C "$tree" modules_prepare >/dev/null 2>&1 ||
+		make -C "$tree" "${cross[@]}" modules_prepare >/dev/null 2>&1 ||
 		die "kernel: make modules_prepare failed in $tree"
 	touch "$out" "$tree"
 	ln -sfn "$out" "$top/build/kernels/$3"
@@ -84,7 +107,7 @@ install_products() { # tree key name
 # make with progress: one line every 30 s with the number of objects built.
 run_make() { # tree log
 	local tree=$1 log=$2 start=$SECONDS last=$SECONDS pid
-	make -C "$tree" -j"$(nproc)" bzImage >"$log" 2>&1 &
+	make -C "$tree" "${cross[@]}" -j"$(nproc)" "$(basename "$image")" >"$log" 2>&1 &
 	pid=$!
 	while kill -0 "$pid" 2>/dev/null; do
 		sleep 2
@@ -111,9 +134,9 @@ build_vanilla() {
 		rm -rf "$tree" && mkdir -p "$tree"
 		progress "kernel: unpacking $tarball"
 		tar -xJf "$tarball" -C "$tree" --strip-components=1
-		make -C "$tree" allnoconfig >/dev/null
-		(cd "$tree" && scripts/kconfig/merge_config.sh -m .config "${fragments[@]}" >/dev/null)
-		make -C "$tree" olddefconfig >/dev/null
+		make -C "$tree" "${cross[@]}" allnoconfig >/dev/null
+		(cd "$tree" && env "${cross[@]}" scripts/kconfig/merge_config.sh -m .config "${fragments[@]}" >/dev/null)
+		make -C "$tree" "${cross[@]}" olddefconfig >/dev/null
 		check_fragment "$tree/.config"
 		run_make "$tree" "$cache/build-$vkey.log"
 		touch "$tree/.atstrace-done"
@@ -151,7 +174,7 @@ build_patched() {
 			patch -d "$tree" -p1 --quiet --forward <"$p" ||
 				die "kernel: $(basename "$p") does not apply"
 		done
-		make -C "$tree" olddefconfig >/dev/null
+		make -C "$tree" "${cross[@]}" olddefconfig >/dev/null
 		run_make "$tree" "$cache/build-$pkey.log"
 		touch "$tree/.atstrace-done"
 	fi
