@@ -400,6 +400,25 @@ static void test_streamids(void **state)
 	(void)state;
 }
 
+/*
+ * atstrace's own footprint: written as "tool" once it was read (any
+ * summary of a real run), never a field of made-up zeros.
+ */
+static void test_tool_memory(void **state)
+{
+	char *doc;
+
+	t.dev[0].rid = 0x0100;
+	doc = json_of(summary_of, &end);
+	assert_null(strstr(doc, "\"tool\""));
+	free(doc);
+	t.mem = (struct tool_memory){ .heap_bytes = 6401024, .rss_bytes = 24219648, .fds = 100 };
+	doc = json_of(summary_of, &end);
+	assert_has(doc, "\"tool\":{\"heap_bytes\":6401024,\"rss_bytes\":24219648,\"fds\":100}");
+	free(doc);
+	(void)state;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -418,6 +437,7 @@ int main(void)
 		cmocka_unit_test_setup(test_ktap_fail, clean_run),
 		cmocka_unit_test_setup(test_ktap_proved_nothing, clean_run),
 		cmocka_unit_test_setup(test_ktap_workload, clean_run),
+		cmocka_unit_test_setup(test_tool_memory, clean_run),
 		cmocka_unit_test_setup(test_json_records, clean_run),
 		cmocka_unit_test_setup(test_streamids, clean_run),
 	};

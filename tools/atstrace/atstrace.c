@@ -16,6 +16,8 @@
 #include <time.h>
 #include <linux/magic.h>
 #include <limits.h>
+#include <dirent.h>
+#include <malloc.h>
 #include <sys/statfs.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
@@ -337,6 +339,32 @@ static int attach_kprobe_methods(struct atstrace *skel, const struct plan_entry 
 	return 0;
 }
 
+/* atstrace's own footprint: heap in use first (reading /proc allocates) */
+static void read_tool_memory(struct tool_memory *m)
+{
+	struct mallinfo2 mi = mallinfo2();
+	unsigned long size, resident;
+	struct dirent *de;
+	FILE *f;
+	DIR *d;
+
+	m->heap_bytes = mi.uordblks + mi.hblkhd;
+	f = fopen("/proc/self/statm", "r");
+	if (f) {
+		if (fscanf(f, "%lu %lu", &size, &resident) == 2)
+			m->rss_bytes = (__u64)resident * sysconf(_SC_PAGESIZE);
+		fclose(f);
+	}
+	d = opendir("/proc/self/fd");
+	if (d) {
+		while ((de = readdir(d)))
+			if (de->d_name[0] != '.')
+				m->fds++;
+		closedir(d);
+		m->fds--; /* the directory's own */
+	}
+}
+
 static void read_totals(struct atstrace *skel, struct run_totals *t)
 {
 	int fd = bpf_map__fd(skel->maps.counts), gfd = bpf_map__fd(skel->maps.global_counts);
@@ -398,6 +426,7 @@ static void read_totals(struct atstrace *skel, struct run_totals *t)
 	}
 	t->bracketing = skel->rodata->bracketing;
 	t->crosscheck = bpf_program__autoload(skel->progs.vtd_qi_submit_tp);
+	read_tool_memory(&t->mem);
 	t->inject_calls = __atomic_load_n(&skel->bss->inject_calls, __ATOMIC_RELAXED);
 }
 

@@ -327,6 +327,10 @@ void report_summary_text(FILE *f, const struct run_totals *t)
 	fprintf(f, "bus resets: %llu; ring buffer drops: %llu\n",
 		(unsigned long long)t->global[G_BUS_WINDOWS],
 		(unsigned long long)t->global[G_RINGBUF_DROPS]);
+	if (t->mem.rss_bytes)
+		fprintf(f, "atstrace itself: %.1f MiB resident, %.1f KiB of heap in use, %llu fds\n",
+			t->mem.rss_bytes / 1048576.0, t->mem.heap_bytes / 1024.0,
+			(unsigned long long)t->mem.fds);
 	if (t->global[G_RECOVERIES] || TOTAL(t, in_recovery))
 		fprintf(f, "error recoveries (AER, DPC): %llu, %llu recovery windows, %llu "
 			"invalidations inside them\n", (unsigned long long)t->global[G_RECOVERIES],
@@ -482,6 +486,14 @@ void report_summary_json(struct json_writer *w, const struct run_totals *t,
 		json_object_begin(w);
 		json_kv_u64(w, "qi_submit_tracepoint", t->global[G_TP_DEVTLB]);
 		json_kv_u64(w, "submission_hook", t->global[G_MAIN_DEVTLB]);
+		json_object_end(w);
+	}
+	if (t->mem.rss_bytes) {
+		json_key(w, "tool");
+		json_object_begin(w);
+		json_kv_u64(w, "heap_bytes", t->mem.heap_bytes);
+		json_kv_u64(w, "rss_bytes", t->mem.rss_bytes);
+		json_kv_u64(w, "fds", t->mem.fds);
 		json_object_end(w);
 	}
 	json_key(w, "injection");

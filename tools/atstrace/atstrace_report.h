@@ -27,6 +27,17 @@ struct device_totals {
 	__u32 sids[SMMU_MAX_STREAMS];
 };
 
+/*
+ * atstrace's own footprint when the totals were read: what a long run
+ * watches for leaks (heap_bytes, fds: flat once every device and kind has
+ * been seen) and what a fleet budgets for (rss_bytes).
+ */
+struct tool_memory {
+	__u64 heap_bytes;      /* malloc's bytes in use (mallinfo2: arena + mmapped) */
+	__u64 rss_bytes;       /* resident set, ring buffer pages included */
+	__u64 fds;             /* open file descriptors (maps, programs, links...) */
+};
+
 struct run_totals {
 	struct device_totals dev[ATSTRACE_MAX_DEVICES];
 	int ndev;
@@ -39,6 +50,7 @@ struct run_totals {
 	bool crosscheck;
 	bool bracketing;       /* the kernel has pci_dev_reset_iommu_prepare() */
 	__u64 inject_calls;    /* completions --inject-delay found eligible */
+	struct tool_memory mem; /* atstrace's own footprint (all zero: not read) */
 };
 
 /* Adds a StreamID learnt for rid to its device's list (once; a device
