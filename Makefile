@@ -31,7 +31,7 @@ TOOL_OBJS := $(foreach t,$(TOOLS),$(call tool_objs,$(t)))
 TEST_SRCS := $(wildcard tests/test_*.c)
 TESTS    := $(patsubst tests/%.c,$(BUILD)/tests/%,$(TEST_SRCS))
 
-.PHONY: FORCE all arm64 arm64-tests tools tests deps check kernel kernel-vanilla series-check lab test test-debug demo bench soak-resets mutants clean help
+.PHONY: FORCE all arm64 arm64-tests tools tests deps check kernel kernel-vanilla series-check lab test test-debug demo bench soak soak-resets mutants clean help
 .DELETE_ON_ERROR:
 .SECONDEXPANSION:
 # named by patterns only, make would take them for intermediate and delete them
@@ -68,6 +68,7 @@ help:
 	@echo "make test-debug  the series' scenarios on a lockdep + KASAN kernel -> $(BUILD)/results/e2e-debug.json"
 	@echo "make demo     the main job, on the built-in lab"
 	@echo "make bench    tracing overhead on instruction time (QEMU icount), side by side in one boot -> docs/performance.md"
+	@echo "make soak     the long soak: SOAK_MINUTES (30) of resets, replaces and group races on lab-6.12-debug -> $(BUILD)/results/runs/soak@lab-6.12-debug"
 	@echo "make soak-resets  make test's reset soak alone (1200 resets from separate processes)"
 	@echo "make mutants  seeded bugs in the series and in atstrace, each run until a scenario kills it -> $(BUILD)/results/mutants.md"
 
@@ -219,6 +220,19 @@ mutants: deps all
 	@KERNEL_ARCH=arm64 lab/kernel/build.sh
 	@$(MAKE) -s lab
 	@tests/mutants/run.sh
+
+# The long soak (scenarios/soak): SOAK_MINUTES of VFIO FLRs, IOAS replaces,
+# sysfs resets, hot resets and group open/close races behind the switch,
+# atstrace in interval mode, on the lockdep + KASAN + kmemleak kernel. make
+# test runs the same scenario for one minute on lab-6.12.
+SOAK_MINUTES ?= 30
+soak: deps all
+	@KERNEL_FLAVOR=debug lab/kernel/build.sh
+	@$(MAKE) -s lab
+	@lab/initramfs.sh lab-6.12-debug >/dev/null
+	@lab/run.sh --machine switch --timeout $$(($(SOAK_MINUTES) * 60 + 900)) \
+		--append "atstrace.soak_duration=$$(($(SOAK_MINUTES) * 60)) atstrace.soak_interval=10 atstrace.soak_sample=10 atstrace.soak_debug=1" \
+		--out $(BUILD)/results/runs/soak@lab-6.12-debug lab-6.12-debug soak
 
 # make test's reset soak alone: 1200 resets from separate processes under
 # atstrace --assert, on both lab kernels (~5 min each)

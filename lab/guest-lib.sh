@@ -253,17 +253,36 @@ oracle_start() {
 		fi
 	done
 	echo 1 >"$TRACEFS/tracing_on"
+	# a long run (ORACLE_STREAM=1) drains the buffer into the file as it
+	# goes, so the buffer's size does not bound the run (its overrun is
+	# still counted)
+	if [ "${ORACLE_STREAM:-0}" = 1 ]; then
+		cat "$TRACEFS/trace_pipe" >"$RESULTS/oracle.trace" &
+		ORACLE_PIPE_PID=$!
+	fi
 }
 
 # Stops tracing and saves the trace and the per-CPU overrun counts.
 oracle_stop() {
-	local cpu tp
+	local cpu tp i
 	echo 0 >"$TRACEFS/tracing_on"
 	echo 0 >"$TRACEFS/events/atsora/enable"
 	for tp in $(cat "$RESULTS/oracle-tracepoints.txt" 2>/dev/null); do
 		echo 0 >"$TRACEFS/events/$tp/enable"
 	done
-	cat "$TRACEFS/trace" >"$RESULTS/oracle.trace"
+	if [ -n "${ORACLE_PIPE_PID:-}" ]; then
+		# the reader has taken everything once no CPU's buffer holds an entry
+		for i in $(seq 300); do
+			awk '/^entries:/ { n += $2 } END { exit n > 0 }' "$TRACEFS"/per_cpu/cpu*/stats && break
+			sleep 0.1
+		done
+		sleep 0.5
+		kill "$ORACLE_PIPE_PID"
+		wait "$ORACLE_PIPE_PID" 2>/dev/null
+		ORACLE_PIPE_PID=
+	else
+		cat "$TRACEFS/trace" >"$RESULTS/oracle.trace"
+	fi
 	# hits a kprobe missed (nested in another kprobe handler, e.g. from an IRQ)
 	cat "$TRACEFS/kprobe_profile" >"$RESULTS/oracle-kprobe-profile.txt"
 	for cpu in "$TRACEFS"/per_cpu/cpu*; do
