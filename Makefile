@@ -227,12 +227,7 @@ mutants: deps all
 # test runs the same scenario for one minute on lab-6.12.
 SOAK_MINUTES ?= 30
 soak: deps all
-	@KERNEL_FLAVOR=debug lab/kernel/build.sh
-	@$(MAKE) -s lab
-	@lab/initramfs.sh lab-6.12-debug >/dev/null
-	@lab/run.sh --machine switch --timeout $$(($(SOAK_MINUTES) * 60 + 900)) \
-		--append "atstrace.soak_duration=$$(($(SOAK_MINUTES) * 60)) atstrace.soak_interval=10 atstrace.soak_sample=10 atstrace.soak_debug=1" \
-		--out $(BUILD)/results/runs/soak@lab-6.12-debug lab-6.12-debug soak
+	@SOAK_MINUTES=$(SOAK_MINUTES) scenarios/soak/long.sh
 
 # make test's reset soak alone: 1200 resets from separate processes under
 # atstrace --assert, on both lab kernels (~5 min each)

@@ -67,9 +67,22 @@ atstrace_start --hist "$interval"
 start=$(cut -d' ' -f1 /proc/uptime)
 end=$(($(cut -d. -f1 /proc/uptime) + duration))
 log "soak: ${duration}s of FLRs, replaces, sysfs and hot resets, atstrace every ${interval}s"
+# ... and a line of progress a minute for whoever waits on the host (make
+# soak shows progress.log as it grows): atstrace's last summary so far
+progress_line() {
+	jq -rs --arg t "$(awk -v s="$start" '{ printf "%d", $1 - s }' /proc/uptime)" --arg d "$duration" \
+		'map(select(.type == "summary")) | length as $n | (.[-1] // {}) |
+		 "soak: \($t)/\($d) s: \($n) summaries, windows \([.devices[]?.windows // {} | .[]] | add // 0), bus resets \(.bus_resets // 0), invalidations \([.devices[]?.invalidations] | add // 0), flagged \([.devices[]? | (.in_window // 0) + (.in_flight_at_open // 0)] | add // 0), heap \(.tool.heap_bytes // 0) B"' \
+		"$RESULTS/atstrace.ndjson" 2>/dev/null
+}
 (
+	next=60
 	while [ "$(cut -d. -f1 /proc/uptime)" -lt "$end" ] && mem_sample "$ATSTRACE_PID" "$start"; do
 		sleep "$sample"
+		if [ "$(awk -v s="$start" '{ printf "%d", $1 - s }' /proc/uptime)" -ge $next ]; then
+			progress_line >>"$RESULTS/progress.log"
+			next=$((next + 60))
+		fi
 	done >"$RESULTS/mem.ndjson"
 ) &
 sampler=$!
