@@ -292,6 +292,9 @@ if [ "$status" != 0 ]; then
 	exit 1
 fi
 
+# what the judge needs to know of the machine (edge_gap_bound_ms in judge.jq)
+jq -n --arg m "$machine" --argjson c "$cpus" --arg t "$tcg" --argjson i ${#icount[@]} \
+	'{machine: $m, cpus: $c, tcg: $t, icount: ($i > 0)}' >"$out/machine.json"
 if ! judged=$("$top/lab/judge/judge.sh" "$out" "$scenario" "$expect" 2>"$out/judge.err"); then
 	verdict fail "judge failed: $(head -c 300 "$out/judge.err")"
 	exit 1

@@ -127,6 +127,16 @@ def missed_slack($oracle; $summary):
 	16 * ([$oracle.qi_submit_missed // 0, 0] | max) + 64 * ([$oracle.smmu_cmdlist_missed // 0, 0] | max) +
 	$per_call * ($summary.submit_recursion_misses // 0);
 
+# The largest gap between the two observers' edges of one window that a
+# correct tool can show on the run's machine (run.sh's machine.json): 50 ms
+# (see agrees_with_oracle), plus, on single-threaded TCG with more than one
+# vCPU, QEMU's round-robin kick period for each other vCPU (100 ms of
+# QEMU's virtual clock, TCG_KICK_PERIOD in QEMU 7.2: a vCPU stopped between
+# the two probes waits while the others run their slices). Measured: 57 ms
+# in the 30-minute soak on lab-6.12-debug (two vCPUs, single-threaded).
+def edge_gap_bound_ms: ($ARGS.named["json:machine"][0] // {}) as $m |
+	50 + (if $m.tcg == "single" and ($m.cpus // 1) > 1 then 100 * ($m.cpus - 1) else 0 end);
+
 # ------------------------------------------------------------- named checks
 
 # atstrace against the oracle for one device: invalidations equal but for
@@ -145,10 +155,11 @@ def agrees_with_oracle($prefix; $summary; $oracle; $dev):
 	# (at the device's ready instead of the FLR write: 110 ms) would
 	# otherwise widen the band over everything it missed. The largest gap
 	# in a whole make test was 3.2 ms, 9 ms with a kernel build beside it;
-	# an FLR's window lasts at least its 100 ms wait.
+	# an FLR's window lasts at least its 100 ms wait (edge_gap_bound_ms:
+	# more on single-threaded TCG).
 	if ($oracle.observer_windows // 0) > 0 then
 		check("\($prefix)window edges, atstrace vs oracle: largest gap (ms)";
-		      ($oracle.max_observer_gap_ns // 0) / 1e6; at_most(50))
+		      ($oracle.max_observer_gap_ns // 0) / 1e6; at_most(edge_gap_bound_ms))
 	else empty end;
 
 def no_ringbuf_drops($summary): check("events lost to a full ring buffer"; $summary.ringbuf_drops; eq(0));

@@ -27,9 +27,12 @@ def checks($run; $p; $expect):
 	# for the first several intervals: 32 bytes each, for 7, measured)
 	([$p.duration / 2, 300] | min) as $warm | ($run.brackets // {}) as $br |
 	($run.text.debug_state // "") as $dbg |
+	# the least of each kind of work: one a minute (the debug kernel under
+	# TCG runs a fraction of what lab-6.12 does: a stalled worker still fails)
+	([$p.duration / 60 | floor, 1] | max) as $permin |
 	# the workload ran, all of it, to the end
 	check_shown("VFIO session (iommufd) exit"; $run.rc.churn; eq(0)),
-	check_shown("VFIO FLRs that succeeded"; $run.churn.reset.ok; at_least([$p.duration / 4, 1] | max | floor)),
+	check_shown("VFIO FLRs that succeeded"; $run.churn.reset.ok; at_least($permin)),
 	# VFIO_DEVICE_RESET only trylocks the device: busy (EAGAIN) while a
 	# sysfs reset holds it, and nothing else
 	check_shown("VFIO FLRs that failed, other than busy (EAGAIN)";
@@ -37,10 +40,10 @@ def checks($run; $p; $expect):
 	check_shown("IOAS replaces that succeeded"; $run.churn.replace.ok; at_least($p.duration)),
 	check("unmaps that failed"; $run.churn.unmap.failed; eq(0)),
 	check_shown("sysfs resets (each its own process): ok, failed"; [$run.sysfs.ok, $run.sysfs.failed];
-	      .[0] >= ($p.duration / 4 | floor) and .[1] == 0 | {pred: "ok >= duration/4, none failed", expected: true, ok: .}),
+	      .[0] >= $permin and .[1] == 0 | {pred: "ok >= one a minute, none failed", expected: true, ok: .}),
 	check_shown("hot-reset sessions (group open to close): done, refused busy, failed otherwise";
 	      [($hot | hot_sum("ok")), ($hot | hot_sum("busy")), ($hot | hot_sum("failed"))];
-	      .[0] >= ($p.duration / 10 | floor) and .[2] == 0 | {pred: "done >= duration/10, no other failure", expected: true, ok: .}),
+	      .[0] >= $permin and .[2] == 0 | {pred: "done >= one a minute, no other failure", expected: true, ok: .}),
 	check_shown("hot resets that succeeded, failed"; [($hot | hot_sum("resets")), ($hot | hot_sum("reset_failed"))];
 	      .[0] >= 1 and .[1] == 0 | {pred: "some, none failed", expected: true, ok: .}),
 	# atstrace against the oracle, over the whole run
