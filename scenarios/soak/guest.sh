@@ -70,10 +70,13 @@ log "soak: ${duration}s of FLRs, replaces, sysfs and hot resets, atstrace every 
 # ... and a line of progress a minute for whoever waits on the host (make
 # soak shows progress.log as it grows): atstrace's last summary so far
 progress_line() {
-	jq -rs --arg t "$(awk -v s="$start" '{ printf "%d", $1 - s }' /proc/uptime)" --arg d "$duration" \
-		'map(select(.type == "summary")) | length as $n | (.[-1] // {}) |
-		 "soak: \($t)/\($d) s: \($n) summaries, windows \([.devices[]?.windows // {} | .[]] | add // 0), bus resets \(.bus_resets // 0), invalidations \([.devices[]?.invalidations] | add // 0), flagged \([.devices[]? | (.in_window // 0) + (.in_flight_at_open // 0)] | add // 0), heap \(.tool.heap_bytes // 0) B"' \
-		"$RESULTS/atstrace.ndjson" 2>/dev/null
+	# the last whole summary line (the file is being written: never slurped)
+	grep '"type":"summary"' "$RESULTS/atstrace.ndjson" | tail -2 | jq -rR \
+		--arg t "$(awk -v s="$start" '{ printf "%d", $1 - s }' /proc/uptime)" --arg d "$duration" \
+		--arg n "$(grep -c '"type":"summary"' "$RESULTS/atstrace.ndjson")" \
+		'fromjson? // empty |
+		 "soak: \($t)/\($d) s: \($n) summaries, windows \([.devices[]?.windows // {} | .[]] | add // 0), bus resets \(.bus_resets // 0), invalidations \([.devices[]?.invalidations] | add // 0), flagged \([.devices[]? | (.in_window // 0) + (.in_flight_at_open // 0)] | add // 0), heap \(.tool.heap_bytes // 0) B"' |
+		tail -1
 }
 (
 	next=60
