@@ -264,14 +264,18 @@ oracle_start() {
 
 # Stops tracing and saves the trace and the per-CPU overrun counts.
 oracle_stop() {
-	local cpu tp i
+	local cpu tp i unread
 	echo 0 >"$TRACEFS/tracing_on"
 	echo 0 >"$TRACEFS/events/atsora/enable"
 	for tp in $(cat "$RESULTS/oracle-tracepoints.txt" 2>/dev/null); do
 		echo 0 >"$TRACEFS/events/$tp/enable"
 	done
+	unread=overrun
 	if [ -n "${ORACLE_PIPE_PID:-}" ]; then
-		# the reader has taken everything once no CPU's buffer holds an entry
+		# the reader has taken everything once no CPU's buffer holds an entry;
+		# whatever it had not taken when it is stopped is lost to the file
+		# and counted as overrun (what the judge's oracle_kept_up reads)
+		unread=overrun-entries
 		for i in $(seq 300); do
 			awk '/^entries:/ { n += $2 } END { exit n > 0 }' "$TRACEFS"/per_cpu/cpu*/stats && break
 			sleep 0.1
@@ -286,7 +290,8 @@ oracle_stop() {
 	# hits a kprobe missed (nested in another kprobe handler, e.g. from an IRQ)
 	cat "$TRACEFS/kprobe_profile" >"$RESULTS/oracle-kprobe-profile.txt"
 	for cpu in "$TRACEFS"/per_cpu/cpu*; do
-		echo "$(basename "$cpu") $(awk '/^overrun:/ {print $2}' "$cpu/stats")"
+		echo "$(basename "$cpu") $(awk -v u="$unread" '/^overrun:/ { n += $2 }
+			/^entries:/ && u == "overrun-entries" { n += $2 } END { print n + 0 }' "$cpu/stats")"
 	done >"$RESULTS/oracle-overrun.txt"
 	echo >"$TRACEFS/kprobe_events"
 }
