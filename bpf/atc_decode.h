@@ -27,23 +27,21 @@ struct atc_inv {
  */
 static __always_inline void atc_inv_range(__u64 addr, int s, struct atc_inv *inv)
 {
-	__u64 a = addr & ~0xfffULL;
-	int b;
+	__u64 a = addr & ~0xfffULL, zeros = ~a & ~0xfffULL, low;
 
 	if (!s) {
 		inv->addr = a;
 		inv->size = 4096;
 		return;
 	}
-	for (b = 12; b < 63; b++)
-		if (!(a & (1ULL << b)))
-			break;
-	if (b >= 62) {
+	/* the lowest zero bit at or above bit 12, without a loop: 2^b */
+	low = zeros & -zeros;
+	if (!low || low >= 1ULL << 62) {
 		inv->addr = 0;
 		inv->size = 0;
 		return;
 	}
-	inv->size = 1ULL << (b + 1);
+	inv->size = low << 1;
 	inv->addr = a & ~(inv->size - 1);
 }
 
@@ -61,6 +59,12 @@ static __always_inline void atc_inv_range(__u64 addr, int s, struct atc_inv *inv
 static __always_inline int atc_inv_is_vtd(__u64 qw0)
 {
 	return (qw0 & 0xf) == VTD_DESC_TYPE_DEVTLB || (qw0 & 0xf) == VTD_DESC_TYPE_PASID_DEVTLB;
+}
+
+/* the SID a VT-d device-TLB invalidation names (atc_inv_is_vtd() said it is one) */
+static __always_inline __u32 atc_inv_sid_vtd(__u64 qw0)
+{
+	return (qw0 & 0xf) == VTD_DESC_TYPE_DEVTLB ? (qw0 >> 32) & 0xffff : (qw0 >> 16) & 0xffff;
 }
 
 static __always_inline int atc_inv_decode_vtd(__u64 qw0, __u64 qw1, struct atc_inv *inv)

@@ -28,6 +28,7 @@ _Static_assert(WK_NR == sizeof(((struct dev_counts *)0)->windows) / sizeof(__u64
 	       "dev_counts.windows must have one slot per window kind");
 
 #include "common.bpf.h"   /* configuration, shared maps, helpers */
+#include "vtd_queue.bpf.h" /* VT-d's invalidation queue: what is in flight (vtd_queue.h) */
 #include "windows.bpf.h"  /* reset windows, bus windows, upstream's bracketing */
 #include "submit.bpf.h"   /* what the drivers' submission paths share */
 #include "inject.bpf.h"   /* --inject-delay at the completion points */

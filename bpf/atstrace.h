@@ -118,6 +118,11 @@ enum global_counter {
 	G_RECOVERIES,         /* error recoveries that reset (pcie_do_recovery, frozen) */
 	G_RECOVERY_WINDOWS,   /* recovery windows opened */
 	G_RECOVERY_UNSEEN,    /* a recovery ended with no reset window seen in it */
+	G_VTD_UNITS_FULL,     /* VT-d: an ATC invalidation on a unit past VTD_MAX_UNITS */
+	G_VTD_RING_UNREAD,    /* VT-d: a unit's ring a window opening could not read */
+	G_VTD_RING_SCANS,     /* VT-d: rings read at window openings ... */
+	G_VTD_RING_DEVTLB,    /* ... and the device-TLB invalidations found in them, any status */
+	G_VTD_BATCH_UNTRACKED, /* VT-d: a batch to more devices than told apart */
 	G_NR,
 };
 

@@ -150,8 +150,17 @@ struct qi_desc {
 	u64 qw3;
 };
 
+struct q_inval {
+	void *desc;          /* the ring: QI_LENGTH entries of 1 << qi_shift() bytes */
+	int *desc_status;    /* QI_FREE, QI_IN_USE, ... per entry */
+	int free_head;
+};
+
 struct intel_iommu {
+	u64 ecap;            /* bit 43, SMTS: scalable mode, 256-bit descriptors */
+	int seq_id;
 	u16 segment;
+	struct q_inval *qi;
 };
 
 /* drivers/iommu/amd/amd_iommu_types.h */

@@ -148,6 +148,23 @@ static __always_inline int read_cmds(struct cmd_buf *buf, const void *src, __u64
 	return bpf_probe_read_kernel(buf->dw, bytes, src);
 }
 
+/* An invalidation to @rid (counted on @c) seen inside its window of @kind. */
+static __always_inline void window_hit(void *ctx, __u32 rid, struct dev_counts *c, __u32 kind,
+				       const struct atc_inv *inv, __u32 vendor)
+{
+	/* when it was seen inside: the event is written later */
+	__u64 when = bpf_ktime_get_ns();
+	struct dev_key key = { .rid = rid };
+	__u64 *hits = bpf_map_lookup_elem(&window_hits, &key);
+	__u64 nth = COUNT_INC(c->in_window) + 1;
+
+	if (kind == WK_RECOVERY)
+		COUNT_INC(c->in_recovery);
+	if (hits)
+		__sync_fetch_and_add(hits, 1);
+	flag_invalidation(rid, FLAG_IN_WINDOW, kind, inv, vendor, ctx, nth, when);
+}
+
 /* One decoded ATC invalidation, at submission. */
 static __always_inline void on_atc_inv(void *ctx, __u32 rid, const struct atc_inv *inv,
 				       __u32 vendor, struct inflight *fl)
@@ -174,20 +191,8 @@ static __always_inline void on_atc_inv(void *ctx, __u32 rid, const struct atc_in
 	}
 	if (first)
 		COUNT_INC(c->submissions);
-	if (in_window(rid, &kind)) {
-		/* when it was seen inside: the event is written later */
-		__u64 when = bpf_ktime_get_ns();
-		struct dev_key key = { .rid = rid };
-		__u64 *hits = bpf_map_lookup_elem(&window_hits, &key);
-
-		__u64 nth = COUNT_INC(c->in_window) + 1;
-
-		if (kind == WK_RECOVERY)
-			COUNT_INC(c->in_recovery);
-		if (hits)
-			__sync_fetch_and_add(hits, 1);
-		flag_invalidation(rid, FLAG_IN_WINDOW, kind, inv, vendor, ctx, nth, when);
-	} else if (want_inv_events) {
+	if (in_window(rid, &kind))
+		window_hit(ctx, rid, c, kind, inv, vendor);
+	else if (want_inv_events)
 		inv_event(rid, inv, vendor);
-	}
 }

@@ -12,8 +12,6 @@
  * untrusted load), instead of a copy of the whole batch into a scratch
  * buffer first (186 guest instructions a call, measured by make bench).
  */
-extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
-
 static __always_inline const struct qi_desc *vtd_desc_at(__u64 batch, __u32 i)
 {
 	return bpf_rdonly_cast((const void *)(batch + (__u64)i * sizeof(struct qi_desc)),
@@ -107,6 +105,63 @@ int BPF_KRETPROBE(vtd_complete_kretprobe)
 {
 	maybe_inject(ctx, INFLIGHT_CALL, true);
 	submission_complete(INFLIGHT_CALL);
+	return 0;
+}
+
+/*
+ * The lean submission hook (vtd_queue.bpf.h): one run per descriptor, under
+ * q_lock with IRQs off, its words as scalars, no copy and no completion
+ * hook. A descriptor that is not an ATC invalidation costs the type test
+ * alone; the range is decoded only for an invalidation that is reported.
+ */
+SEC("?tp_btf/qi_submit")
+int BPF_PROG(vtd_submit_tp, struct intel_iommu *iommu, u64 qw0, u64 qw1, u64 qw2, u64 qw3)
+{
+	struct vtd_call *call;
+	struct vtd_ring ring;
+	struct q_inval *qi;
+	struct dev_counts *c;
+	struct atc_inv inv;
+	__u32 rid, kind;
+	__s32 head;
+
+	if (!atc_inv_is_vtd(qw0))
+		return 0;
+	rid = (__u32)iommu->segment << 16 | atc_inv_sid_vtd(qw0);
+	/* before the count's barrier: a window opening after it reads this ring */
+	vtd_unit_seen(iommu);
+	if (!rid_selected(rid))
+		return 0;
+	c = counts_of(rid);
+	if (!c)
+		return 0;
+	COUNT_INC(c->invalidations);
+	call = bpf_map_lookup_elem(&vtd_calls, &zero_key);
+	qi = iommu->qi;
+	if (call && qi) {
+		head = qi->free_head;
+		ring.iommu = iommu;
+		ring.desc = (__u64)qi->desc;
+		ring.status = (__u64)qi->desc_status;
+		switch (vtd_call_first(call, &ring, (__u64)iommu, head,
+				       vtd_batch_pos(&ring, vtd_qi_in_use, head), rid)) {
+		case VTD_AGAIN:
+			break;
+		case VTD_UNTRACKED:
+			global_inc(G_VTD_BATCH_UNTRACKED);
+			/* fallthrough */
+		case VTD_FIRST:
+			COUNT_INC(c->submissions);
+			break;
+		}
+	}
+	if (in_window(rid, &kind)) {
+		if (atc_inv_decode_vtd(qw0, qw1, &inv))
+			window_hit(ctx, rid, c, kind, &inv, VENDOR_VTD);
+	} else if (want_inv_events) {
+		if (atc_inv_decode_vtd(qw0, qw1, &inv))
+			inv_event(rid, &inv, VENDOR_VTD);
+	}
 	return 0;
 }
 

@@ -56,6 +56,54 @@ static void test_vtd_devtlb_ranges(void **state)
 	assert_int_equal(inv.size, 0);
 }
 
+/*
+ * The range without a loop, against the specification read bit by bit: for
+ * every position of the lowest zero bit, with the bits above it random.
+ */
+static void range_by_bits(__u64 addr, struct atc_inv *inv)
+{
+	__u64 a = addr & ~0xfffULL;
+	int b = 12;
+
+	while (b < 64 && (a >> b & 1))
+		b++;
+	if (b >= 62) {
+		inv->addr = inv->size = 0;
+		return;
+	}
+	inv->size = 1ULL << (b + 1);
+	inv->addr = a & ~(inv->size - 1);
+}
+
+static void test_range_matches_bitwise(void **state)
+{
+	__u64 x = 0x9e3779b97f4a7c15ULL;
+
+	for (int b = 12; b < 64; b++) {
+		for (int r = 0; r < 64; r++) {
+			struct atc_inv got, want;
+			__u64 ones = b > 12 ? ((1ULL << b) - 1) & ~0xfffULL : 0, addr;
+
+			x ^= x << 13;
+			x ^= x >> 7;
+			x ^= x << 17;
+			addr = (x & ~((2ULL << b) - 1)) | ones | (x & 0xfff);
+			if (b == 63)
+				addr = ones | (x & 0xfff);
+			atc_inv_range(addr, 1, &got);
+			range_by_bits(addr, &want);
+			assert_int_equal(got.size, want.size);
+			assert_int_equal(got.addr, want.addr);
+		}
+	}
+	{
+		struct atc_inv got;
+
+		atc_inv_range(~0ULL, 1, &got); /* every bit set: everything */
+		assert_int_equal(got.size, 0);
+	}
+}
+
 static void test_vtd_pasid_devtlb(void **state)
 {
 	struct atc_inv inv;
@@ -161,6 +209,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_vtd_devtlb_single_page),
 		cmocka_unit_test(test_vtd_devtlb_ranges),
+		cmocka_unit_test(test_range_matches_bitwise),
 		cmocka_unit_test(test_vtd_pasid_devtlb),
 		cmocka_unit_test(test_vtd_other_types_ignored),
 		cmocka_unit_test(test_amd_inv_iotlb),

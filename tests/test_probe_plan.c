@@ -74,7 +74,7 @@ static void boot(struct kernel *k, const char *const *funcs, unsigned int driver
 {
 	k->f = (struct fake){ funcs, funcs, NULL, NULL, 0, args612 };
 	k->facts = (struct kernel_facts){ fake_btf, fake_trace, &k->f, drivers, bracketing, fake_tp,
-					  fake_clone, fake_arg, false };
+					  fake_clone, fake_arg, false, -1, false };
 }
 
 /* the plan with the object's slot counts: how many required rows are missing */
@@ -93,10 +93,12 @@ static const struct plan_entry *find(const struct kernel *k, const char *event, 
 {
 	const struct plan_entry *p = k->plan;
 
+	/* a row by its event and any of its candidates' targets */
 	for (int i = 0; i < probe_table_len; i++)
-		if (!strcmp(p[i].row->event, event) &&
-		    !strcmp(p[i].row->cand[0].target ? p[i].row->cand[0].target : "", target))
-			return &p[i];
+		for (int c = 0; c < PROBE_MAX_CAND; c++)
+			if (!strcmp(p[i].row->event, event) &&
+			    !strcmp(p[i].row->cand[c].target ? p[i].row->cand[c].target : "", target))
+				return &p[i];
 	return NULL;
 }
 
@@ -107,7 +109,10 @@ static void test_plan_vtd_612(void **state)
 	boot(&k, k612, NEED_VTD, false);
 	assert_int_equal(resolve(&k), 0);
 	assert_int_equal(find(&k, "inv_submit", "qi_submit_sync")->status, ROW_ATTACH_OK);
-	assert_int_equal(find(&k, "inv_submit", "qi_submit_sync")->chosen, 0); /* fentry */
+	/* no qi_submit tracepoint in this fake kernel: fentry, after the lean candidate */
+	assert_int_equal(find(&k, "inv_submit", "qi_submit_sync")->chosen, 1);
+	assert_int_equal(find(&k, "inv_submit", "qi_submit_sync")->row->cand[1].type, HOOK_FENTRY);
+	assert_int_equal(find(&k, "inv_complete", "qi_submit_sync")->status, ROW_ATTACH_OK);
 	assert_int_equal(find(&k, "inv_submit", "__iommu_queue_command_sync")->status,
 			 ROW_NOT_APPLICABLE);
 	assert_int_equal(find(&k, "bracket_open", "dev_reset_prepare")->status,
@@ -116,6 +121,53 @@ static void test_plan_vtd_612(void **state)
 	/* generic slots are handed out in table order */
 	assert_int_equal(find(&k, "reset_method", "pcie_flr")->slot, 0);
 	assert_int_equal(find(&k, "reset_method", "pci_pm_reset")->slot, 1);
+}
+
+/*
+ * VT-d's lean submission hook: the qi_submit tracepoint alone, when the
+ * kernel has it and QI_IN_USE, and the run needs no completion hook; its
+ * completion and cross-check rows are then not needed. Otherwise fentry
+ * and fexit as before.
+ */
+static void test_plan_vtd_lean(void **state)
+{
+	static const char *const tps[] = { "qi_submit", NULL };
+	struct kernel k;
+
+	boot(&k, k612, NEED_VTD, false);
+	k.f.tracepoints = tps;
+	k.facts.vtd_qi_in_use = 1;
+	k.facts.queue_state = true;
+	assert_int_equal(resolve(&k), 0);
+	assert_int_equal(find(&k, "inv_submit", "qi_submit")->status, ROW_ATTACH_OK);
+	assert_int_equal(find(&k, "inv_submit", "qi_submit")->chosen, 0);
+	assert_true(find(&k, "inv_submit", "qi_submit")->row->cand[0].lean);
+	assert_int_equal(find(&k, "inv_complete", "qi_submit_sync")->status, ROW_NOT_NEEDED);
+	assert_int_equal(find(&k, "inv_crosscheck", "qi_submit")->status, ROW_NOT_NEEDED);
+	/* AMD's rows are untouched by VT-d's choice */
+	assert_int_equal(find(&k, "inv_complete", "amd_iommu_domain_flush_pages")->status,
+			 ROW_NOT_APPLICABLE);
+
+	/* --hist or injection (queue_state off): fentry + fexit, cross-check possible */
+	k.facts.queue_state = false;
+	assert_int_equal(resolve(&k), 0);
+	assert_int_equal(find(&k, "inv_submit", "qi_submit")->chosen, 1);
+	assert_int_equal(find(&k, "inv_complete", "qi_submit_sync")->status, ROW_ATTACH_OK);
+	assert_int_equal(find(&k, "inv_crosscheck", "qi_submit")->status, ROW_ATTACH_OK);
+
+	/* a kernel whose BTF lacks QI_IN_USE (or struct q_inval): no lean hook */
+	k.facts.queue_state = true;
+	k.facts.vtd_qi_in_use = -1;
+	assert_int_equal(resolve(&k), 0);
+	assert_int_equal(find(&k, "inv_submit", "qi_submit")->chosen, 1);
+	assert_int_equal(find(&k, "inv_complete", "qi_submit_sync")->status, ROW_ATTACH_OK);
+
+	/* without the tracepoint: fentry, a fallback when lean was wanted */
+	k.facts.vtd_qi_in_use = 1;
+	k.f.tracepoints = NULL;
+	assert_int_equal(resolve(&k), 0);
+	assert_int_equal(find(&k, "inv_submit", "qi_submit")->chosen, 1);
+	assert_int_equal(find(&k, "inv_complete", "qi_submit_sync")->status, ROW_ATTACH_OK);
 }
 
 static void test_plan_fallback_and_missing(void **state)
@@ -128,8 +180,8 @@ static void test_plan_fallback_and_missing(void **state)
 	boot(&k, k612, NEED_VTD, false);
 	k.f.btf = btf;
 	assert_int_equal(resolve(&k), 0);
-	assert_int_equal(find(&k, "inv_submit", "qi_submit_sync")->chosen, 1);
-	assert_int_equal(find(&k, "inv_submit", "qi_submit_sync")->row->cand[1].type, HOOK_KPROBE);
+	assert_int_equal(find(&k, "inv_submit", "qi_submit_sync")->chosen, 2);
+	assert_int_equal(find(&k, "inv_submit", "qi_submit_sync")->row->cand[2].type, HOOK_KPROBE);
 
 	/* a bracketing kernel without the bracket functions: two required rows missing */
 	k.facts.bracketing = true;
@@ -442,6 +494,7 @@ static void test_kprobe_methods(void **state)
 static void test_program_roles(void **state)
 {
 	assert_string_equal(probe_row_of("vtd_submit_kprobe")->event, "inv_submit");
+	assert_string_equal(probe_row_of("vtd_submit_tp")->event, "inv_submit");
 	assert_string_equal(probe_row_of("vtd_submit_fentry")->btf_struct, "intel_iommu");
 	assert_string_equal(probe_row_of("amd_submit_fentry")->btf_struct, "amd_iommu");
 	assert_string_equal(probe_row_of("smmu_submit_fentry")->event, "inv_submit");
@@ -504,6 +557,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_plan_vtd_612),
+		cmocka_unit_test(test_plan_vtd_lean),
 		cmocka_unit_test(test_plan_fallback_and_missing),
 		cmocka_unit_test(test_plan_recovery),
 		cmocka_unit_test(test_plan_amd),

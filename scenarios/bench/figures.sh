@@ -68,27 +68,39 @@ def throughput($b):
   . + {untraced_spread: {unmaps: .modes.none.unmaps_spread, iops: .modes.none.iops_spread},
        untraced_ns: (if .modes.none then 1e9 / .modes.none.unmaps_per_s else null end)};
 
-# per-program cost from the kernel run-time statistics, per call of the
-# hook every tracer shares (qi_submit_sync)
+# per-program cost from the kernel run-time statistics. The atstrace
+# submission programs (the lean tracepoint runs once per descriptor, the
+# calls hooks once per qi_submit_sync() call) per device-TLB invalidation
+# its summary counted; the floor and bpftrace per run of their one program
+# on qi_submit_sync(), which is per invalidation while a call carries one
+# (invalidations_per_call, from the fentry of the calls rounds).
 def programs($b):
   ($b.stats) as $s |
-  def per_call($mode; $names):
+  ["vtd_submit_tp", "vtd_submit_fentry", "vtd_complete_fexit"] as $submit |
+  def per_inv($mode):
     [$s[] | select(.mode == $mode) |
-     ([.programs[]? | select(.name as $n | $names | index($n))]) as $p |
-     ($p | map(.run_cnt) | max) as $calls |
-     if ($calls // 0) > 0 then ($p | map(.run_time_ns) | add) / $calls else empty end];
-  def row($mode; $names): per_call($mode; $names) | {ns: median, spread: spread, rounds: length};
+     ([.programs[]? | select(.name as $n | $submit | index($n))]) as $p |
+     if (.invalidations // 0) > 0 and ($p | length) > 0
+     then ($p | map(.run_time_ns) | add) / .invalidations else empty end];
+  def per_run($mode; $name):
+    [$s[] | select(.mode == $mode) | .programs[]? | select($name == null or .name == $name) |
+     select(.run_cnt > 0) | .run_time_ns / .run_cnt];
+  def row(xs): xs | {ns: median, spread: spread, rounds: length};
   if ($s | length) == 0 then null else
-  {atstrace: row("atstrace"; ["vtd_submit_fentry", "vtd_complete_fexit"]),
-   atstrace_hist: row("hist"; ["vtd_submit_fentry", "vtd_complete_fexit"]),
-   floor: row("floor"; ["floor_fentry"]),
-   bpftrace: ([$s[] | select(.mode == "bpftrace") | .programs[0] | select(. != null and .run_cnt > 0) |
-               .run_time_ns / .run_cnt] | {ns: median, spread: spread, rounds: length}),
-   by_program: ([$s[] | select(.mode == "atstrace") | .programs[]? | select(.run_cnt > 0)] |
-                group_by(.name) | map({(.[0].name): (map(.ns_per_run) | median)}) | add),
-   # device-TLB invalidations per call in the atstrace rounds: per call is
-   # per invalidation when this is 1
-   invalidations_per_call: ([$s[] | select(.mode == "atstrace") |
+  {atstrace: row(per_inv("atstrace")),
+   atstrace_calls: row(per_inv("calls")),
+   atstrace_hist: row(per_inv("hist")),
+   floor: row(per_run("floor"; "floor_fentry")),
+   bpftrace: row([$s[] | select(.mode == "bpftrace") | .programs[0] | select(. != null and .run_cnt > 0) |
+                  .run_time_ns / .run_cnt]),
+   by_program: ([$s[] | select(.mode == "atstrace" or .mode == "calls") | .mode as $m |
+                 .programs[]? | select(.run_cnt > 0) | . + {key: "\($m): \(.name)"}] |
+                group_by(.key) | map({(.[0].key): (map(.ns_per_run) | median)}) | add),
+   # runs of the lean tracepoint per invalidation: the descriptors a call carries
+   tp_runs_per_invalidation: ([$s[] | select(.mode == "atstrace") |
+      (.programs[]? | select(.name == "vtd_submit_tp") | .run_cnt) as $c |
+      if $c and (.invalidations // 0) > 0 then $c / .invalidations else empty end] | median),
+   invalidations_per_call: ([$s[] | select(.mode == "calls") |
       (.programs[]? | select(.name == "vtd_submit_fentry") | .run_cnt) as $c |
       if $c and $c > 0 and .invalidations then .invalidations / $c else empty end] | median)}
   end;

@@ -1,7 +1,8 @@
 #!/bin/bash
 # make bench: the cost of tracing, measured side by side in one boot.
 #
-# throughput: rounds of alternating modes (none, atstrace, atstrace --hist,
+# throughput: rounds of alternating modes (none, atstrace, atstrace --inflight
+#   calls (the hooks atstrace used before its lean VT-d hook), atstrace --hist,
 #   the bpftrace script, an empty fentry on the same hook), each running the
 #   VFIO map/unmap storm (atsflr, no resets: every unmap invalidates the
 #   device-TLB in strict mode) and, with bench_fio=1, fio on the ATS disk.
@@ -19,7 +20,7 @@ set -u
 
 params dev=$LAB_DEV \
 	rounds="$(kparam bench_rounds 5)" secs="$(kparam bench_secs 2)" \
-	modes="$(kparam bench_modes none,atstrace,hist,bpftrace,floor)" \
+	modes="$(kparam bench_modes none,atstrace,calls,hist,bpftrace,floor)" \
 	fio="$(kparam bench_fio 1)" parts="$(kparam bench_parts throughput,stats,storm)" \
 	stats_rounds="$(kparam bench_stats_rounds 2)" \
 	icount_shift="$(kparam icount_shift -1)" machine="${MACHINE:-default}" \
@@ -39,6 +40,9 @@ start_tracer() { # MODE [EXTRA ATSTRACE OPTIONS]
 	case "$mode" in
 	none) tracer_pid=; return 0 ;;
 	atstrace) "$BIN/atstrace" --quiet --json "$@" >"$RESULTS/tracer.out" 2>"$log" & ;;
+	# the hooks atstrace used before the lean VT-d hook: a record per call,
+	# released at fexit (what --hist and injection still use)
+	calls) "$BIN/atstrace" --quiet --json --inflight calls "$@" >"$RESULTS/tracer.out" 2>"$log" & ;;
 	hist) "$BIN/atstrace" --quiet --json --hist "$@" >"$RESULTS/tracer.out" 2>"$log" & ;;
 	floor) "$BIN/atsfloor" "$@" >"$RESULTS/tracer.out" 2>"$log" & ;;
 	bpftrace)
@@ -122,7 +126,7 @@ stats_row() { # ROUND MODE FILE: one line of stats.ndjson from a tracer's output
 if has_part stats; then
 	: >"$RESULTS/stats.ndjson"
 	for round in $(seq "$stats_rounds"); do
-		for mode in atstrace hist floor; do
+		for mode in atstrace calls hist floor; do
 			start_tracer "$mode" $([ "$mode" = floor ] || echo --stats)
 			storm "$RESULTS/flr.json"
 			stop_tracer

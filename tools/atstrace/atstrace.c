@@ -426,6 +426,7 @@ static void read_totals(struct atstrace *skel, struct run_totals *t)
 	}
 	t->bracketing = skel->rodata->bracketing;
 	t->crosscheck = bpf_program__autoload(skel->progs.vtd_qi_submit_tp);
+	t->vtd_lean = skel->rodata->vtd_lean;
 	read_tool_memory(&t->mem);
 	t->inject_calls = __atomic_load_n(&skel->bss->inject_calls, __ATOMIC_RELAXED);
 }
@@ -738,6 +739,8 @@ static int verify_programs(const struct kernel_facts *facts)
 		}
 		skel->rodata->bracketing = pass;
 		skel->rodata->want_hist = true;
+		/* the window programs' VT-d ring scan reads struct q_inval */
+		skel->rodata->vtd_lean = kernel_has_struct(facts, "q_inval");
 		skel->rodata->want_open_events = true;
 		skel->rodata->nr_cpus = 2;
 		skel->rodata->n_filter = 1;
@@ -973,6 +976,9 @@ int main(int argc, char **argv)
 				"(available_filter_functions): %s\n", strerror(-err));
 		return 2;
 	}
+	/* latency and injection need the completion hook; so does --inflight calls */
+	facts.queue_state = !env.hist && !env.prom_path && !env.inject_delay_ns &&
+			    !env.inflight_calls;
 	missing = probe_plan_resolve(&facts, plan, METHOD_SLOTS, ATTACH_SLOTS, BUS_END_SLOTS,
 				     KMETHOD_SLOTS);
 	if (facts.kprobe_methods)
@@ -1057,6 +1063,8 @@ int main(int argc, char **argv)
 					      env.devices[i].bus << 8 | env.devices[i].devfn;
 	apply_plan(skel, &facts, plan, probe_table_len);
 	skel->rodata->smmu_prepare_records = plan_smmu_prepare_records(plan, probe_table_len);
+	skel->rodata->vtd_lean = bpf_program__autoload(skel->progs.vtd_submit_tp);
+	skel->rodata->vtd_qi_in_use = facts.vtd_qi_in_use;
 	if (apply_test_limits(skel))
 		goto out;
 	/* the VT-d cross-check serves the gate only: an extra program per descriptor */

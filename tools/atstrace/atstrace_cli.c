@@ -33,6 +33,11 @@ void atstrace_usage(FILE *f)
 "      --stats           per-program run counts and run time (BPF_ENABLE_STATS)\n"
 "                        and the memory each map locks, after the summary:\n"
 "                        atstrace's own cost\n"
+"      --inflight HOW    how a window opening finds invalidations still in flight:\n"
+"                        queue (default: VT-d's own invalidation queue, with no\n"
+"                        completion hook; where the kernel allows it) or calls\n"
+"                        (a record per submission, released by a completion\n"
+"                        hook; always so with --hist and --inject-delay)\n"
 "      --list-probes     print the probe plan for this kernel and exit\n"
 "      --dry-run         same as --list-probes\n"
 "      --verify          load every program into this kernel's verifier (those of\n"
@@ -85,7 +90,7 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 	       OPT_STATS, OPT_INJ_DELAY, OPT_INJ_DEV, OPT_INJ_PROB, OPT_INJ_MAX, OPT_INJ_CAP,
 	       OPT_INJ_BUDGET, OPT_INJ_TOTAL, OPT_UNSAFE, OPT_VERIFY, OPT_KTAP, OPT_PROM,
 	       OPT_PROM_INTERVAL, OPT_INJ_INTERVAL, OPT_INJ_SPACE, OPT_INJ_COMM, OPT_INJ_CGROUP,
-	       OPT_INJ_SEED, OPT_TIMELINE, OPT_HIST_BY };
+	       OPT_INJ_SEED, OPT_TIMELINE, OPT_HIST_BY, OPT_INFLIGHT };
 	static const struct option opts[] = {
 		{ "device", required_argument, NULL, 'D' },
 		{ "duration", required_argument, NULL, 'd' },
@@ -97,6 +102,7 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 		{ "version", no_argument, NULL, 'V' },
 		{ "hist", no_argument, NULL, OPT_HIST },
 		{ "hist-by", required_argument, NULL, OPT_HIST_BY },
+		{ "inflight", required_argument, NULL, OPT_INFLIGHT },
 		{ "list-probes", no_argument, NULL, OPT_LIST },
 		{ "dry-run", no_argument, NULL, OPT_LIST },
 		{ "verify", no_argument, NULL, OPT_VERIFY },
@@ -184,6 +190,15 @@ int atstrace_parse_args(int argc, char **argv, struct atstrace_env *env)
 			env->hist = true;
 			break;
 		}
+		case OPT_INFLIGHT:
+			if (!strcmp(optarg, "queue"))
+				env->inflight_calls = false;
+			else if (!strcmp(optarg, "calls"))
+				env->inflight_calls = true;
+			else
+				return usage_error("atstrace", "invalid --inflight (queue or calls): "
+						   "'%s'", optarg);
+			break;
 		case OPT_LIST:
 			env->list_probes = true;
 			break;

@@ -31,6 +31,7 @@ struct atstrace_env {
 	bool verbose;           /* -v */
 	bool json;              /* -j */
 	bool hist;              /* --hist */
+	bool inflight_calls;    /* --inflight calls: records and completion hooks */
 	int hist_by;            /* --hist-by: enum hist_by */
 	bool quiet;             /* -q: no live lines, summary only */
 	bool list_probes;       /* --list-probes / --dry-run */

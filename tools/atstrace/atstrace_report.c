@@ -391,6 +391,11 @@ const struct health_row health_rows[] = {
 	  G_RECOVERY_UNSEEN },
 	{ "inject_orphaned", "delays skipped because atstrace's heartbeat stopped",
 	  G_INJECT_ORPHANED },
+	{ "vtd_units_full", "VT-d ATC invalidations on units past the rings atstrace reads "
+	  "(more than 64 DMAR units): in flight at a window's opening unseen there",
+	  G_VTD_UNITS_FULL },
+	{ "vtd_ring_unread", "VT-d invalidation queues a window opening could not read: "
+	  "in flight at the opening unseen there", G_VTD_RING_UNREAD },
 	{ "crosscheck_mismatch", "device-TLB invalidations the qi_submit tracepoint and "
 	  "the submission hook count differently", -1 },
 	{ "kretprobe_missed", "reset methods hooked by kprobes whose return was not seen "
@@ -481,6 +486,14 @@ void report_summary_json(struct json_writer *w, const struct run_totals *t,
 	for (int i = 0; i < health_rows_len; i++)
 		json_kv_u64(w, health_rows[i].name, health_value(t, &health_rows[i]));
 	json_object_end(w);
+	if (t->vtd_lean) {
+		json_key(w, "vtd_queue");
+		json_object_begin(w);
+		json_kv_u64(w, "rings_read", t->global[G_VTD_RING_SCANS]);
+		json_kv_u64(w, "devtlb_in_rings", t->global[G_VTD_RING_DEVTLB]);
+		json_kv_u64(w, "batches_untracked", t->global[G_VTD_BATCH_UNTRACKED]);
+		json_object_end(w);
+	}
 	if (t->crosscheck) {
 		json_key(w, "crosscheck");
 		json_object_begin(w);

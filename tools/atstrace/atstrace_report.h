@@ -48,6 +48,8 @@ struct run_totals {
 	__u64 program_misses;
 	/* the VT-d cross-check: device-TLB invalidations at the qi_submit tracepoint */
 	bool crosscheck;
+	/* VT-d in flight read from the invalidation queues (no completion hook) */
+	bool vtd_lean;
 	bool bracketing;       /* the kernel has pci_dev_reset_iommu_prepare() */
 	__u64 inject_calls;    /* completions --inject-delay found eligible */
 	struct tool_memory mem; /* atstrace's own footprint (all zero: not read) */

@@ -69,6 +69,7 @@ const char *const smmu_prepare_args[SMMU_PREPARE_ARGS + 1] = {
 const struct probe_row probe_table[] = {
 	/* ATC invalidation: submission and completion, per IOMMU driver */
 	SUBMIT(NEED_VTD, "intel_iommu",
+	       { HOOK_TP_BTF, "vtd_submit_tp", "qi_submit", .lean = true },
 	       { HOOK_FENTRY, "vtd_submit_fentry", "qi_submit_sync" },
 	       { HOOK_KPROBE, "vtd_submit_kprobe", "qi_submit_sync" }),
 	FIXED("inv_complete", NEED_VTD, true,
@@ -238,6 +239,8 @@ static bool candidate_ok(const struct kernel_facts *f, const struct probe_row *r
 {
 	if (!c->target || !args_ok(f, r, c->target))
 		return false;
+	if (c->lean && (!f->queue_state || f->vtd_qi_in_use < 0))
+		return false;
 	switch (c->type) {
 	case HOOK_TP_BTF:
 		return f->has_tracepoint && f->has_tracepoint(f->ctx, c->target);
@@ -318,6 +321,7 @@ int probe_plan_resolve(const struct kernel_facts *facts, struct plan_entry *entr
 	unsigned int have = facts->drivers | (facts->bracketing ? NEED_BRACKETING : 0);
 	int next[4] = { 0, 0, 0, 0 };
 	int max[4] = { method_slots, attach_slots, bus_end_slots, kmethod_slots };
+	unsigned int lean = 0; /* drivers whose submission row chose a lean candidate */
 	int missing = 0, bus_end_ok = 0;
 
 	for (int i = 0; i < probe_table_len; i++) {
@@ -332,6 +336,12 @@ int probe_plan_resolve(const struct kernel_facts *facts, struct plan_entry *entr
 			e->status = ROW_NOT_APPLICABLE;
 			continue;
 		}
+		/* the submission row comes first in the table: its completion follows */
+		if ((r->needs & lean) && (!strcmp(r->event, "inv_complete") ||
+					  !strcmp(r->event, "inv_crosscheck"))) {
+			e->status = ROW_NOT_NEEDED;
+			continue;
+		}
 		e->status = ROW_MISSING;
 		for (int c = 0; c < PROBE_MAX_CAND; c++) {
 			if (r->kind == ROW_METHOD && facts->kprobe_methods)
@@ -344,6 +354,8 @@ int probe_plan_resolve(const struct kernel_facts *facts, struct plan_entry *entr
 		}
 		if (r->kind == ROW_METHOD && e->status == ROW_MISSING)
 			e->status = method_fallback(facts, r, e);
+		if (e->status == ROW_ATTACH_OK && e->chosen >= 0 && r->cand[e->chosen].lean)
+			lean |= r->needs & (NEED_VTD | NEED_AMD | NEED_SMMUV3);
 		if (e->status == ROW_ATTACH_OK && r->kind != ROW_FIXED) {
 			int k = r->kind == ROW_METHOD ? (e->ksym[0] ? 3 : 0) :
 				r->kind == ROW_ATTACH ? 1 : 2;
@@ -405,6 +417,18 @@ static const char *missing_cost(const struct probe_row *r)
 	return "";
 }
 
+/*
+ * A candidate after the first that the kernel could take: a fallback,
+ * unless only lean candidates, which this run did not want, came before it.
+ */
+static bool is_fallback(const struct kernel_facts *facts, const struct plan_entry *e)
+{
+	for (int c = 0; c < e->chosen; c++)
+		if (!e->row->cand[c].lean || facts->queue_state)
+			return true;
+	return false;
+}
+
 void probe_plan_print(FILE *f, const struct kernel_facts *facts,
 		      const struct plan_entry *entries, int n)
 {
@@ -425,10 +449,13 @@ void probe_plan_print(FILE *f, const struct kernel_facts *facts,
 			status = e->ksym[0] ? (strcmp(e->ksym, c->target) ?
 					       "attach (kprobes on its renamed copy)" :
 					       "attach (kprobes)") :
-				 e->chosen > 0 ? "attach (fallback)" : "attach";
+				 is_fallback(facts, e) ? "attach (fallback)" : "attach";
 			break;
 		case ROW_NOT_APPLICABLE:
 			status = "n/a";
+			break;
+		case ROW_NOT_NEEDED:
+			status = "not needed: in flight read from the driver's queue";
 			break;
 		case ROW_NO_SLOT:
 			status = r->kind == ROW_METHOD && !facts->bracketing ?
@@ -455,13 +482,16 @@ void probe_plan_print(FILE *f, const struct kernel_facts *facts,
 }
 
 /* the plan's word for an entry's outcome, as in the JSON header */
-static const char *status_word(const struct plan_entry *e)
+static const char *status_word(const struct kernel_facts *facts, const struct plan_entry *e)
 {
 	switch (e->status) {
 	case ROW_ATTACH_OK:
-		return e->ksym[0] ? "attach_kprobes" : e->chosen > 0 ? "attach_fallback" : "attach";
+		return e->ksym[0] ? "attach_kprobes" : is_fallback(facts, e) ? "attach_fallback" :
+		       "attach";
 	case ROW_NOT_APPLICABLE:
 		return "not_applicable";
+	case ROW_NOT_NEEDED:
+		return "not_needed";
 	case ROW_NO_SLOT:
 		return "no_slot";
 	case ROW_UNHOOKABLE:
@@ -496,7 +526,7 @@ void probe_plan_json(struct json_writer *w, const struct kernel_facts *facts,
 		json_kv_string(w, "hook", e->ksym[0] ? "kprobe+ret" :
 				 r->kind == ROW_METHOD ? "fentry+exit" : hook_type_name(c->type));
 		json_kv_string(w, "target", e->ksym[0] ? e->ksym : c->target ? c->target : "");
-		json_kv_string(w, "status", status_word(e));
+		json_kv_string(w, "status", status_word(facts, e));
 		json_kv_bool(w, "required", r->required);
 		json_object_end(w);
 	}
@@ -679,6 +709,25 @@ static unsigned int detect_drivers(void)
 	return d;
 }
 
+/* the value of enumerator @name in @btf's enums, or -1 */
+int btf_enumerator(const struct btf *btf, const char *name)
+{
+	__u32 n = btf ? btf__type_cnt(btf) : 0;
+
+	for (__u32 id = 1; id < n; id++) {
+		const struct btf_type *t = btf__type_by_id(btf, id);
+		const struct btf_enum *e;
+
+		if (!btf_is_enum(t))
+			continue;
+		e = btf_enum(t);
+		for (int i = 0; i < btf_vlen(t); i++)
+			if (!strcmp(btf__name_by_offset(btf, e[i].name_off), name))
+				return e[i].val;
+	}
+	return -1;
+}
+
 int kernel_facts_load(struct kernel_facts *facts)
 {
 	struct real_facts *rf = calloc(1, sizeof(*rf));
@@ -705,6 +754,9 @@ int kernel_facts_load(struct kernel_facts *facts)
 		return err;
 	facts->drivers = detect_drivers();
 	facts->bracketing = real_has_btf_func(rf, "pci_dev_reset_iommu_prepare");
+	/* the queue is read through struct q_inval: both must be there */
+	facts->vtd_qi_in_use = btf__find_by_name_kind(rf->btf, "q_inval", BTF_KIND_STRUCT) > 0 ?
+			       btf_enumerator(rf->btf, "QI_IN_USE") : -1;
 	return 0;
 }
 

@@ -36,9 +36,15 @@ struct probe_candidate {
 	enum hook_type type;
 	const char *prog;    /* skeleton program (ROW_FIXED) */
 	const char *target;  /* kernel function (HOOK_TP_BTF: tracepoint) */
+	/*
+	 * needs no completion hook: in flight is read from the driver's own
+	 * queue (facts->queue_state); the row's completion and cross-check
+	 * rows of the same driver are then not needed
+	 */
+	bool lean;
 };
 
-#define PROBE_MAX_CAND 2
+#define PROBE_MAX_CAND 3
 
 struct probe_row {
 	const char *event;   /* the logical event */
@@ -100,6 +106,13 @@ struct kernel_facts {
 	int (*arg_index)(void *ctx, const char *func, const char *arg);
 	/* test only (ATSTRACE_TEST_KPROBE_METHODS): reset methods by kprobe */
 	bool kprobe_methods;
+	/*
+	 * VT-d's QI_IN_USE in the kernel's BTF (-1: not there), and whether
+	 * the run may read in flight from the queue (no --hist, no injection,
+	 * no --inflight calls): together they allow a lean candidate
+	 */
+	int vtd_qi_in_use;
+	bool queue_state;
 };
 
 enum row_status {
@@ -108,6 +121,7 @@ enum row_status {
 	ROW_MISSING,     /* applies, no candidate available */
 	ROW_NO_SLOT,     /* generic slots exhausted */
 	ROW_UNHOOKABLE,  /* a reset method that exists but cannot be hooked: required */
+	ROW_NOT_NEEDED,  /* the driver's submission row chose a lean candidate */
 };
 
 struct plan_entry {
@@ -126,6 +140,7 @@ extern const int probe_table_len;
  * Resolves every row. Returns the number of required rows that are missing
  * (0: the plan can run). entries must hold probe_table_len.
  */
+int btf_enumerator(const struct btf *btf, const char *name);
 int probe_plan_resolve(const struct kernel_facts *facts, struct plan_entry *entries,
 		       int method_slots, int attach_slots, int bus_end_slots, int kmethod_slots);
 /* The row a fixed program is a candidate of, or NULL (generic slots). */
