@@ -122,7 +122,6 @@ enum global_counter {
 	G_VTD_RING_UNREAD,    /* VT-d: a unit's ring a window opening could not read */
 	G_VTD_RING_SCANS,     /* VT-d: rings read at window openings ... */
 	G_VTD_RING_DEVTLB,    /* ... and the device-TLB invalidations found in them, any status */
-	G_VTD_BATCH_UNTRACKED, /* VT-d: a batch to more devices than told apart */
 	G_NR,
 };
 

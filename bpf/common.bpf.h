@@ -123,6 +123,14 @@ static __always_inline void global_inc(__u32 idx)
 		(*v)++;
 }
 
+static __always_inline void global_add(__u32 idx, __u64 n)
+{
+	__u64 *v = bpf_map_lookup_elem(&global_counts, &idx);
+
+	if (v)
+		*v += n;
+}
+
 /* The current task's state; NULL (counted) when there is none to be had. */
 static __always_inline struct task_state *task_state_get(bool create)
 {

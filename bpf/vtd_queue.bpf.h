@@ -20,14 +20,6 @@ extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 /* the units (struct intel_iommu, by seq_id) that carried an ATC invalidation */
 __u64 vtd_units[VTD_MAX_UNITS];
 
-/* each CPU's current batch (vtd_call_first()); IRQs are off for one batch */
-struct {
-	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
-	__uint(max_entries, 1);
-	__type(key, __u32);
-	__type(value, struct vtd_call);
-} vtd_calls SEC(".maps");
-
 /* a 64-bit word at @addr, through the kernel's own qi_desc (one load, fault-safe) */
 static __always_inline __u64 vtd_word_at(__u64 addr)
 {
@@ -43,28 +35,10 @@ static __always_inline __s32 vtd_status(__u64 status, __u32 index)
 	return vtd_status_of_pair(vtd_word_at(status + (index & ~1u) * sizeof(int)), index);
 }
 
-/* a unit's ring as vtd_queue.h reads it */
-struct vtd_ring {
-	const struct intel_iommu *iommu;
-	__u64 desc, status;  /* the ring and its status array */
-};
-
-static __always_inline __s32 vtd_queue_status(const void *ring, __u32 index)
-{
-	return vtd_status(((const struct vtd_ring *)ring)->status, index);
-}
-
 /* DMAR_IQ_SHIFT, plus one in scalable mode (ecap SMTS: 256-bit descriptors) */
 static __always_inline __u32 vtd_desc_shift(const struct intel_iommu *iommu)
 {
 	return 4 + ((iommu->ecap >> 43) & 1);
-}
-
-static __always_inline __u64 vtd_queue_qw0(const void *ring, __u32 index)
-{
-	const struct vtd_ring *r = ring;
-
-	return vtd_word_at(r->desc + ((__u64)index << vtd_desc_shift(r->iommu)));
 }
 
 /* @iommu carried an ATC invalidation: a window opening will read its ring */
@@ -85,6 +59,7 @@ struct vtd_scan {
 	__u32 lo, hi, kind;
 	__u32 shift, segment;
 	__u64 desc, status;  /* the unit's ring and status array */
+	__u64 devtlb;        /* device-TLB invalidations found in it, any status */
 };
 
 static int vtd_scan_entry(__u32 i, struct vtd_scan *s)
@@ -98,7 +73,7 @@ static int vtd_scan_entry(__u32 i, struct vtd_scan *s)
 	qw0 = vtd_word_at(s->desc + ((__u64)index << s->shift));
 	if (!atc_inv_is_vtd(qw0))
 		return 0;
-	global_inc(G_VTD_RING_DEVTLB);
+	s->devtlb++;
 	status = vtd_status(s->status, index);
 	rid = vtd_queue_entry(status, vtd_qi_in_use, qw0, s->segment, s->lo, s->hi);
 	if (rid == VTD_QUEUE_NONE || !rid_selected(rid))
@@ -134,8 +109,10 @@ static int vtd_scan_unit(__u32 id, struct vtd_scan *s)
 	}
 	s->shift = vtd_desc_shift(iommu);
 	s->segment = iommu->segment;
-	global_inc(G_VTD_RING_SCANS);
+	s->devtlb = 0;
 	bpf_loop(VTD_QI_LENGTH, vtd_scan_entry, s, 0);
+	global_inc(G_VTD_RING_SCANS);
+	global_add(G_VTD_RING_DEVTLB, s->devtlb);
 	return 0;
 }
 

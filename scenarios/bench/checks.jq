@@ -23,8 +23,12 @@ def checks($run; $p; $expect):
 	if part($p; "stats") then
 		check("runs of the empty fentry floor";
 		      [$run.stats[] | select(.mode == "floor") | .programs[0].run_cnt // 0] | min; at_least(1)),
-		check_shown("runs of atstrace's submission program";
+		# atstrace: the lean tracepoint; --inflight calls: the fentry
+		check_shown("runs of atstrace's submission program (lean tracepoint)";
 		      [$run.stats[] | select(.mode == "atstrace") | .programs[] |
+		       select(.name == "vtd_submit_tp") | .run_cnt] | min; at_least(1)),
+		check("runs of the submission program of atstrace --inflight calls";
+		      [$run.stats[] | select(.mode == "calls") | .programs[] |
 		       select(.name == "vtd_submit_fentry") | .run_cnt] | min; at_least(1))
 	else empty end,
 	if part($p; "memlock") then

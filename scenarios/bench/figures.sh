@@ -91,6 +91,9 @@ def programs($b):
    atstrace_calls: row(per_inv("calls")),
    atstrace_hist: row(per_inv("hist")),
    floor: row(per_run("floor"; "floor_fentry")),
+   # the dispatch of the lean hook: an empty program on the tracepoint, per run
+   # and per invalidation (times the runs an invalidation takes)
+   tp_floor: row(per_run("tpfloor"; "floor_tp")),
    bpftrace: row([$s[] | select(.mode == "bpftrace") | .programs[0] | select(. != null and .run_cnt > 0) |
                   .run_time_ns / .run_cnt]),
    by_program: ([$s[] | select(.mode == "atstrace" or .mode == "calls") | .mode as $m |

@@ -3,7 +3,8 @@
 #
 # throughput: rounds of alternating modes (none, atstrace, atstrace --inflight
 #   calls (the hooks atstrace used before its lean VT-d hook), atstrace --hist,
-#   the bpftrace script, an empty fentry on the same hook), each running the
+#   the bpftrace script, an empty fentry on the same hook, an empty program on
+#   the lean hook's tracepoint), each running the
 #   VFIO map/unmap storm (atsflr, no resets: every unmap invalidates the
 #   device-TLB in strict mode) and, with bench_fio=1, fio on the ATS disk.
 #   On the icount machine guest time is instruction time: the storm's
@@ -20,7 +21,7 @@ set -u
 
 params dev=$LAB_DEV \
 	rounds="$(kparam bench_rounds 5)" secs="$(kparam bench_secs 2)" \
-	modes="$(kparam bench_modes none,atstrace,calls,hist,bpftrace,floor)" \
+	modes="$(kparam bench_modes none,atstrace,calls,hist,bpftrace,floor,tpfloor)" \
 	fio="$(kparam bench_fio 1)" parts="$(kparam bench_parts throughput,stats,storm)" \
 	stats_rounds="$(kparam bench_stats_rounds 2)" \
 	icount_shift="$(kparam icount_shift -1)" machine="${MACHINE:-default}" \
@@ -45,6 +46,8 @@ start_tracer() { # MODE [EXTRA ATSTRACE OPTIONS]
 	calls) "$BIN/atstrace" --quiet --json --inflight calls "$@" >"$RESULTS/tracer.out" 2>"$log" & ;;
 	hist) "$BIN/atstrace" --quiet --json --hist "$@" >"$RESULTS/tracer.out" 2>"$log" & ;;
 	floor) "$BIN/atsfloor" "$@" >"$RESULTS/tracer.out" 2>"$log" & ;;
+	# the same on the lean hook's tracepoint: what its dispatch costs
+	tpfloor) "$BIN/atsfloor" --tracepoint "$@" >"$RESULTS/tracer.out" 2>"$log" & ;;
 	bpftrace)
 		# "Attaching N probes..." comes on stdout, after compiling
 		# (tens of seconds under TCG)
@@ -89,7 +92,10 @@ if has_part throughput; then
 	: >"$out"
 	for round in $(seq "$rounds"); do
 		for mode in ${modes//,/ }; do
-			case "$mode" in floor) start_tracer floor --no-stats ;; *) start_tracer "$mode" ;; esac
+			case "$mode" in
+			floor | tpfloor) start_tracer "$mode" --no-stats ;;
+			*) start_tracer "$mode" ;;
+			esac
 			storm "$RESULTS/flr.json"
 			echo '{}' >"$RESULTS/fio.json"
 			if [ "$fio" = 1 ]; then
@@ -126,8 +132,8 @@ stats_row() { # ROUND MODE FILE: one line of stats.ndjson from a tracer's output
 if has_part stats; then
 	: >"$RESULTS/stats.ndjson"
 	for round in $(seq "$stats_rounds"); do
-		for mode in atstrace calls hist floor; do
-			start_tracer "$mode" $([ "$mode" = floor ] || echo --stats)
+		for mode in atstrace calls hist floor tpfloor; do
+			start_tracer "$mode" $(case "$mode" in *floor) ;; *) echo --stats ;; esac)
 			storm "$RESULTS/flr.json"
 			stop_tracer
 			cp "$RESULTS/tracer.out" "$RESULTS/stats-$round-$mode.ndjson"

@@ -16,8 +16,9 @@ def ns: if . == null then "n/a" else round | tostring + " ns" end;
 def mib: if . == null then "n/a" else . / 1048576 * 100 | round / 100 | tostring + " MiB" end;
 def range: if . == null then "n/a" else "\(.median | r3) (\(.min | r3)-\(.max | r3))" end;
 def mlabel: {none: "untraced", atstrace: "atstrace", calls: "atstrace --inflight calls",
-            hist: "atstrace --hist", bpftrace: "bpftrace script", floor: "empty fentry"}[.] // .;
-def order: ["none", "atstrace", "calls", "hist", "bpftrace", "floor"];
+            hist: "atstrace --hist", bpftrace: "bpftrace script", floor: "empty fentry",
+            tpfloor: "empty tracepoint program"}[.] // .;
+def order: ["none", "atstrace", "calls", "hist", "bpftrace", "floor", "tpfloor"];
 def throughput_table($t):
   "| mode | VFIO unmaps/s | spread | paired ratio (min-max) | added per map+unmap | fio IOPS | IOPS spread |",
   "|---|---|---|---|---|---|---|",
@@ -73,6 +74,13 @@ def throughput_table($t):
 ($f.targets | to_entries[] |
  "| \(.key) | \(.value.value // "n/a" | if type == "number" then (. * 1000 | round / 1000) else . end) | \(.value.goal // "n/a" | if type == "number" then (. * 1000 | round / 1000) else . end) | \(if .value.met == true then "met" elif .value.met == false then "**not met**" else "not judged: \(.value.reason)" end) |"),
 "",
+($f.deterministic.paired // {}) as $pd | ($f.deterministic.untraced_ns // null) as $un |
+(if $pd.atstrace and $un then
+ "Where atstrace'"'"'s added time goes, per map+unmap pair (medians, instruction time): \($pd.atstrace.added_ns.median | ns) in all, against \($un * (1 / 0.98 - 1) | ns) that a ratio of 0.98 allows" +
+ (if $pd.tpfloor then "; of it \($pd.tpfloor.added_ns.median | ns) is what an empty program on the same tracepoint adds (the kernel'"'"'s dispatch, once per descriptor: \($f.programs.tp_runs_per_invalidation // "n/a") per invalidation here), and \($pd.atstrace.added_ns.median - $pd.tpfloor.added_ns.median | ns) atstrace'"'"'s programs beyond it." else "." end) +
+ (if $pd.calls then " Before the lean hook (`--inflight calls`, fentry and fexit): \($pd.calls.added_ns.median | ns)." else "" end)
+ else empty end),
+"",
 "## Throughput on instruction time (deterministic)",
 "",
 "\($f.deterministic.rounds) rounds; the untraced runs spread by \($f.deterministic.untraced_spread.unmaps | pct) (unmaps) and \($f.deterministic.untraced_spread.iops | pct) (fio IOPS).",
@@ -90,6 +98,7 @@ throughput_table($f.deterministic),
 "",
 "atstrace by program (ns per run): \($f.programs.by_program // {} | to_entries | map("\(.key) \(.value | round)") | join(", ")).",
 "Device-TLB invalidations per call (the calls rounds): \($f.programs.invalidations_per_call | r3); runs of the lean tracepoint per invalidation (descriptors per call): \($f.programs.tp_runs_per_invalidation | r3).",
+"An empty program on the tracepoint runs \($f.programs.tp_floor.ns | ns) (\(if $shift and $f.programs.tp_floor.ns then ($f.programs.tp_floor.ns / pow(2; $shift) | round | tostring) else "n/a" end) guest instructions) a run, the statistics'"'"' own cost included: \(if $f.programs.tp_floor.ns and $f.programs.tp_runs_per_invalidation then ($f.programs.tp_floor.ns * $f.programs.tp_runs_per_invalidation | ns) else "n/a" end) of atstrace'"'"'s \($f.programs.atstrace.ns | ns) per invalidation are that floor, paid once per descriptor.",
 "",
 "## Locked map memory",
 "",

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * atsfloor: attaches an empty fentry program to qi_submit_sync() (the hook
- * atstrace's busiest program uses) until interrupted, then prints its run
+ * atstrace's busiest program used) until interrupted, then prints its run
  * statistics as JSON: the per-call floor `make bench` compares against.
+ * With --tracepoint, an empty program on the intel_iommu:qi_submit
+ * tracepoint instead (atstrace's lean VT-d hook: once per descriptor).
  * With --no-stats it only stays attached (the kernel's run-time statistics
  * cost two clock reads per run): the throughput floor of the same hook.
  */
@@ -23,14 +25,19 @@ int main(int argc, char **argv)
 {
 	struct json_writer w;
 	struct floor *skel;
-	bool stats = true;
+	bool stats = true, tp = false;
 	int stats_fd = -1;
 
-	if (argc == 2 && !strcmp(argv[1], "--no-stats")) {
-		stats = false;
-	} else if (argc != 1) {
-		fprintf(stderr, "Usage: atsfloor [--no-stats]   (runs until SIGINT/SIGTERM, then prints JSON)\n");
-		return 2;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--no-stats")) {
+			stats = false;
+		} else if (!strcmp(argv[i], "--tracepoint")) {
+			tp = true;
+		} else {
+			fprintf(stderr, "Usage: atsfloor [--tracepoint] [--no-stats]   "
+					"(runs until SIGINT/SIGTERM, then prints JSON)\n");
+			return 2;
+		}
 	}
 	if (stats)
 		stats_fd = prog_stats_enable();
@@ -38,8 +45,10 @@ int main(int argc, char **argv)
 		fprintf(stderr, "atsfloor: cannot enable BPF run-time stats: %s\n", strerror(-stats_fd));
 		return 2;
 	}
-	skel = floor__open_and_load();
-	if (!skel || floor__attach(skel)) {
+	skel = floor__open();
+	if (skel)
+		bpf_program__set_autoload(tp ? skel->progs.floor_tp : skel->progs.floor_fentry, true);
+	if (!skel || floor__load(skel) || floor__attach(skel)) {
 		fprintf(stderr, "atsfloor: cannot load or attach: %s\n", strerror(errno));
 		floor__destroy(skel);
 		return 2;
