@@ -83,8 +83,8 @@ stop_tracer() {
 # the buffer in a huge page (reserved by the append file): the same pages,
 # pinned and mapped as one run, in every mode
 storm() { # OUTPUT: the map/unmap storm, no resets
-	"$BIN/atsflr" --reset none --hugetlb --duration "$secs" --output "$1" "$dev" ||
-		fail "atsflr failed"
+	"$BIN/atsflr" --reset none --hugetlb --duration "$secs" --output "$1" "$dev" \
+		2>"$RESULTS/atsflr.err" || fail "atsflr failed: $(tail -2 "$RESULTS/atsflr.err")"
 }
 
 if has_part throughput; then
