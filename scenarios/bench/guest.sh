@@ -82,9 +82,18 @@ stop_tracer() {
 
 # the buffer in a huge page (reserved by the append file): the same pages,
 # pinned and mapped as one run, in every mode
+# (atsflr has failed at start-up now and then on the icount machine, its
+# output empty: the failure is logged, kept in storm-failures.log, and the
+# run done once more; a second failure stops the bench)
 storm() { # OUTPUT: the map/unmap storm, no resets
-	"$BIN/atsflr" --reset none --hugetlb --duration "$secs" --output "$1" "$dev" \
-		2>"$RESULTS/atsflr.err" || fail "atsflr failed: $(tail -2 "$RESULTS/atsflr.err")"
+	local try
+	for try in 1 2; do
+		"$BIN/atsflr" --reset none --hugetlb --duration "$secs" --output "$1" "$dev" \
+			2>"$RESULTS/atsflr.err" && return 0
+		log "atsflr failed (try $try): $(tail -2 "$RESULTS/atsflr.err" | tr '\n' ' ')"
+		{ echo "try $try:"; cat "$RESULTS/atsflr.err" "$1"; } >>"$RESULTS/storm-failures.log" 2>/dev/null
+	done
+	fail "atsflr failed twice: $(tail -2 "$RESULTS/atsflr.err" | tr '\n' ' ')"
 }
 
 if has_part throughput; then
