@@ -77,7 +77,7 @@ def throughput_table($t):
 ($f.deterministic.paired // {}) as $pd | ($f.deterministic.untraced_ns // null) as $un |
 (if $pd.atstrace and $un then
  "Where atstrace'"'"'s added time goes, per map+unmap pair (medians, instruction time): \($pd.atstrace.added_ns.median | ns) in all, against \($un * (1 / 0.98 - 1) | ns) that a ratio of 0.98 allows" +
- (if $pd.tpfloor then "; of it \($pd.tpfloor.added_ns.median | ns) is what an empty program on the same tracepoint adds (the kernel'"'"'s dispatch, once per descriptor: \($f.programs.tp_runs_per_invalidation // "n/a") per invalidation here), and \($pd.atstrace.added_ns.median - $pd.tpfloor.added_ns.median | ns) atstrace'"'"'s programs beyond it." else "." end) +
+ (if $pd.tpfloor then "; of it \($pd.tpfloor.added_ns.median | ns) is what an empty program on the same tracepoint adds (the kernel'"'"'s dispatch, once per descriptor: \($f.programs.tp_runs_per_invalidation | r3) per invalidation here), and \($pd.atstrace.added_ns.median - $pd.tpfloor.added_ns.median | ns) atstrace'"'"'s programs beyond it." else "." end) +
  (if $pd.calls then " Before the lean hook (`--inflight calls`, fentry and fexit): \($pd.calls.added_ns.median | ns)." else "" end)
  else empty end),
 "",
