@@ -14,6 +14,8 @@
 /* Set by user space before load. */
 const volatile bool vtd_lean;           /* in flight from the rings, not from records */
 const volatile __s32 vtd_qi_in_use = 1; /* QI_IN_USE in the running kernel's BTF */
+/* fewer than there are only to test the loss path (ATSTRACE_TEST_LIMITS) */
+const volatile __u32 vtd_unit_slots = VTD_MAX_UNITS;
 
 extern void *bpf_rdonly_cast(const void *obj, __u32 btf_id) __ksym;
 
@@ -46,7 +48,7 @@ static __always_inline void vtd_unit_seen(struct intel_iommu *iommu)
 {
 	__u32 id = iommu->seq_id;
 
-	if (id >= VTD_MAX_UNITS) {
+	if (id >= VTD_MAX_UNITS || id >= vtd_unit_slots) {
 		global_inc(G_VTD_UNITS_FULL);
 		return;
 	}

@@ -12,4 +12,12 @@ def checks($run; $p; $expect):
 	# the verdict names each one, in the words of its health row
 	((["not counted (device table full)", "windows not opened", "bus resets not tracked",
 	  "not tracked in flight", "histogram samples lost"][]) as $words |
-		check("the verdict names: \($words)"; $err; matches($words | gsub("[()]"; "."))));
+		check("the verdict names: \($words)"; $err; matches($words | gsub("[()]"; ".")))),
+	# the lean hook (no --hist): a unit past those whose queues it reads
+	($run.atstrace_lean | summary_record) as $l |
+	check("lean hook: VT-d in flight read from the queues"; $l.vtd_queue != null; eq(true)),
+	check("lean hook: FLRs that succeeded"; $run.lean_flr.reset.ok; at_least(1)),
+	check_shown("lean hook: atstrace exit"; $run.rc.atstrace_lean; eq(3)),
+	check("lean hook: health: vtd_units_full"; $l.health.vtd_units_full; at_least(1)),
+	check("lean hook: the verdict names the unread queue"; $run.err.atstrace_lean;
+	      matches("units past the rings atstrace reads"));

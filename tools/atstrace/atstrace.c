@@ -27,6 +27,7 @@
 #include <bpf/libbpf.h>
 
 #include <linux/types.h>
+#include "vtd_queue.h"     /* VTD_MAX_UNITS */
 #include "inject_rule.h" /* the skeleton's rodata holds its struct */
 #include "atstrace.skel.h"
 #include "atstrace_cli.h"
@@ -873,6 +874,8 @@ static int apply_test_limits(struct atstrace *skel)
 			skel->rodata->bus_slots = n;
 		else if (!strcmp(name, "inflight_slots") && n <= INFLIGHT_SLOTS)
 			skel->rodata->inflight_slots = n;
+		else if (!strcmp(name, "vtd_units") && n <= VTD_MAX_UNITS)
+			skel->rodata->vtd_unit_slots = n;
 		else
 			goto bad;
 	}
