@@ -166,18 +166,21 @@ def agrees_with_oracle($prefix; $summary; $oracle; $dev):
 # tracepoint alone) reads the invalidation queues of the units at every
 # window's opening for what is still in flight. Proof the rings were read,
 # and read where the descriptors are: the device-TLB invalidations found in
-# them whatever their status, per ring read. The lab's unmap traffic is
-# batches of an IOTLB, a device-TLB and a wait descriptor, so about 85 of a
-# ring's 256 entries (measured: 81 per ring in hot-reset); a ring read with
-# the wrong descriptor size finds half as many or fewer.
-def vtd_queue_read($summary):
+# them whatever their status, per ring read, at least $min. Under steady
+# unmap traffic the ring is mostly batches of an IOTLB, a device-TLB and a
+# wait descriptor (85 of its 256 entries): 71-82 measured in hot-reset; a
+# scan that reads descriptors at the wrong size finds 51 (mutant
+# vtd-ring-wrong-size). With little traffic (smoke on lab-6.12: 225
+# invalidations in all) other descriptors fill more of the ring (65.6
+# measured), so such a scenario asks for 1.
+def vtd_queue_read($summary; $min):
 	check("VT-d in flight read from the invalidation queues (lean hook)";
 	      $summary.vtd_queue != null; eq(true)),
 	check("VT-d rings read at window openings"; $summary.vtd_queue.rings_read // 0; at_least(1)),
 	check("device-TLB invalidations found per ring read";
 	      if ($summary.vtd_queue.rings_read // 0) > 0
 	      then $summary.vtd_queue.devtlb_in_rings / $summary.vtd_queue.rings_read else 0 end;
-	      at_least(64));
+	      at_least($min));
 def no_ringbuf_drops($summary): check("events lost to a full ring buffer"; $summary.ringbuf_drops; eq(0));
 def oracle_kept_up($oracle):
 	check("oracle trace events lost"; $oracle.overrun; eq(0)),
