@@ -170,9 +170,10 @@ def agrees_with_oracle($prefix; $summary; $oracle; $dev):
 # unmap traffic the ring is mostly batches of an IOTLB, a device-TLB and a
 # wait descriptor (85 of its 256 entries): 71-82 measured in hot-reset; a
 # scan that reads descriptors at the wrong size finds 51 (mutant
-# vtd-ring-wrong-size). With little traffic (smoke on lab-6.12: 225
-# invalidations in all) other descriptors fill more of the ring (65.6
-# measured), so such a scenario asks for 1.
+# vtd-ring-wrong-size). Where other descriptors fill more of the ring
+# (smoke on lab-6.12, 225 invalidations in all: 65.6 measured; reset-soak,
+# whose IOAS replaces and 1200 resets flush caches: 27) a scenario asks
+# for 1.
 def vtd_queue_read($summary; $min):
 	check("VT-d in flight read from the invalidation queues (lean hook)";
 	      $summary.vtd_queue != null; eq(true)),
