@@ -172,7 +172,7 @@ def agrees_with_oracle($prefix; $summary; $oracle; $dev):
 # scan that reads descriptors at the wrong size finds 51 (mutant
 # vtd-ring-wrong-size). Where other descriptors fill more of the ring
 # (smoke on lab-6.12, 225 invalidations in all: 65.6 measured; reset-soak,
-# whose IOAS replaces and 1200 resets flush caches: 27) a scenario asks
+# whose IOAS replaces and 1200 resets flush caches: 23-27) a scenario asks
 # for 1.
 def vtd_queue_read($summary; $min):
 	check("VT-d in flight read from the invalidation queues (lean hook)";
