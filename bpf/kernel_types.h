@@ -153,7 +153,6 @@ struct qi_desc {
 struct q_inval {
 	void *desc;          /* the ring: QI_LENGTH entries of 1 << qi_shift() bytes */
 	int *desc_status;    /* QI_FREE, QI_IN_USE, ... per entry */
-	int free_head;
 };
 
 struct intel_iommu {

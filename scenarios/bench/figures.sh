@@ -24,10 +24,12 @@ dir_json() { # DIR OUT: the raw records of one bench boot (the storm's summary o
 		--slurpfile stats "$(file_or_null "$d/stats.ndjson")" \
 		--slurpfile memlock "$(file_or_null "$d/memlock.ndjson")" \
 		--slurpfile params "$(file_or_null "$d/params.json")" \
+		--argjson retries "$(cat "$d/storm-failures.log" 2>/dev/null | awk '/^try /{n++} END{print n+0}')" \
 		--argjson events "$(jq -s 'map(select(.type == "invalidation")) | length' \
 			"$(file_or_null "$d/storm.ndjson")")" \
 		--slurpfile storm <(jq -c 'select(.type == "summary")' "$(file_or_null "$d/storm.ndjson")") \
 		'{params: ($params | add // {}), rows: $rows, stats: $stats, memlock: $memlock,
+		  storm_retries: $retries,
 		  storm: ($storm + [{type: "events", n: $events}])}' >"$2"
 }
 dir_json "$det" "$tmp/det"
@@ -171,7 +173,9 @@ def memtarget($m; $lab; $mib):
   date: $date,
   kernel: ($det.params.kernel // "debian-6.12"),
   deterministic: ($t + {icount_shift: $det.params.icount_shift, secs: $det.params.secs,
-                        machine: $det.params.machine}),
+                        machine: $det.params.machine,
+                        # atsflr start-up failures retried (storm-failures.log)
+                        storm_retries: $det.storm_retries}),
   programs: $p,
   wallclock: $w,
   memlock: {lab: $ml, many_cpus: $ml256,

@@ -83,7 +83,7 @@ def throughput_table($t):
 "",
 "## Throughput on instruction time (deterministic)",
 "",
-"\($f.deterministic.rounds) rounds; the untraced runs spread by \($f.deterministic.untraced_spread.unmaps | pct) (unmaps) and \($f.deterministic.untraced_spread.iops | pct) (fio IOPS).",
+"\($f.deterministic.rounds) rounds; \($f.deterministic.storm_retries // 0) storms run again after atsflr failed at start-up (storm-failures.log); the untraced runs spread by \($f.deterministic.untraced_spread.unmaps | pct) (unmaps) and \($f.deterministic.untraced_spread.iops | pct) (fio IOPS).",
 "",
 throughput_table($f.deterministic),
 "",
