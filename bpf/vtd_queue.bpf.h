@@ -9,6 +9,7 @@
  * candidate) unless --hist or --inject-delay need the completion.
  */
 
+#define VTD_RING_READER
 #include "vtd_queue.h"
 
 /* Set by user space before load. */
@@ -31,12 +32,6 @@ static __always_inline __u64 vtd_word_at(__u64 addr)
 	return d->qw0;
 }
 
-/* the status of ring entry @index, of a status array at @status, read as part of its aligned pair */
-static __always_inline __s32 vtd_status(__u64 status, __u32 index)
-{
-	return vtd_status_of_pair(vtd_word_at(status + (index & ~1u) * sizeof(int)), index);
-}
-
 /* DMAR_IQ_SHIFT, plus one in scalable mode (ecap SMTS: 256-bit descriptors) */
 static __always_inline __u32 vtd_desc_shift(const struct intel_iommu *iommu)
 {
@@ -56,11 +51,28 @@ static __always_inline void vtd_unit_seen(struct intel_iommu *iommu)
 		vtd_units[id] = (__u64)iommu;
 }
 
+/* one unit's ring, as vtd_ring_entry() reads it */
+struct vtd_ring {
+	__u64 desc, status;  /* the unit's ring and status array */
+	__u32 shift;
+};
+
+/* the status of entry @index, read as part of its aligned pair */
+static __always_inline __s32 vtd_ring_status(const struct vtd_ring *r, __u32 index)
+{
+	return vtd_status_of_pair(vtd_word_at(r->status + (index & ~1u) * sizeof(int)), index);
+}
+
+static __always_inline __u64 vtd_ring_qw0(const struct vtd_ring *r, __u32 index)
+{
+	return vtd_word_at(r->desc + ((__u64)index << r->shift));
+}
+
 /* one unit's ring, read by a window opening on RIDs lo..hi */
 struct vtd_scan {
 	__u32 lo, hi, kind;
-	__u32 shift, segment;
-	__u64 desc, status;  /* the unit's ring and status array */
+	__u32 segment;
+	struct vtd_ring ring;
 	__u64 devtlb;        /* device-TLB invalidations found in it, any status */
 };
 
@@ -70,17 +82,14 @@ static int vtd_scan_entry(__u32 i, struct vtd_scan *s)
 	struct dev_counts *dc;
 	struct atc_inv inv;
 	__u64 qw0, qw1;
-	__s32 status;
 
-	qw0 = vtd_word_at(s->desc + ((__u64)index << s->shift));
+	rid = vtd_ring_entry(&s->ring, index, vtd_qi_in_use, s->segment, s->lo, s->hi, &qw0);
 	if (!atc_inv_is_vtd(qw0))
 		return 0;
 	s->devtlb++;
-	status = vtd_status(s->status, index);
-	rid = vtd_queue_entry(status, vtd_qi_in_use, qw0, s->segment, s->lo, s->hi);
 	if (rid == VTD_QUEUE_NONE || !rid_selected(rid))
 		return 0;
-	qw1 = vtd_word_at(s->desc + ((__u64)index << s->shift) + sizeof(__u64));
+	qw1 = vtd_word_at(s->ring.desc + ((__u64)index << s->ring.shift) + sizeof(__u64));
 	if (!atc_inv_decode_vtd(qw0, qw1, &inv))
 		return 0;
 	dc = counts_of(rid);
@@ -103,13 +112,13 @@ static int vtd_scan_unit(__u32 id, struct vtd_scan *s)
 		return 0;
 	iommu = bpf_rdonly_cast((const void *)unit, bpf_core_type_id_kernel(struct intel_iommu));
 	qi = iommu->qi;
-	s->desc = qi ? (__u64)qi->desc : 0;
-	s->status = qi ? (__u64)qi->desc_status : 0;
-	if (!s->desc || !s->status) {
+	s->ring.desc = qi ? (__u64)qi->desc : 0;
+	s->ring.status = qi ? (__u64)qi->desc_status : 0;
+	if (!s->ring.desc || !s->ring.status) {
 		global_inc(G_VTD_RING_UNREAD);
 		return 0;
 	}
-	s->shift = vtd_desc_shift(iommu);
+	s->ring.shift = vtd_desc_shift(iommu);
 	s->segment = iommu->segment;
 	s->devtlb = 0;
 	bpf_loop(VTD_QI_LENGTH, vtd_scan_entry, s, 0);

@@ -61,4 +61,43 @@ static __always_inline __u32 vtd_queue_entry(__s32 status, __s32 in_use, __u64 q
 	return rid >= lo && rid <= hi ? rid : VTD_QUEUE_NONE;
 }
 
+#ifdef VTD_RING_READER
+/*
+ * The two reads of a ring entry, supplied by an includer that defines
+ * VTD_RING_READER, for its struct vtd_ring (the BPF programs read the
+ * kernel's ring, the unit tests a model of it that a submitter writes
+ * between the reads).
+ */
+struct vtd_ring;
+static __s32 vtd_ring_status(const struct vtd_ring *r, __u32 index);
+static __u64 vtd_ring_qw0(const struct vtd_ring *r, __u32 index);
+
+#define vtd_read_barrier() __asm__ __volatile__("" ::: "memory")
+
+/*
+ * Ring entry @index as a window opening on lo..hi reads it, while other
+ * CPUs may be submitting: vtd_queue_entry() of it, its qw0 in *@qw0.
+ *
+ * The status is read before the descriptor. qi_submit_sync() copies a
+ * descriptor into a free entry and only then marks it in use (x86 keeps
+ * both orders: stores among stores, loads among loads; the barrier keeps
+ * the compiler from swapping the reads). So an entry found in use holds,
+ * when its descriptor is read, the descriptor that was in use, or one
+ * copied in since the window opened, which the tracepoint flags anyway.
+ * Read the other way round, a descriptor the ring kept from long ago for a
+ * device in the window pairs with the in-use status of another copied over
+ * it between the two reads: a flag on a correct kernel (CI, hot-reset on
+ * lab-6.12, 2026-12-06).
+ */
+static __always_inline __u32 vtd_ring_entry(const struct vtd_ring *r, __u32 index, __s32 in_use,
+					    __u32 segment, __u32 lo, __u32 hi, __u64 *qw0)
+{
+	__s32 status = vtd_ring_status(r, index);
+
+	vtd_read_barrier();
+	*qw0 = vtd_ring_qw0(r, index);
+	return vtd_queue_entry(status, in_use, *qw0, segment, lo, hi);
+}
+#endif /* VTD_RING_READER */
+
 #endif

@@ -16,6 +16,7 @@
 #include <cmocka.h>
 #include <linux/types.h>
 
+#define VTD_RING_READER
 #include "vtd_queue.h"
 
 enum { QI_FREE, QI_IN_USE, QI_DONE, QI_ABORT };
@@ -61,14 +62,60 @@ static void tracepoint(__u64 qw0)
 		invalidations[SEG << 16 | atc_inv_sid_vtd(qw0)]++;
 }
 
+/*
+ * The reads vtd_ring_entry() makes, of the model ring. Before each one a
+ * submitter on another CPU may take its next step (racer), so a test can
+ * put the submitter's writes between the reads in every order.
+ */
+struct vtd_ring {
+	int unused;
+};
+
+static const struct vtd_ring model_ring;
+
+static struct {
+	const int *steps; /* before read k (0, 1, 2: after the last), how many writes */
+	int read;         /* reads made */
+	int written;      /* writes made */
+	__u32 entry;
+	__u64 qw0;        /* what the submitter copies into the entry */
+} racer;
+
+static void racer_step(void)
+{
+	int n = racer.steps ? racer.steps[racer.read] : 0;
+
+	for (; n > 0; n--, racer.written++) {
+		if (racer.written == 0)
+			q.desc[racer.entry][0] = racer.qw0; /* memcpy() */
+		else if (racer.written == 1)
+			q.status[racer.entry] = QI_IN_USE;  /* then marked in use */
+	}
+	racer.read++;
+}
+
+static __s32 vtd_ring_status(const struct vtd_ring *r, __u32 index)
+{
+	(void)r;
+	racer_step();
+	return status_read(index);
+}
+
+static __u64 vtd_ring_qw0(const struct vtd_ring *r, __u32 index)
+{
+	(void)r;
+	racer_step();
+	return q.desc[index][0];
+}
+
 /* a window opening on lo..hi: the entries it counts as in flight */
 static unsigned int scan(__u32 lo, __u32 hi)
 {
 	unsigned int n = 0;
+	__u64 qw0;
 
 	for (__u32 i = 0; i < VTD_QI_LENGTH; i++)
-		n += vtd_queue_entry(status_read(i), QI_IN_USE, q.desc[i][0], SEG, lo, hi) !=
-		     VTD_QUEUE_NONE;
+		n += vtd_ring_entry(&model_ring, i, QI_IN_USE, SEG, lo, hi, &qw0) != VTD_QUEUE_NONE;
 	return n;
 }
 
@@ -176,6 +223,47 @@ static void test_scan_across_the_end(void **state)
 	assert_int_equal(invalidations[DEV_A], 3);
 }
 
+/*
+ * A window opens on DEV_A while another CPU submits into an entry that
+ * last held a device-TLB invalidation for DEV_A, long completed: whatever
+ * the submitter copies there, and however its two writes (the copy, then
+ * the in-use mark) fall between the scan's two reads, the entry is DEV_A's
+ * in flight only if what is copied is DEV_A's (submitted after the window
+ * opened: the tracepoint flags it too). A scan reading the descriptor
+ * before the status pairs the old descriptor with the new mark.
+ */
+static void test_entry_read_against_a_submitter(void **state)
+{
+	/* writes before the first read, between the reads, after the last */
+	static const int orders[][3] = {
+		{ 2, 0, 0 }, { 1, 1, 0 }, { 1, 0, 1 }, { 0, 2, 0 }, { 0, 1, 1 }, { 0, 0, 2 },
+	};
+	const __u64 copied[] = { iotlb(), devtlb(DEV_B), devtlb(DEV_A) };
+	__u64 qw0;
+
+	for (size_t c = 0; c < sizeof(copied) / sizeof(copied[0]); c++) {
+		for (size_t o = 0; o < sizeof(orders) / sizeof(orders[0]); o++) {
+			__u32 rid;
+
+			q.desc[7][0] = devtlb(DEV_A);
+			q.status[7] = QI_FREE;
+			racer.steps = orders[o];
+			racer.read = racer.written = 0;
+			racer.entry = 7;
+			racer.qw0 = copied[c];
+			rid = vtd_ring_entry(&model_ring, 7, QI_IN_USE, SEG, DEV_A, DEV_A, &qw0);
+			racer_step(); /* the writes after the last read */
+			assert_int_equal(racer.written, 2);
+			if (copied[c] != devtlb(DEV_A))
+				assert_int_equal(rid, VTD_QUEUE_NONE);
+			/* in use with DEV_A's from the first read on: found */
+			if (copied[c] == devtlb(DEV_A) && o == 0)
+				assert_int_equal(rid, DEV_A);
+		}
+	}
+	racer.steps = NULL;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -183,6 +271,7 @@ int main(void)
 		cmocka_unit_test_setup(test_status_pairs, setup),
 		cmocka_unit_test_setup(test_scan_in_flight, setup),
 		cmocka_unit_test_setup(test_scan_across_the_end, setup),
+		cmocka_unit_test_setup(test_entry_read_against_a_submitter, setup),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
