@@ -62,7 +62,7 @@ help:
 	@echo "make          build the tools as static binaries in $(BIN)/ (and for arm64 in $(ARM64)/bin/)"
 	@echo "make check    unit tests (cmocka; the arm64 build of them under qemu-aarch64), no VM"
 	@echo "make kernel   build lab-6.12-vanilla and lab-6.12, and their arm64 twins (cached outside the clone)"
-	@echo "make series-check  git am + checkpatch + build at every patch of kernel-patch/"
+	@echo "make series-check  both series of kernel-patch/ (6.12, upstream): git am, checkpatch, kernel-doc, a build at every patch"
 	@echo "make lab      fetch Debian's kernels for the lab, build the initramfs images"
 	@echo "make test     check + the lab's end-to-end scenarios -> $(BUILD)/results/e2e.json"
 	@echo "make test-debug  the series' scenarios on a lockdep + KASAN kernel -> $(BUILD)/results/e2e-debug.json"
@@ -150,13 +150,16 @@ check: $(TESTS) tools arm64 arm64-tests
 kernel:
 	@lab/kernel/build.sh all
 	@KERNEL_ARCH=arm64 lab/kernel/build.sh all
+	@KERNEL_SOURCE=7.2 lab/kernel/build.sh all
 
 kernel-vanilla:
 	@lab/kernel/build.sh vanilla
 
-# kernel-patch/: git am, checkpatch --strict, a build after every patch
+# kernel-patch/6.12/ and kernel-patch/upstream/: git am, checkpatch --strict,
+# the cited upstream commits, kernel-doc, a build after every patch
 series-check: deps
 	@lab/kernel/build.sh vanilla
+	@KERNEL_SOURCE=7.2 lab/kernel/build.sh vanilla
 	@lab/kernel/check-series.sh
 
 lab: all

@@ -48,6 +48,53 @@ apt_arm64() {
 		-o APT::Sandbox::User=root "$@"
 }
 
+# apt_unstable STATEDIR ARCH ARGS...: apt-get (or apt-cache, with ARGS
+# starting "cache") over Debian unstable at the mirror of the machine's own
+# apt configuration, with a private source list, lists, cache and status in
+# STATEDIR: download only, the system's sources and state untouched. The
+# mirror's unstable snapshot can be older than its Release file's
+# Valid-Until: that is accepted (signatures are still checked). Fails when
+# the machine's apt configuration names no Debian mirror. APT_TIMEOUT=S
+# bounds the command to S seconds.
+apt_unstable() {
+	local dir=$1 arch=$2 tool=apt-get uri
+	shift 2
+	[ "${1:-}" = cache ] && { tool=apt-cache; shift; }
+	if [ ! -s "$dir/sources.list" ]; then
+		uri=$(mirror_uri) || return 1
+		[ -n "$uri" ] || return 1
+		mkdir -p "$dir"
+		echo "deb [arch=$arch signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri unstable main" \
+			>"$dir/sources.list"
+	fi
+	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
+	# shellcheck disable=SC2086 # APT_TIMEOUT: seconds, or empty for none
+	${APT_TIMEOUT:+timeout $APT_TIMEOUT} "$tool" -o "Dir::Etc::SourceList=$dir/sources.list" -o Dir::Etc::SourceParts=/dev/null \
+		-o "Dir::State::Lists=$dir/lists" -o "Dir::Cache=$dir/cache" \
+		-o Dir::State::status=/dev/null -o APT::Get::List-Cleanup=0 \
+		-o APT::Sandbox::User=root \
+		-o "APT::Architecture=$arch" -o "APT::Architectures=$arch" \
+		-o Acquire::Check-Valid-Until=false "$@"
+}
+
+# apt_unstable_index STATEDIR ARCH: refresh STATEDIR's unstable index at
+# most once a day; a stale index is kept (and said) when unstable cannot be
+# reached. Fails, with the reason on stdout, when there is no index at all.
+apt_unstable_index() {
+	local dir=$1 arch=$2
+	[ -n "$(find "$dir/lists" -name '*unstable*Packages*' -mmin -1440 2>/dev/null)" ] && return 0
+	progress "lab: reading Debian unstable's $arch package index (private apt configuration)"
+	if ! APT_TIMEOUT=300 apt_unstable "$dir" "$arch" -q update >"$dir.update.log" 2>&1 ||
+	   grep -q '^E: ' "$dir.update.log"; then
+		if [ -z "$(find "$dir/lists" -name '*unstable*Packages*' 2>/dev/null)" ]; then
+			echo "Debian unstable is unreachable: $(grep -m1 '^E: ' "$dir.update.log" || echo 'apt-get update failed')"
+			return 1
+		fi
+		progress "lab: unstable unreachable, using the index from $(date -r "$(find "$dir/lists" -name '*unstable*Packages*' | head -1)" +%F)"
+	fi
+	return 0
+}
+
 # cache_entry DIR NAME KEYTEXT: a cache entry for what KEYTEXT names on this
 # machine's release. When it is whole (it holds .complete), prints its path
 # and ends the calling script. Otherwise sets entry=DIR/NAME-<key>,

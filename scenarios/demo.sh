@@ -73,7 +73,7 @@ window; IN-FLIGHT: submitted before the window opened and not complete when it
 did. PCIe lets a device ignore invalidations while it resets: on real hardware
 each of these risks an ATS invalidation timeout. On 6.12 nothing stops them,
 and delaying completions (a slow device) leaves more of them in flight when a
-reset starts. lab-6.12 is the same kernel with kernel-patch/ (our 6.12 series),
+reset starts. lab-6.12 is the same kernel with kernel-patch/6.12/ (our series),
 and debian-upstream brackets resets too: pci_dev_reset_iommu_prepare() moves
 the device to a blocked domain first, draining what is in flight: zero, with
 or without delay.

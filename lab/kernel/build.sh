@@ -1,9 +1,14 @@
 #!/bin/bash
-# Builds the lab kernels from Debian's linux-source-6.12 and caches them outside
-# the clone, keyed by what went into them.
+# Builds the lab kernels from Debian's linux-source-6.12 (or -7.2) and caches
+# them outside the clone, keyed by what went into them.
 #
-#   build.sh            build lab-6.12-vanilla, then lab-6.12 (with kernel-patch/)
+#   build.sh            build lab-6.12-vanilla, then lab-6.12 (with kernel-patch/6.12/)
 #   build.sh vanilla    only the unpatched kernel
+#   KERNEL_SOURCE=7.2   lab-7.2-vanilla and lab-7.2 (with kernel-patch/upstream/),
+#                       from Debian unstable's linux-source-7.2, downloaded
+#                       (never installed) through the private apt configuration
+#                       of lab/common.sh's apt_unstable; when unstable cannot
+#                       be reached, build/kernels/lab-7.2*.skip says why
 #   KERNEL_PATCHES=0    lab-6.12 is built without the series (same as vanilla)
 #   KERNEL_FLAVOR=debug lab-6.12-debug(-vanilla): lab.config + debug.config
 #                       (lockdep, KASAN), for make test-debug
@@ -47,11 +52,33 @@ case "${KERNEL_FLAVOR:-}" in
 debug) fragments+=("$top/lab/kernel/debug.config"); sfx+=-debug ;;
 *) die "kernel: unknown KERNEL_FLAVOR '$KERNEL_FLAVOR' (debug or none)" ;;
 esac
-patchdir=$top/kernel-patch
-tarball=/usr/src/linux-source-6.12.tar.xz
 want=${1:-all}
-
-[ -r "$tarball" ] || die "kernel: $tarball is missing (run 'make deps')"
+case "${KERNEL_SOURCE:-6.12}" in
+6.12)
+	series=6.12 patchdir=$top/kernel-patch/6.12 srcpkg=linux-source-6.12
+	tarball=/usr/src/linux-source-6.12.tar.xz
+	[ -r "$tarball" ] || die "kernel: $tarball is missing (run 'make deps')"
+	srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
+	;;
+7.2)
+	if [ "$arch" != x86 ] || [ -n "${KERNEL_FLAVOR:-}" ]; then
+		die "kernel: KERNEL_SOURCE=7.2 is built for x86 without a flavor only"
+	fi
+	series=7.2 patchdir=$top/kernel-patch/upstream srcpkg=linux-source-7.2
+	mkdir -p "$top/build/kernels"
+	if ! out=$("$top/lab/kernel/fetch-source.sh" "$srcpkg"); then
+		progress "kernel: SKIP lab-7.2, lab-7.2-vanilla: $out"
+		for n in lab-7.2 lab-7.2-vanilla; do
+			echo "$out" >"$top/build/kernels/$n.skip"
+			rm -f "$top/build/kernels/$n" "$top/build/kernels/$n.tree"
+		done
+		exit 0
+	fi
+	read -r tarball srcver <<<"$out"
+	rm -f "$top/build/kernels/lab-7.2.skip" "$top/build/kernels/lab-7.2-vanilla.skip"
+	;;
+*) die "kernel: unknown KERNEL_SOURCE '$KERNEL_SOURCE' (6.12 or 7.2)" ;;
+esac
 
 series_patches() {
 	[ "${KERNEL_PATCHES:-1}" = 0 ] && return 0
@@ -59,12 +86,15 @@ series_patches() {
 		! -name '0000-*' 2>/dev/null | sort
 }
 
-srcver=$(dpkg-query -W -f='${Version}' linux-source-6.12)
 toolver="$($cc -dumpfullversion) $(pahole --version) $($ld --version | head -1)"
 # x86's key reads as it did before arm64 (its cached builds stay valid)
 archkey=
 [ "$arch" = x86 ] || archkey="arch $arch"
+# 6.12's key reads as it did before 7.2 (its cached builds stay valid)
+srckey=
+[ "$series" = 6.12 ] || srckey="package $srcpkg"
 vkey=$( { echo "recipe $RECIPE"; echo "source $srcver"; echo "tools $toolver";
+	  [ -z "$srckey" ] || echo "$srckey";
 	  [ -z "$archkey" ] || echo "$archkey";
 	  cat "${fragments[@]}"; } | sha256sum | cut -c1-16)
 # The patches as they are now: the key and the build must see the same text,
@@ -91,8 +121,8 @@ install_products() { # tree key name
 		rm -rf "$out.tmp" && mkdir -p "$out.tmp"
 		cp "$tree/$image" "$tree/.config" "$tree/System.map" \
 			"$out.tmp/"
-		printf '{"name":"%s","arch":"%s","key":"%s","source":"linux-source-6.12 %s","patches":%d}\n' \
-			"$3" "$arch" "$key" "$srcver" "$4" >"$out.tmp/info.json"
+		printf '{"name":"%s","arch":"%s","key":"%s","source":"%s %s","patches":%d}\n' \
+			"$3" "$arch" "$key" "$srcpkg" "$srcver" "$4" >"$out.tmp/info.json"
 		mv "$out.tmp" "$out"
 	fi
 	# what an out-of-tree module build needs (the lab's test module)
@@ -127,9 +157,9 @@ run_make() { # tree log
 build_vanilla() {
 	local tree=$cache/tree-$vkey
 	if [ -f "$tree/.atstrace-done" ]; then
-		progress "kernel: lab-6.12$sfx-vanilla cached ($vkey)"
+		progress "kernel: lab-$series$sfx-vanilla cached ($vkey)"
 	else
-		progress "kernel: building lab-6.12$sfx-vanilla ($vkey) from linux-source-6.12 $srcver;" \
+		progress "kernel: building lab-$series$sfx-vanilla ($vkey) from $srcpkg $srcver;" \
 			"cold build takes ~12 min on 2 cores"
 		rm -rf "$tree" && mkdir -p "$tree"
 		progress "kernel: unpacking $tarball"
@@ -141,7 +171,7 @@ build_vanilla() {
 		run_make "$tree" "$cache/build-$vkey.log"
 		touch "$tree/.atstrace-done"
 	fi
-	install_products "$tree" "$vkey" "lab-6.12$sfx-vanilla" 0
+	install_products "$tree" "$vkey" "lab-$series$sfx-vanilla" 0
 }
 
 # Every option the fragment sets must survive olddefconfig, or the lab is not
@@ -158,15 +188,15 @@ check_fragment() {
 build_patched() {
 	local tree=$cache/tree-$pkey base=$cache/tree-$vkey p
 	if [ "$pkey" = "$vkey" ]; then
-		progress "kernel: no patches in kernel-patch/ (or KERNEL_PATCHES=0):" \
-			"lab-6.12$sfx is the vanilla build"
-		install_products "$base" "$vkey" "lab-6.12$sfx" 0
+		progress "kernel: no patches in ${patchdir#"$top"/} (or KERNEL_PATCHES=0):" \
+			"lab-$series$sfx is the vanilla build"
+		install_products "$base" "$vkey" "lab-$series$sfx" 0
 		return
 	fi
 	if [ -f "$tree/.atstrace-done" ]; then
-		progress "kernel: lab-6.12$sfx cached ($pkey, ${#patches[@]} patches)"
+		progress "kernel: lab-$series$sfx cached ($pkey, ${#patches[@]} patches)"
 	else
-		progress "kernel: building lab-6.12$sfx ($pkey): ${#patches[@]} patches on the vanilla objects"
+		progress "kernel: building lab-$series$sfx ($pkey): ${#patches[@]} patches on the vanilla objects"
 		rm -rf "$tree"
 		cp -a "$base" "$tree"
 		rm -f "$tree/.atstrace-done"
@@ -178,7 +208,7 @@ build_patched() {
 		run_make "$tree" "$cache/build-$pkey.log"
 		touch "$tree/.atstrace-done"
 	fi
-	install_products "$tree" "$pkey" "lab-6.12$sfx" ${#patches[@]}
+	install_products "$tree" "$pkey" "lab-$series$sfx" ${#patches[@]}
 }
 
 # Builds of other inputs (older fragments or series) left for two days

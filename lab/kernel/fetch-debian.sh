@@ -110,59 +110,37 @@ fetch_debian_612_arm64() {
 # Debian unstable for ARCH (amd64: debian-upstream; arm64:
 # debian-upstream-arm64), through a private apt configuration
 fetch_debian_upstream() {
-	local arch=${1:-amd64} name=debian-upstream conf uri opts pkg ver kver dir pkgs p
+	local arch=${1:-amd64} name=debian-upstream conf why pkg ver kver dir pkgs p
 	[ "$arch" = amd64 ] || name=debian-upstream-$arch
 	conf=$cache/apt-unstable
 	[ "$arch" = amd64 ] || conf=$cache/apt-unstable-$arch
-	uri=$(mirror_uri) || true
-	if [ -z "$uri" ]; then
+	if ! apt_unstable "$conf" "$arch" cache policy >/dev/null 2>&1; then
 		skip_upstream "$name" "no Debian mirror found in the machine's apt configuration"
 		return
 	fi
-	mkdir -p "$conf/lists/partial" "$conf/cache/archives/partial"
-	echo "deb [arch=$arch signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri unstable main" \
-		>"$conf/sources.list"
-	opts=(-o "Dir::Etc::SourceList=$conf/sources.list" -o Dir::Etc::SourceParts=/dev/null
-	      -o "Dir::State::Lists=$conf/lists" -o "Dir::Cache=$conf/cache"
-	      -o Dir::State::status=/dev/null -o APT::Get::List-Cleanup=0
-	      -o APT::Sandbox::User=root
-	      -o "APT::Architecture=$arch" -o "APT::Architectures=$arch"
-	      # The mirror's unstable snapshot can be older than its Release
-	      # file's Valid-Until: accept that (signatures are still checked);
-	      # the index date goes into info.json and the results.
-	      -o Acquire::Check-Valid-Until=false)
-	# Refresh the index at most once a day; a stale index still names a
-	# kernel we may already have.
-	if [ -z "$(find "$conf/lists" -name '*unstable*Packages*' -mmin -1440 2>/dev/null)" ]; then
-		progress "lab: reading Debian unstable's $arch package index (private apt configuration)"
-		if ! timeout 300 apt-get "${opts[@]}" -q update >"$conf/update.log" 2>&1 ||
-		   grep -q '^E: ' "$conf/update.log"; then
-			if [ -z "$(find "$conf/lists" -name '*unstable*Packages*' 2>/dev/null)" ]; then
-				skip_upstream "$name" "Debian unstable is unreachable: $(grep -m1 '^E: ' "$conf/update.log" || echo 'apt-get update failed')"
-				return
-			fi
-			progress "lab: unstable unreachable, using the index from $(date -r "$(find "$conf/lists" -name '*unstable*Packages*' | head -1)" +%F)"
-		fi
+	if ! why=$(apt_unstable_index "$conf" "$arch"); then
+		skip_upstream "$name" "$why"
+		return
 	fi
-	pkg=$(apt-cache "${opts[@]}" search --names-only "^linux-image-[7-9][0-9.]*\\+deb[0-9]+-$arch\$" 2>/dev/null |
+	pkg=$(apt_unstable "$conf" "$arch" cache search --names-only "^linux-image-[7-9][0-9.]*\\+deb[0-9]+-$arch\$" 2>/dev/null |
 		awk '{print $1}' | sort -V | tail -1)
 	if [ -z "$pkg" ]; then
 		skip_upstream "$name" "no linux-image-7.* (or later) for $arch in Debian unstable"
 		return
 	fi
-	ver=$(apt-cache "${opts[@]}" show "$pkg" | awk '/^Version:/ {print $2; exit}')
+	ver=$(apt_unstable "$conf" "$arch" cache show "$pkg" | awk '/^Version:/ {print $2; exit}')
 	kver=${pkg#linux-image-}
 	dir=$cache/${pkg}_$ver.v$LAYOUT
 	if [ ! -d "$dir" ]; then
 		# The image package is a shell around these (7.x splits it).
 		pkgs=()
 		for p in "linux-binary-$kver" "linux-modules-$kver" "linux-base-$kver"; do
-			apt-cache "${opts[@]}" show "$p" >/dev/null 2>&1 && pkgs+=("$p")
+			apt_unstable "$conf" "$arch" cache show "$p" >/dev/null 2>&1 && pkgs+=("$p")
 		done
 		[ ${#pkgs[@]} -gt 0 ] || pkgs=("$pkg")
 		progress "lab: downloading ${pkgs[*]} $ver from unstable (download only)"
 		rm -rf "$cache/dl" && mkdir -p "$cache/dl"
-		if ! (cd "$cache/dl" && timeout 900 apt-get "${opts[@]}" -q download "${pkgs[@]}" >/dev/null 2>"$cache/dl.log"); then
+		if ! (cd "$cache/dl" && APT_TIMEOUT=900 apt_unstable "$conf" "$arch" -q download "${pkgs[@]}" >/dev/null 2>"$cache/dl.log"); then
 			skip_upstream "$name" "download of $pkg from unstable failed: $(tail -1 "$cache/dl.log")"
 			return
 		fi

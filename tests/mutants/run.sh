@@ -12,7 +12,7 @@
 # one does: "unit" (the host's unit tests) or "SCENARIO MACHINE KERNEL[:EXPECT]"
 # as in scenarios/e2e.list. A run kills the mutant when its verdict is fail
 # (the first failing checks are named); a mutant no run kills SURVIVED.
-#  - tests/mutants/series/*.patch apply on top of kernel-patch/ (the cached
+#  - tests/mutants/series/*.patch apply on top of kernel-patch/6.12/ (the cached
 #    lab-6.12 or lab-6.12-arm64 tree): each is built in a scratch copy of
 #    that tree (one copy per tree, kept in the cache; only what the mutant
 #    touches is rebuilt, then the patch is reversed) and booted as the
