@@ -15,7 +15,7 @@ cd "$top" || exit 2
 
 results=build/results
 mkdir -p "$results"
-ALL_KERNELS="lab-6.12 lab-6.12-vanilla debian-6.12 debian-upstream"
+ALL_KERNELS="lab-6.12 lab-6.12-vanilla debian-6.12 debian-upstream lab-7.2"
 list=scenarios/e2e.list name=e2e
 if [ "${1:-}" = --debug ]; then
 	list=scenarios/e2e-debug.list name=e2e-debug
@@ -73,6 +73,10 @@ make -s all || { echo "error: build failed" >&2; finish 1; }
 progress "test: lab kernels (cached: seconds; cold: ~15 min on 2 cores, ~12 more for arm64)"
 lab/kernel/build.sh || { echo "error: kernel build failed" >&2; finish 1; }
 KERNEL_ARCH=arm64 lab/kernel/build.sh || { echo "error: arm64 kernel build failed" >&2; finish 1; }
+if [ $name = e2e ]; then
+	progress "test: lab-7.2 kernels (cached: seconds; cold: ~15 min more)"
+	KERNEL_SOURCE=7.2 lab/kernel/build.sh || { echo "error: lab-7.2 kernel build failed" >&2; finish 1; }
+fi
 if [ $name = e2e-debug ]; then
 	for k in lab-6.12-debug lab-6.12-arm64-debug; do
 		lab/initramfs.sh $k >/dev/null &&
