@@ -63,9 +63,15 @@ static __always_inline __s32 vtd_ring_status(const struct vtd_ring *r, __u32 ind
 	return vtd_status_of_pair(vtd_word_at(r->status + (index & ~1u) * sizeof(int)), index);
 }
 
+/* the address of entry @index's descriptor */
+static __always_inline __u64 vtd_ring_desc(const struct vtd_ring *r, __u32 index)
+{
+	return r->desc + ((__u64)index << r->shift);
+}
+
 static __always_inline __u64 vtd_ring_qw0(const struct vtd_ring *r, __u32 index)
 {
-	return vtd_word_at(r->desc + ((__u64)index << r->shift));
+	return vtd_word_at(vtd_ring_desc(r, index));
 }
 
 /* one unit's ring, read by a window opening on RIDs lo..hi */
@@ -89,7 +95,7 @@ static int vtd_scan_entry(__u32 i, struct vtd_scan *s)
 	s->devtlb++;
 	if (rid == VTD_QUEUE_NONE || !rid_selected(rid))
 		return 0;
-	qw1 = vtd_word_at(s->ring.desc + ((__u64)index << s->ring.shift) + sizeof(__u64));
+	qw1 = vtd_word_at(vtd_ring_desc(&s->ring, index) + sizeof(__u64));
 	if (!atc_inv_decode_vtd(qw0, qw1, &inv))
 		return 0;
 	dc = counts_of(rid);

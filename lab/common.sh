@@ -60,13 +60,12 @@ apt_unstable() {
 	local dir=$1 arch=$2 tool=apt-get uri
 	shift 2
 	[ "${1:-}" = cache ] && { tool=apt-cache; shift; }
-	if [ ! -s "$dir/sources.list" ]; then
-		uri=$(mirror_uri) || return 1
-		[ -n "$uri" ] || return 1
-		mkdir -p "$dir"
-		echo "deb [arch=$arch signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri unstable main" \
-			>"$dir/sources.list"
-	fi
+	# the machine's mirror as it is now, every time (it may have changed)
+	uri=$(mirror_uri) || return 1
+	[ -n "$uri" ] || return 1
+	mkdir -p "$dir"
+	echo "deb [arch=$arch signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $uri unstable main" \
+		>"$dir/sources.list"
 	mkdir -p "$dir/lists/partial" "$dir/cache/archives/partial"
 	# shellcheck disable=SC2086 # APT_TIMEOUT: seconds, or empty for none
 	${APT_TIMEOUT:+timeout $APT_TIMEOUT} "$tool" -o "Dir::Etc::SourceList=$dir/sources.list" -o Dir::Etc::SourceParts=/dev/null \
